@@ -1,0 +1,189 @@
+"""The command line: ``reader [PATH]`` opens the app; subcommands use the same core."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reader import __version__
+from reader.core.model import Entry
+from reader.core.query import Catalog, Published, Query, SortKey
+from reader.core.sanitize import sanitize
+from reader.core.serialize import entry_dict, item_dict
+from reader.core.store import LoadProblem, NotADirectory, load_directory, load_item
+from reader.resources import sample_content_dir
+
+SUBCOMMANDS = ("list", "show", "check", "preview")
+
+
+class CLIError(Exception):
+    """A one-line error for stderr."""
+
+
+def _root(path: str | None) -> Path:
+    root = Path(path) if path else sample_content_dir()
+    if not root.exists():
+        raise CLIError(f"{sanitize(str(root))}: no such directory")
+    if not root.is_dir():
+        raise CLIError(f"{sanitize(str(root))}: not a directory")
+    return root
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="reader",
+        description="A terminal news reader and triage desk. "
+        "With no subcommand, opens the reader on PATH (default: the bundled sample content).",
+    )
+    p.add_argument("--version", action="version", version=f"reader {__version__}")
+    sub = p.add_subparsers(dest="command")
+
+    ls = sub.add_parser("list", help="print items as a table or JSON lines")
+    ls.add_argument("path", nargs="?")
+    ls.add_argument("--sort", choices=[k.value for k in SortKey], default=SortKey.DATE.value)
+    ls.add_argument("--reverse", action="store_true", help="reverse the sort's usual direction")
+    ls.add_argument("--topic")
+    state = ls.add_mutually_exclusive_group()
+    state.add_argument("--unpublished", action="store_true")
+    state.add_argument("--published", action="store_true")
+    ls.add_argument("--search", default="")
+    ls.add_argument("--limit", type=int)
+    ls.add_argument("--json", action="store_true", help="JSON lines with every normalised field")
+
+    show = sub.add_parser("show", help="print one item")
+    show.add_argument("id", help="the item's path relative to the content root")
+    show.add_argument("path", nargs="?")
+    show.add_argument("--json", action="store_true")
+
+    check = sub.add_parser("check", help="print the load report; exit 1 if any file is bad")
+    check.add_argument("path", nargs="?")
+    check.add_argument("--json", action="store_true")
+
+    try:
+        from reader.preview import cli as preview_cli
+    except ImportError:  # pragma: no cover
+        preview_cli = None
+    if preview_cli is not None:
+        preview_cli.add_parser(sub)
+    return p
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    if args.limit is not None and args.limit < 0:
+        raise CLIError("--limit must be 0 or more")
+    result = load_directory(_root(args.path))
+    key = SortKey(args.sort)
+    published = (
+        Published.UNPUBLISHED if args.unpublished
+        else Published.PUBLISHED if args.published
+        else Published.ALL
+    )
+    descending = key.default_descending != args.reverse
+    q = Query(sort=key, descending=descending, topic=args.topic, published=published,
+              search=args.search)
+    rows = Catalog(result.entries).query(q)
+    if args.limit is not None:
+        rows = rows[: args.limit]
+    out = sys.stdout
+    if args.json:
+        for e in rows:
+            out.write(json.dumps(entry_dict(e), ensure_ascii=False) + "\n")
+    else:
+        out.write(format_table(rows))
+    for problem in result.problems:
+        print(f"reader: skipped {problem}", file=sys.stderr)
+    return 0
+
+
+def format_table(rows: Sequence[Entry], width: int = 100) -> str:
+    def num(n: int | None) -> str:
+        return "-" if n is None else str(n)
+
+    title_w = max(20, width - 52)
+    lines = [f"{'DATE':<10}  {'HEAT':>4} {'QUAL':>4} {'':1} {'TITLE':<{title_w}}  PROVIDER"]
+    for e in rows:
+        date = e.published_at.strftime("%Y-%m-%d") if e.published_at else "-"
+        title = e.title if len(e.title) <= title_w else e.title[: title_w - 1] + "…"
+        mark = "U" if e.published is False else " "
+        lines.append(
+            f"{date:<10}  {num(e.heat):>4} {num(e.quality):>4} {mark} {title:<{title_w}}  {e.provider[:24]}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    root = _root(args.path)
+    item = load_item(root, args.id)
+    if isinstance(item, LoadProblem):
+        raise CLIError(str(item))
+    if args.json:
+        print(json.dumps(item_dict(item), ensure_ascii=False, indent=2))
+        return 0
+    from reader.core.describe import describe
+
+    print(describe(item))
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    result = load_directory(_root(args.path))
+    if args.json:
+        print(json.dumps({
+            "root": sanitize(str(result.root)),
+            "items": len(result.items),
+            "skipped": result.skipped,
+            "problems": [{"id": p.id, "reason": p.reason} for p in result.problems],
+        }, ensure_ascii=False))
+    else:
+        print(f"{len(result.items)} items loaded, {len(result.problems)} files could not be read"
+              + (f", {result.skipped} files without front matter skipped" if result.skipped else ""))
+        for problem in result.problems:
+            print(problem)
+    return 1 if result.problems else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if not argv or argv[0] not in (*SUBCOMMANDS, "-h", "--help", "--version"):
+            return _open_app(argv)
+        args = _parser().parse_args(argv)
+        if args.command is None:
+            return _open_app([])
+        if args.command == "list":
+            return _cmd_list(args)
+        if args.command == "show":
+            return _cmd_show(args)
+        if args.command == "check":
+            return _cmd_check(args)
+        if args.command == "preview":
+            from reader.preview import cli as preview_cli
+
+            return preview_cli.run(args)
+        raise CLIError(f"unknown command {args.command!r}")
+    except CLIError as exc:
+        print(f"reader: {exc}", file=sys.stderr)
+        return 2
+    except NotADirectory as exc:
+        print(f"reader: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _open_app(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="reader", description="Open the reader on PATH.")
+    p.add_argument("path", nargs="?", help="content directory (default: bundled sample content)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the preview cache")
+    args = p.parse_args(argv)
+    root = _root(args.path)
+    from reader.ui.app import create_app
+
+    app = create_app(root, use_cache=not args.no_cache)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,1 @@
+"""The core of reader: no Textual import anywhere below this package."""

@@ -1,0 +1,249 @@
+"""Raw front-matter mapping (all strings, from the base loader) → typed ``Item``.
+
+Every field may be missing, mistyped or hostile: nothing here raises for a bad
+value; a value that cannot be understood becomes ``None`` (or empty), and every
+string is passed through the sanitiser.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime, timezone
+from typing import Any
+
+from reader.core.model import Image, Item, Provider, Related
+from reader.core.sanitize import sanitize
+
+KNOWN_FIELDS = frozenset(
+    {
+        "category", "title", "excerpt", "publishedDateTime", "originalUrl", "webUrl",
+        "ampWebUrl", "cdnAmpWebUrl", "type", "quality", "heat", "published",
+        "provider", "topics", "images", "related", "secured",
+    }
+)
+_TRUE = {"true", "yes", "on", "y"}
+_FALSE = {"false", "no", "off", "n"}
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def text(value: Any, *, entities: bool = False, multiline: bool = False) -> str:
+    """A scalar as sanitised text; lists/mappings are not text."""
+    if value is None or isinstance(value, (list, dict)):
+        return ""
+    s = value if isinstance(value, str) else str(value)
+    if entities and "&" in s:
+        s = html.unescape(s)
+    s = sanitize(s, multiline=multiline)
+    return s if multiline else s.strip()
+
+
+def opt_text(value: Any, **kw: Any) -> str | None:
+    return text(value, **kw) or None
+
+
+def url(value: Any) -> str | None:
+    """A URL is kept as written (trimmed); control characters make it unusable."""
+    if not isinstance(value, str):
+        return None
+    s = value.strip()
+    if not s or any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in s):
+        return None
+    return sanitize(s)
+
+
+def integer(value: Any) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value == value and abs(value) != float("inf") else None
+    if isinstance(value, str):
+        s = value.strip().replace("_", "")
+        if _NUMBER.fullmatch(s):
+            try:
+                return int(float(s))
+            except (ValueError, OverflowError):
+                return None
+    return None
+
+
+def score(value: Any) -> int | None:
+    n = integer(value)
+    if n is None:
+        return None
+    return max(0, min(100, n))
+
+
+def heat(value: Any) -> tuple[int | None, bool]:
+    """(heat, unscored): ``heat: -1`` means "not scored yet" in real items."""
+    n = integer(value)
+    if n is None:
+        return None, False
+    if n < 0:
+        return None, True
+    return min(100, n), False
+
+
+def boolean(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        s = value.strip().lower()
+        if s in _TRUE:
+            return True
+        if s in _FALSE:
+            return False
+    return None
+
+
+def timestamp(value: Any) -> datetime | None:
+    """Aware UTC datetime from ISO text, a date alone, a naive time or an epoch number."""
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime(value.year, value.month, value.day)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _epoch(float(value))
+    elif isinstance(value, str):
+        s = value.strip()
+        if not s:
+            return None
+        if _NUMBER.fullmatch(s):
+            return _epoch(float(s))
+        if len(s) > 10 and s[10] in " tT":
+            s = s[:10] + "T" + s[11:].strip()
+        s = re.sub(r"\s+(?=[+-]\d\d:?\d\d$|Z$)", "", s)
+        try:
+            dt = datetime.fromisoformat(s)
+        except ValueError:
+            return None
+    else:
+        return None
+    if dt.tzinfo is None:
+        return dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)
+
+
+def _epoch(n: float) -> datetime | None:
+    if n != n:
+        return None
+    if abs(n) > 1e11:  # milliseconds
+        n /= 1000.0
+    try:
+        return datetime.fromtimestamp(n, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def image(value: Any) -> Image | None:
+    if isinstance(value, str):
+        u = url(value)
+        return Image(u) if u else None
+    if not isinstance(value, dict):
+        return None
+    return Image(
+        url=url(value.get("url")),
+        width=_dimension(value.get("width")),
+        height=_dimension(value.get("height")),
+        is_cached=boolean(value.get("isCached")),
+    )
+
+
+def _dimension(value: Any) -> int | None:
+    n = integer(value)
+    return n if n is not None and 0 <= n < 1_000_000 else None
+
+
+def images(value: Any) -> tuple[Image, ...]:
+    if isinstance(value, (str, dict)):
+        value = [value]
+    if not isinstance(value, list):
+        return ()
+    return tuple(i for i in (image(v) for v in value) if i is not None)
+
+
+def provider(value: Any) -> Provider | None:
+    if isinstance(value, dict):
+        name, domain = opt_text(value.get("name")), opt_text(value.get("domain"))
+        imgs = images(value.get("images"))
+        if name or domain or imgs:
+            return Provider(name, domain, imgs)
+        return None
+    name = opt_text(value)
+    return Provider(name) if name else None
+
+
+def topics(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return ()
+    seen: dict[str, None] = {}
+    for v in value:
+        t = text(v)
+        if t and t not in seen:
+            seen[t] = None
+    return tuple(seen)
+
+
+def related_one(value: Any) -> Related | None:
+    if not isinstance(value, dict):
+        return None
+    rel = Related(
+        title=text(value.get("title"), entities=True),
+        excerpt=text(value.get("excerpt"), entities=True),
+        published_at=timestamp(value.get("publishedDateTime")),
+        web_url=url(value.get("webUrl")),
+        amp_web_url=url(value.get("ampWebUrl")),
+        cdn_amp_web_url=url(value.get("cdnAmpWebUrl")),
+        original_url=url(value.get("originalUrl")),
+        type=opt_text(value.get("type")),
+        provider=provider(value.get("provider")),
+        quality=score(value.get("quality")),
+        images=images(value.get("images")),
+    )
+    if not rel.title and not rel.urls:
+        return None
+    return rel
+
+
+def related(value: Any) -> tuple[Related, ...]:
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        return ()
+    return tuple(r for r in (related_one(v) for v in value) if r is not None)
+
+
+def item(item_id: str, data: dict[Any, Any], body: str = "") -> Item:
+    """Build the normalised item; ``data`` is the base-loader mapping of one file."""
+    heat_value, unscored = heat(data.get("heat"))
+    secured = data.get("secured")
+    extra = {
+        sanitize(k): v for k, v in data.items() if not (isinstance(k, str) and k in KNOWN_FIELDS)
+    }
+    return Item(
+        id=item_id,
+        title=text(data.get("title"), entities=True),
+        excerpt=text(data.get("excerpt"), entities=True),
+        published_at=timestamp(data.get("publishedDateTime")),
+        original_url=url(data.get("originalUrl")),
+        web_url=url(data.get("webUrl")),
+        amp_web_url=url(data.get("ampWebUrl")),
+        cdn_amp_web_url=url(data.get("cdnAmpWebUrl")),
+        type=opt_text(data.get("type")),
+        category=opt_text(data.get("category")),
+        quality=score(data.get("quality")),
+        heat=heat_value,
+        heat_unscored=unscored,
+        published=boolean(data.get("published")),
+        provider=provider(data.get("provider")),
+        topics=topics(data.get("topics")),
+        images=images(data.get("images")),
+        related=related(data.get("related")),
+        secured=secured if isinstance(secured, str) else None,
+        body=sanitize(body.strip("\n"), multiline=True) if body.strip() else "",
+        extra=extra,
+    )

@@ -1,0 +1,174 @@
+"""Find item files under a content root and load them into items and a report.
+
+Nothing here raises for a bad file: each one becomes a ``LoadProblem`` naming
+the file and the reason, and everything else loads.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.core import frontmatter, normalize
+from reader.core.model import Entry, Item
+from reader.core.sanitize import sanitize
+
+ITEM_SUFFIXES = (".txt", ".md", ".yaml", ".yml")
+TEMP_SUFFIX = ".reader-tmp"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    id: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.id}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    """A candidate item file: its id (path relative to the root) and stat facts."""
+
+    id: str
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(slots=True)
+class LoadResult:
+    root: Path
+    items: list[Item] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
+    skipped: int = 0
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [Entry.from_item(i) for i in self.items]
+
+
+class NotADirectory(ValueError):
+    pass
+
+
+def is_item_name(name: str) -> bool:
+    return (
+        not name.startswith(".")
+        and not name.endswith(TEMP_SUFFIX)
+        and name.lower().endswith(ITEM_SUFFIXES)
+    )
+
+
+def iter_files(root: Path | str) -> Iterator[FileRef]:
+    """Every candidate item file below ``root``, in a stable (sorted) order.
+
+    Hidden folders and files, our writers' temp files, FIFOs/devices and
+    symlinks that leave the root are skipped; symlink loops are walked once.
+    """
+    root = Path(root)
+    try:
+        real_root = root.resolve(strict=True)
+    except OSError as exc:
+        raise NotADirectory(f"{root}: {exc.strerror or exc}") from None
+    if not real_root.is_dir():
+        raise NotADirectory(f"{root}: not a directory")
+    seen_dirs: set[tuple[int, int]] = set()
+    root_str = str(real_root)
+
+    def inside(real: str) -> bool:
+        return real == root_str or real.startswith(root_str.rstrip(os.sep) + os.sep)
+
+    def walk(directory: str, prefix: str) -> Iterator[FileRef]:
+        try:
+            st = os.stat(directory)
+        except OSError:
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            return
+        seen_dirs.add(key)
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_symlink():
+                    real = os.path.realpath(entry.path)
+                    if not inside(real):
+                        continue
+                st = entry.stat()  # follows a symlink that stays inside
+            except OSError:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                yield from walk(entry.path, f"{prefix}{name}/")
+            elif stat.S_ISREG(st.st_mode) and is_item_name(name):
+                yield FileRef(f"{prefix}{name}", entry.path, st.st_size, st.st_mtime_ns)
+
+    yield from walk(root_str, "")
+
+
+def read_bytes(path: str) -> bytes:
+    """Read at most the size cap (+1 byte, so an oversize file is noticed)."""
+    with open(path, "rb") as fh:
+        return fh.read(frontmatter.MAX_FILE_BYTES + 1)
+
+
+def load_file(ref: FileRef) -> Item | LoadProblem | None:
+    """One file → an item, a problem, or ``None`` for a file without front matter."""
+    try:
+        data = read_bytes(ref.path)
+    except OSError as exc:
+        return LoadProblem(sanitize(ref.id), f"cannot read: {exc.strerror or exc}")
+    return parse_bytes(ref.id, data)
+
+
+def parse_bytes(item_id: str, data: bytes) -> Item | LoadProblem | None:
+    try:
+        if not data.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
+            # Not an item file (a README, notes): skipped, but binary junk is reported.
+            frontmatter.decode(data)
+            return None
+        mapping, body = frontmatter.parse(data)
+        return normalize.item(item_id, mapping, body)
+    except frontmatter.FrontMatterError as exc:
+        return LoadProblem(sanitize(item_id), str(exc))
+    except Exception as exc:  # a bug must not take the whole load down
+        return LoadProblem(sanitize(item_id), f"unexpected error: {type(exc).__name__}: {exc}")
+
+
+def load_directory(root: Path | str) -> LoadResult:
+    result = LoadResult(Path(root))
+    for ref in iter_files(root):
+        loaded = load_file(ref)
+        if loaded is None:
+            result.skipped += 1
+        elif isinstance(loaded, LoadProblem):
+            result.problems.append(loaded)
+        else:
+            result.items.append(loaded)
+    return result
+
+
+def load_item(root: Path | str, item_id: str) -> Item | LoadProblem:
+    """Read one item by id (its path relative to ``root``), refusing ids that leave the root."""
+    root_path = Path(root).resolve()
+    path = (root_path / item_id).resolve()
+    if not path.is_relative_to(root_path):
+        return LoadProblem(sanitize(item_id), "id points outside the content root")
+    try:
+        st = path.stat()
+    except OSError as exc:
+        return LoadProblem(sanitize(item_id), f"cannot read: {exc.strerror or exc}")
+    loaded = load_file(FileRef(item_id, str(path), st.st_size, st.st_mtime_ns))
+    if loaded is None:
+        return LoadProblem(sanitize(item_id), "no front matter (file does not start with '---')")
+    return loaded

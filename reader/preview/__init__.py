@@ -1,0 +1,1 @@
+"""Fetching and extracting readable previews of original articles (no Textual)."""
