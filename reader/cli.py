@@ -182,7 +182,11 @@ def _open_app(argv: list[str]) -> int:
     p.add_argument("--no-cache", action="store_true", help="do not read or write the preview cache")
     args = p.parse_args(argv)
     root = _root(args.path)
+    from reader.core.config import cache_dir
+    from reader.logs import setup_app_logging
     from reader.ui.app import create_app
+
+    setup_app_logging(cache_dir())
 
     app = create_app(root, use_cache=not args.no_cache)
     app.run()

@@ -1,0 +1,128 @@
+"""Human-readable pieces of an item shared by ``reader show`` and the detail pane."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from reader.core.model import URL_FIELDS, Image, Item, Related
+from reader.core.sanitize import sanitize
+
+_SENTENCE_END = (".", "!", "?", "…", '"', "”", "’", ")", "]")
+
+
+def display_excerpt(excerpt: str) -> str:
+    """Real excerpts are cut mid-sentence (often mid-word): say so with an ellipsis."""
+    excerpt = excerpt.strip()
+    if excerpt and not excerpt.endswith(_SENTENCE_END):
+        return excerpt + "…"
+    return excerpt
+
+
+def format_date(dt: datetime | None, *, with_time: bool = True) -> str:
+    if dt is None:
+        return "no date"
+    return dt.strftime("%Y-%m-%d %H:%M UTC" if with_time else "%Y-%m-%d")
+
+
+def bar(value: int | None, width: int = 10) -> str:
+    if value is None:
+        return "░" * width
+    filled = round(value * width / 100)
+    return "█" * filled + "░" * (width - filled)
+
+
+def score_text(value: int | None, unscored: bool = False) -> str:
+    if value is None:
+        return "not scored" if unscored else "—"
+    return str(value)
+
+
+def image_text(image: Image) -> str:
+    size = f"{image.width}×{image.height}" if image.width and image.height else "size unknown"
+    return f"{image.url or '(no url)'} ({size})"
+
+
+def secured_preview(token: str | None) -> str:
+    """The opaque token is never decoded; only its length and a short prefix are shown."""
+    if not token:
+        return ""
+    return f"{sanitize(token[:12])}… ({len(token)} chars, kept as is)"
+
+
+def value_text(value: Any, indent: str = "") -> str:
+    """An unknown field's value, as short readable text (base-loader values)."""
+    if isinstance(value, dict):
+        return "\n".join(
+            f"{indent}{sanitize(k)}: " + (
+                "\n" + value_text(v, indent + "  ") if isinstance(v, (dict, list)) and v
+                else value_text(v)
+            )
+            for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return "\n".join(
+            f"{indent}- " + value_text(v, indent + "  ").lstrip() for v in value
+        )
+    return sanitize(value)
+
+
+def url_fields(item: Item) -> list[tuple[str, str]]:
+    """Every URL field the item has, as written (repeats included)."""
+    values = (item.original_url, item.web_url, item.amp_web_url, item.cdn_amp_web_url)
+    return [(n, u) for n, u in zip(URL_FIELDS, values) if u]
+
+
+def related_lines(rel: Related) -> list[str]:
+    lines = [rel.title or "(untitled)"]
+    meta = " · ".join(
+        x for x in (
+            rel.provider.label if rel.provider else "",
+            format_date(rel.published_at, with_time=False) if rel.published_at else "",
+            f"quality {rel.quality}" if rel.quality is not None else "",
+        ) if x
+    )
+    if meta:
+        lines.append(meta)
+    return lines
+
+
+def describe(item: Item) -> str:
+    """Plain text for ``reader show``."""
+    out: list[str] = [item.title or "(untitled)", ""]
+    p = item.provider
+    if p:
+        out.append(f"Provider:  {p.label}" + (f" ({p.domain})" if p.domain and p.name else ""))
+    out.append(f"Date:      {format_date(item.published_at)}")
+    kind = " / ".join(x for x in (item.category, item.type) if x)
+    if kind:
+        out.append(f"Category:  {kind}")
+    out.append(f"Heat:      {bar(item.heat)} {score_text(item.heat, item.heat_unscored)}")
+    out.append(f"Quality:   {bar(item.quality)} {score_text(item.quality)}")
+    state = "unpublished" if item.unpublished else "published" if item.published else "not set"
+    out.append(f"Published: {state}")
+    if item.topics:
+        out.append(f"Topics:    {', '.join(item.topics)}")
+    if item.excerpt:
+        out += ["", display_excerpt(item.excerpt)]
+    if url_fields(item):
+        out.append("")
+        out += [f"{name}: {url}" for name, url in url_fields(item)]
+    if item.images:
+        out += ["", "Images:"] + [f"  {image_text(i)}" for i in item.images]
+    if item.body:
+        out += ["", item.body]
+    if item.related:
+        out += ["", "Related:"]
+        for rel in item.related:
+            first, *rest = related_lines(rel)
+            out.append(f"  - {first}")
+            out += [f"    {line}" for line in rest]
+    if item.extra:
+        out += ["", "Other fields:"]
+        for key, value in item.extra.items():
+            txt = value_text(value, "    ")
+            out.append(f"  {key}:" + ("\n" + txt if "\n" in txt else f" {txt}"))
+    if item.secured:
+        out += ["", f"secured: {secured_preview(item.secured)}"]
+    return "\n".join(out)

@@ -1,0 +1,414 @@
+"""The Textual app: shows the core's state and dispatches keys to it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, TabbedContent
+from textual.worker import Worker, WorkerState
+
+from reader.core.config import Config, load_config
+from reader.core.model import Entry, Item, Related
+from reader.core.query import Catalog, Published, Query, SortKey
+from reader.core.sanitize import sanitize
+from reader.core.store import LoadProblem, load_item
+from reader.resources import styles_dir
+from reader.ui.commands import TopicCommands
+from reader.ui.screens.help_screen import HelpScreen
+from reader.ui.screens.load_report_screen import LoadReportScreen
+from reader.ui.screens.preview_screen import PreviewScreen
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.column_header import ColumnHeader
+from reader.ui.widgets.detail_pane import DetailPane
+from reader.ui.widgets.preview_view import PreviewState
+from reader.ui.widgets.related_list import RelatedList
+from reader.ui.widgets.search_bar import SearchBar
+from reader.ui.widgets.status_bar import StatusBar
+from reader.ui.widgets.topic_sidebar import TopicChoice, TopicSidebar
+from reader.ui.loading import LoadBatch, load_batches
+
+log = logging.getLogger("reader.ui")
+
+
+class ReaderApp(App[None]):
+    """Topic sidebar, article list, detail pane with preview; status line and footer."""
+
+    TITLE = "reader"
+    CSS_PATH = [str(styles_dir() / "reader.tcss")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
+    COMMANDS = App.COMMANDS | {TopicCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("slash", "search", "Search", id="app.search"),
+        Binding("s", "cycle_sort", "Sort", id="app.sort"),
+        Binding("S", "reverse_sort", "Reverse", id="app.reverse"),
+        Binding("t", "topics", "Topics", id="app.topics"),
+        Binding("T", "toggle_sidebar", "Sidebar", show=False, id="app.toggle_sidebar"),
+        Binding("u", "toggle_unpublished", "Unpublished", id="app.unpublished"),
+        Binding("p", "preview", "Preview", id="app.preview"),
+        Binding("r", "refetch", "Refetch", id="app.refetch"),
+        Binding("c", "copy_url", "Copy URL", show=False, id="app.copy_url"),
+        Binding("e", "load_report", "Errors", id="app.load_report"),
+        Binding("escape", "clear_filters", "Clear", show=False, id="app.clear"),
+    ]
+
+    query: reactive[Query] = reactive(Query, always_update=True)
+    rows: reactive[list[Entry]] = reactive(list, always_update=True)
+    shown: reactive[int] = reactive(0)
+    total: reactive[int] = reactive(0)
+    unpublished: reactive[int] = reactive(0)
+    problems: reactive[int] = reactive(0)
+    progress: reactive[tuple[int, int] | None] = reactive(None)
+    topics: reactive[list[tuple[str, int]]] = reactive(list, always_update=True)
+    sidebar_open: reactive[bool] = reactive(False)
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        config: Config | None = None,
+        preview_service: Any = None,
+        use_cache: bool = True,
+        use_index: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self.root = Path(root)
+        self.config = config or Config()
+        self.catalog = Catalog()
+        self.load_problems: list[LoadProblem] = []
+        self.current_item: Item | None = None
+        self._preview_service = preview_service
+        self._use_cache = use_cache
+        self._use_index = self.config.use_index if use_index is None else use_index
+        self._preview_timer: Timer | None = None
+        self._preview_state = PreviewState()
+        if self.config.theme:
+            self.theme = self.config.theme
+
+    # -- layout ---------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield TopicSidebar(id="sidebar").data_bind(
+                ReaderApp.topics, total=ReaderApp.total, unpublished=ReaderApp.unpublished
+            )
+            with Vertical(id="content"):
+                yield SearchBar(id="search")
+                with Container(id="panes"):
+                    with Vertical(id="list-pane"):
+                        yield ColumnHeader(id="columns").data_bind(ReaderApp.query)
+                        yield ArticleList(id="articles").data_bind(ReaderApp.rows)
+                    yield DetailPane(id="detail")
+        yield StatusBar(id="status").data_bind(
+            ReaderApp.query, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
+            ReaderApp.problems, ReaderApp.progress,
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(SearchBar).display = False
+        self.query_one(ArticleList).focus()
+        for warning in self.config.warnings:
+            self.notify(Content(sanitize(warning)), severity="warning", markup=False)
+        self.load_items()
+
+    # -- loading (a thread worker; batches arrive on the UI thread) -------
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_items(self) -> None:
+        for batch in load_batches(self.root, use_index=self._use_index):
+            self.call_from_thread(self._add_batch, batch)
+
+    def _add_batch(self, batch: LoadBatch) -> None:
+        if batch.entries:
+            self.catalog.extend(batch.entries)
+        self.load_problems.extend(batch.problems)
+        self.progress = None if batch.finished else (batch.done, batch.total)
+        self.total = len(self.catalog)
+        self.unpublished = self.catalog.unpublished_count()
+        self.problems = len(self.load_problems)
+        self.topics = self.catalog.topic_counts()
+        self._requery()
+        if batch.finished and not self.catalog.entries:
+            self.query_one(DetailPane).show_message(
+                Content.styled(f"No items found in {sanitize(str(self.root))}", "$text-muted")
+            )
+
+    def _requery(self) -> None:
+        rows = self.catalog.query(self.query)
+        self.rows = rows
+        self.shown = len(rows)
+
+    def watch_query(self) -> None:
+        self._requery()
+
+    # -- selection → detail (thread worker) → preview (debounced async worker)
+    @on(ArticleList.Highlighted)
+    def _on_highlighted(self, event: ArticleList.Highlighted) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        if event.entry is None:
+            self.current_item = None
+            return
+        self.load_detail(event.entry.id)
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load_detail(self, item_id: str) -> None:
+        item = load_item(self.root, item_id)
+        self.call_from_thread(self._show_detail, item_id, item)
+
+    def _show_detail(self, item_id: str, item: Item | LoadProblem) -> None:
+        current = self.query_one(ArticleList).highlighted
+        if current is None or current.id != item_id:
+            return  # the user has moved on
+        pane = self.query_one(DetailPane)
+        if isinstance(item, LoadProblem):
+            self.current_item = None
+            pane.show_message(Content.assemble(
+                Content.styled("This item can no longer be read\n", "bold $error"),
+                Content(str(item)),
+            ))
+            return
+        self.current_item = item
+        in_corpus = [self.catalog.find_url(rel.urls) is not None for rel in item.related]
+        pane.show_item(item, in_corpus)
+        self._schedule_preview(item)
+
+    def _schedule_preview(self, item: Item, *, refresh: bool = False, delay: float | None = None) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        if not self.config.preview.enabled:
+            self._set_preview(PreviewState("idle", item.id, message="Previews are turned off in the config."))
+            return
+        if not item.url_candidates:
+            self._set_preview(PreviewState("idle", item.id, message="This item has no URL to preview."))
+            return
+        self._set_preview(PreviewState("waiting", item.id, message="Preview starts when you stop here…"))
+        wait = self.config.preview.debounce_ms / 1000 if delay is None else delay
+        self._preview_timer = self.set_timer(
+            wait, lambda: self.fetch_preview(item, refresh=refresh), name="preview-debounce"
+        )
+
+    def _set_preview(self, state: PreviewState) -> None:
+        self._preview_state = state
+        self.query_one(DetailPane).preview.state = state
+
+    def _service(self) -> Any:
+        if self._preview_service is None:
+            from reader.preview.setup import make_service
+
+            self._preview_service = make_service(self.config.preview, use_cache=self._use_cache)
+        return self._preview_service
+
+    @work(exclusive=True, group="preview", exit_on_error=False)
+    async def fetch_preview(self, item: Item, *, refresh: bool = False) -> None:
+        provider = item.provider.label if item.provider else None
+        self._set_preview(PreviewState("loading", item.id, item.title, provider))
+        result = await self._service().preview(item.url_candidates, refresh=refresh)
+        if self.current_item is None or self.current_item.id != item.id:
+            return
+        if hasattr(result, "article"):
+            self._set_preview(PreviewState("ready", item.id, item.title, provider, preview=result))
+        else:
+            log.info("preview failed for %s: %s", item.id, getattr(result, "reason", result))
+            self._set_preview(PreviewState("failed", item.id, item.title, provider, failure=result))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker errors end up: logged, and shown as one line."""
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            log.error("worker %s failed", event.worker.name, exc_info=error)
+            if event.worker.group == "preview":
+                self._set_preview(PreviewState(
+                    "failed", self._preview_state.item_id,
+                    message=f"Preview failed: {type(error).__name__}: {error}",
+                ))
+            else:
+                self.notify(
+                    Content(sanitize(f"{event.worker.name} failed: {type(error).__name__}: {error}")),
+                    severity="error", markup=False,
+                )
+
+    # -- list messages --------------------------------------------------
+    @on(ArticleList.Selected)
+    def _on_selected(self, event: ArticleList.Selected) -> None:
+        self.query_one(DetailPane).query_one(RelatedList).focus() if (
+            self.current_item and self.current_item.related
+        ) else self.query_one(DetailPane).query_one("#item-scroll").focus()
+
+    @on(ColumnHeader.SortClicked)
+    def _on_sort_clicked(self, event: ColumnHeader.SortClicked) -> None:
+        if event.key == self.query.sort:
+            self.action_reverse_sort()
+        else:
+            self.query = self.query.with_sort(event.key)
+
+    @on(TopicSidebar.Chosen)
+    def _on_topic(self, event: TopicSidebar.Chosen) -> None:
+        self._apply_choice(event.choice)
+        if self.screen.has_class("-narrow"):
+            self.sidebar_open = False
+        self.query_one(ArticleList).focus()
+
+    def _apply_choice(self, choice: TopicChoice) -> None:
+        from dataclasses import replace
+
+        self.query = replace(self.query, topic=choice.topic, published=choice.published)
+
+    def show_topic(self, topic: str | None) -> None:
+        self._apply_choice(TopicChoice(topic, Published.ALL))
+
+    @on(RelatedList.Chosen)
+    def _on_related(self, event: RelatedList.Chosen) -> None:
+        target = self.catalog.find_url(event.related.urls)
+        if target is None:
+            self.query_one(DetailPane).show_related(event.related)
+            self.current_item = None
+            self._set_preview(PreviewState("idle", message="Related item outside this collection."))
+            return
+        articles = self.query_one(ArticleList)
+        if not articles.move_to_id(target.id):
+            # Not in the current filter: widen to everything, then jump.
+            self.query = Query(sort=self.query.sort, descending=self.query.descending)
+            self.query_one(SearchBar).value = ""
+            articles.move_to_id(target.id)
+        articles.focus()
+
+    @on(SearchBar.Changed)
+    def _on_search(self, event: SearchBar.Changed) -> None:
+        from dataclasses import replace
+
+        if event.text != self.query.search:
+            self.query = replace(self.query, search=event.text)
+
+    @on(SearchBar.Done)
+    def _on_search_done(self, event: SearchBar.Done) -> None:
+        bar = self.query_one(SearchBar)
+        if event.cleared or not bar.value:
+            bar.display = False
+        self.query_one(ArticleList).focus()
+
+    # -- actions --------------------------------------------------------
+    def action_help(self) -> None:
+        sections = [
+            ("Everywhere", list(self.BINDINGS)),
+            ("Article list", list(ArticleList.BINDINGS)),
+            ("Search", list(SearchBar.BINDINGS)),
+            ("Full-screen preview", list(PreviewScreen.BINDINGS)),
+        ]
+        self.push_screen(HelpScreen(sections))
+
+    def action_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        bar.display = True
+        bar.focus()
+
+    def action_cycle_sort(self) -> None:
+        self.query = self.query.with_sort(self.query.sort.next())
+
+    def action_reverse_sort(self) -> None:
+        from dataclasses import replace
+
+        self.query = replace(self.query, descending=not self.query.descending)
+
+    def action_sort_by(self, key: str) -> None:
+        self.query = self.query.with_sort(SortKey(key))
+
+    def action_topics(self) -> None:
+        self.sidebar_open = True
+        self.query_one(TopicSidebar).focus()
+
+    def action_toggle_sidebar(self) -> None:
+        self.sidebar_open = not self.sidebar_open
+        if not self.sidebar_open:
+            self.query_one(ArticleList).focus()
+
+    def watch_sidebar_open(self, open_: bool) -> None:
+        self.query_one(TopicSidebar).set_class(open_, "-open")
+
+    def action_toggle_unpublished(self) -> None:
+        from dataclasses import replace
+
+        wanted = Published.ALL if self.query.published is Published.UNPUBLISHED else Published.UNPUBLISHED
+        self.query = replace(self.query, published=wanted, topic=None)
+
+    def action_clear_filters(self) -> None:
+        if self.sidebar_open and self.screen.has_class("-narrow"):
+            self.sidebar_open = False
+            self.query_one(ArticleList).focus()
+            return
+        if self.query.search or self.query.topic or self.query.published is not Published.ALL:
+            self.query = Query(sort=self.query.sort, descending=self.query.descending)
+            bar = self.query_one(SearchBar)
+            bar.value = ""
+            bar.display = False
+            self.query_one(ArticleList).focus()
+
+    def action_preview(self) -> None:
+        state = self._preview_state
+        item = self.current_item
+        if item is None:
+            return
+        if state.status == "ready" and state.item_id == item.id:
+            self.push_screen(PreviewScreen(state.preview, item.title,
+                                           item.provider.label if item.provider else None))
+            return
+        self.query_one(DetailPane).query_one(TabbedContent).active = "tab-preview"
+        if state.status in ("idle", "waiting", "failed"):
+            self._schedule_preview(item, delay=0)
+
+    def action_refetch(self) -> None:
+        if self.current_item is not None:
+            self._schedule_preview(self.current_item, refresh=True, delay=0)
+
+    def action_copy_url(self) -> None:
+        item = self.current_item
+        if item is not None and item.url_candidates:
+            url = item.url_candidates[0][1]
+            self.copy_to_clipboard(url)
+            self.notify(Content(f"Copied {sanitize(url)}"), markup=False)
+
+    def action_load_report(self) -> None:
+        if self.load_problems:
+            self.push_screen(LoadReportScreen(list(self.load_problems)))
+        else:
+            self.notify("Every file was read.", markup=False)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for key in SortKey:
+            yield SystemCommand(f"Sort by {key.value}", f"Sort the list by {key.value}",
+                                lambda k=key: self.action_sort_by(k.value))
+        yield SystemCommand("Reverse sort", "Reverse the sort direction (S)", self.action_reverse_sort)
+        yield SystemCommand("Search", "Filter the list by text (/)", self.action_search)
+        yield SystemCommand("Topics", "Focus the topic sidebar (t)", self.action_topics)
+        yield SystemCommand("Toggle sidebar", "Show or hide the topic sidebar (T)", self.action_toggle_sidebar)
+        yield SystemCommand("Unpublished only", "Toggle the unpublished filter (u)", self.action_toggle_unpublished)
+        yield SystemCommand("Show everything", "Clear topic, state and search filters (Esc)", self.action_clear_filters)
+        yield SystemCommand("Open preview", "Preview the original article full screen (p)", self.action_preview)
+        yield SystemCommand("Refetch preview", "Fetch the original page again (r)", self.action_refetch)
+        yield SystemCommand("Copy URL", "Copy the item's URL to the clipboard (c)", self.action_copy_url)
+        yield SystemCommand("Load report", "Files that could not be read (e)", self.action_load_report)
+        yield SystemCommand("Key help", "Every key binding (?)", self.action_help)
+
+
+def create_app(root: Path | str, *, use_cache: bool = True, config: Config | None = None,
+               preview_service: Any = None, use_index: bool | None = None) -> ReaderApp:
+    """The one app factory, shared by the CLI and the tests."""
+    return ReaderApp(
+        Path(root), config=config if config is not None else load_config(),
+        preview_service=preview_service, use_cache=use_cache, use_index=use_index,
+    )

@@ -1,0 +1,45 @@
+"""A screen listing every key binding of the app and its panes."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+
+def _key_label(app, key: str) -> str:
+    return ", ".join(app.get_key_display(Binding(k.strip(), "")) for k in key.split(","))
+
+
+def bindings_content(app, sections: list[tuple[str, list[Binding]]]) -> Content:
+    lines: list[Content] = []
+    for title, bindings in sections:
+        lines.append(Content.styled(title, "bold $accent"))
+        for b in bindings:
+            if not b.description:
+                continue
+            keys = _key_label(app, b.key)
+            lines.append(Content.assemble((f"  {keys:<18}", "bold"), b.description))
+        lines.append(Content(""))
+    lines.append(Content.styled("Ctrl+P opens the command palette: every action is there too.",
+                                "$text-muted"))
+    return Content("\n").join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+    ]
+
+    def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
+        super().__init__()
+        self._sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as scroll:
+            scroll.border_title = "Keys"
+            yield Static(bindings_content(self.app, self._sections))
+        yield Footer()

@@ -1,0 +1,34 @@
+"""The files that could not be read, each with the reason."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList
+from textual.widgets.option_list import Option
+
+from reader.core.store import LoadProblem
+from reader.ui.text import plain
+
+
+class LoadReportScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,e", "dismiss", "Close", id="report.close")]
+
+    def __init__(self, problems: list[LoadProblem]) -> None:
+        super().__init__()
+        self._problems = problems
+
+    def compose(self) -> ComposeResult:
+        options = OptionList(
+            *(
+                Option(Content.assemble(Content.styled(p.id, "bold"), "\n  ", plain(p.reason)))
+                for p in self._problems
+            ),
+            id="report-list",
+        )
+        n = len(self._problems)
+        options.border_title = f"{n} file{'s' if n != 1 else ''} could not be read"
+        yield options
+        yield Footer()

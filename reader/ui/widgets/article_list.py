@@ -1,0 +1,225 @@
+"""The article list: a virtual (Line API) list that draws only the visible rows.
+
+It holds a reference to the query result and renders rows on demand, so 100k
+entries cost no widgets and a keypress repaints two lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style as RichStyle
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.core.model import Entry
+from reader.ui.columns import Column, layout
+
+
+def fit(text: str, width: int, right: bool = False) -> str:
+    """Pad or cut ``text`` to exactly ``width`` cells (cut with an ellipsis)."""
+    if width <= 0:
+        return ""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…"
+    if right:
+        return " " * (width - length) + text
+    return text + " " * (width - length)
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Rows of entries with a cursor; posts ``Highlighted`` and ``Selected``."""
+
+    COMPONENT_CLASSES = {
+        "article-list--cursor",
+        "article-list--unpublished",
+        "article-list--muted",
+        "article-list--hot",
+    }
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,b", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("home,g", "first", "First", show=False, id="list.first"),
+        Binding("end,G", "last", "Last", show=False, id="list.last"),
+        Binding("enter", "select", "Open", id="list.select"),
+    ]
+
+    rows: reactive[list[Entry]] = reactive(list, always_update=True, layout=False)
+    cursor: reactive[int] = reactive(0, init=False)
+
+    @dataclass
+    class Highlighted(Message):
+        entry: Entry | None
+
+    @dataclass
+    class Selected(Message):
+        entry: Entry
+
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._columns: tuple[Column, ...] = layout(80)
+        self._highlighted_id: str | None = None
+
+    # -- data -----------------------------------------------------------
+    def watch_rows(self, rows: list[Entry]) -> None:
+        target = 0
+        if self._highlighted_id is not None:
+            for i, e in enumerate(rows):
+                if e.id == self._highlighted_id:
+                    target = i
+                    break
+        self.virtual_size = Size(self.size.width, len(rows))
+        self.set_reactive(ArticleList.cursor, min(target, max(0, len(rows) - 1)))
+        self._scroll_cursor_into_view(center=True)
+        self.refresh()
+        self._announce()
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self._scroll_cursor_into_view()
+        self._announce()
+
+    def _announce(self) -> None:
+        entry = self.highlighted
+        new_id = entry.id if entry else None
+        if new_id != self._highlighted_id or entry is None:
+            self._highlighted_id = new_id
+            self.post_message(self.Highlighted(entry))
+
+    @property
+    def highlighted(self) -> Entry | None:
+        rows = self.rows
+        return rows[self.cursor] if rows and 0 <= self.cursor < len(rows) else None
+
+    def move_to_id(self, item_id: str) -> bool:
+        for i, e in enumerate(self.rows):
+            if e.id == item_id:
+                self.cursor = i
+                self._scroll_cursor_into_view(center=True)
+                return True
+        return False
+
+    # -- geometry -------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self._columns = layout(self.size.width)
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        self._scroll_cursor_into_view()
+
+    def _scroll_cursor_into_view(self, center: bool = False) -> None:
+        height = self.scrollable_content_region.height or self.size.height
+        if height <= 0:
+            return
+        top = int(self.scroll_offset.y)
+        cursor = self.cursor
+        if center and not (top <= cursor < top + height):
+            self.scroll_to(y=max(0, cursor - height // 2), animate=False, immediate=True)
+        elif cursor < top:
+            self.scroll_to(y=cursor, animate=False, immediate=True)
+        elif cursor >= top + height:
+            self.scroll_to(y=cursor - height + 1, animate=False, immediate=True)
+
+    # -- actions --------------------------------------------------------
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def _page(self) -> int:
+        return max(1, (self.scrollable_content_region.height or self.size.height) - 1)
+
+    def action_page_down(self) -> None:
+        self.cursor += self._page()
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._page()
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.rows) - 1
+
+    def action_select(self) -> None:
+        entry = self.highlighted
+        if entry is not None:
+            self.post_message(self.Selected(entry))
+
+    def on_click(self, event: events.Click) -> None:
+        row = int(self.scroll_offset.y) + event.y
+        if 0 <= row < len(self.rows):
+            if row == self.cursor and event.chain >= 2:
+                self.action_select()
+            self.cursor = row
+
+    # -- rendering ------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        row = int(self.scroll_offset.y) + y
+        base = self.rich_style
+        rows = self.rows
+        if row >= len(rows):
+            return Strip.blank(width, base)
+        entry = rows[row]
+        if row == self.cursor:
+            style = base + self.get_component_rich_style("article-list--cursor")
+            muted = hot = unpub = style
+        else:
+            style = base
+            muted = base + self.get_component_rich_style("article-list--muted")
+            hot = base + self.get_component_rich_style("article-list--hot")
+            unpub = base + self.get_component_rich_style("article-list--unpublished")
+        return Strip(self._segments(entry, style, muted, hot, unpub), width).crop(0, width)
+
+    def _segments(self, entry: Entry, style: RichStyle, muted: RichStyle,
+                  hot: RichStyle, unpub: RichStyle) -> list[Segment]:
+        segments: list[Segment] = []
+        x = 0
+        for col in self._columns:
+            if col.start > x:
+                segments.append(Segment(" " * (col.start - x), style))
+            text, seg_style = self._cell(entry, col, style, muted, hot, unpub)
+            segments.append(Segment(fit(text, col.width, col.align_right), seg_style))
+            x = col.start + col.width
+        if x < self.size.width:
+            segments.append(Segment(" " * (self.size.width - x), style))
+        return segments
+
+    @staticmethod
+    def _cell(entry: Entry, col: Column, style: RichStyle, muted: RichStyle,
+              hot: RichStyle, unpub: RichStyle) -> tuple[str, RichStyle]:
+        key = col.key
+        if key is None:
+            return ("●" if entry.published is False else " "), unpub
+        if key.value == "title":
+            return entry.title or "(untitled)", style
+        if key.value == "provider":
+            return entry.provider, muted
+        if key.value == "date":
+            dt = entry.published_at
+            if dt is None:
+                return "—", muted
+            return dt.strftime("%Y-%m-%d" if col.width >= 10 else "%b%d"), muted
+        if key.value == "heat":
+            if entry.heat is None:
+                return ("n/s" if entry.heat_unscored else "—"), muted
+            return str(entry.heat), (hot if entry.heat >= 70 else style)
+        if entry.quality is None:
+            return "—", muted
+        return str(entry.quality), style

@@ -1,0 +1,47 @@
+"""The article list's column titles; a click on one sorts by it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from reader.core.query import Query, SortKey
+from reader.ui.columns import column_at, layout
+
+
+class ColumnHeader(Widget):
+    """Shows the columns and which one the list is sorted by (▲ ascending, ▼ descending)."""
+
+    query: reactive[Query] = reactive(Query)
+
+    @dataclass
+    class SortClicked(Message):
+        key: SortKey
+
+    def render(self) -> Content:
+        parts: list[Content | str] = []
+        x = 0
+        for col in layout(self.size.width):
+            if col.start > x:
+                parts.append(" " * (col.start - x))
+            label = col.label
+            sorted_here = col.key is not None and col.key == self.query.sort
+            if sorted_here:
+                label += "▼" if self.query.descending else "▲"
+            text = label[: col.width].rjust(col.width) if col.align_right else label[: col.width].ljust(col.width)
+            if sorted_here:
+                parts.append(Content.styled(text, "bold $accent"))
+            else:
+                parts.append(text)
+            x = col.start + col.width
+        return Content.assemble(*parts)
+
+    def on_click(self, event: events.Click) -> None:
+        col = column_at(layout(self.size.width), event.x)
+        if col is not None and col.key is not None:
+            self.post_message(self.SortClicked(col.key))

@@ -1,0 +1,52 @@
+"""The detail pane: the item (with its related items) and the article preview."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Static, TabbedContent, TabPane
+
+from reader.core.model import Item, Related
+from reader.ui.item_render import item_content, related_content
+from reader.ui.widgets.preview_view import PreviewView
+from reader.ui.widgets.related_list import RelatedList
+
+
+class DetailPane(Vertical):
+    """Two tabs: Item and Preview. The app calls ``show_*`` (attributes down)."""
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="detail-tabs", initial="tab-item"):
+            with TabPane("Item", id="tab-item"):
+                with VerticalScroll(id="item-scroll"):
+                    yield Static(Content.styled("Loading…", "$text-muted"), id="item-view")
+                    yield RelatedList(id="related")
+            with TabPane("Preview", id="tab-preview"):
+                yield PreviewView(id="preview")
+
+    def on_mount(self) -> None:
+        self.query_one(RelatedList).display = False
+
+    def show_item(self, item: Item, in_corpus: list[bool]) -> None:
+        self.query_one("#item-view", Static).update(item_content(item))
+        self.query_one(RelatedList).show(item.related, in_corpus)
+        self.query_one("#item-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def show_related(self, rel: Related) -> None:
+        self.query_one("#item-view", Static).update(related_content(rel))
+        self.query_one(RelatedList).show((), [])
+        self.query_one("#item-scroll", VerticalScroll).scroll_home(animate=False)
+        self.query_one(TabbedContent).active = "tab-item"
+
+    def show_message(self, message: Content) -> None:
+        self.query_one("#item-view", Static).update(message)
+        self.query_one(RelatedList).show((), [])
+
+    @property
+    def preview(self) -> PreviewView:
+        return self.query_one(PreviewView)
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active

@@ -1,0 +1,80 @@
+"""The topic sidebar: All, Unpublished, then each topic with its count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from reader.core.query import Published
+from reader.core.sanitize import sanitize
+
+ALL = "\x00all"
+UNPUBLISHED = "\x00unpublished"
+
+
+@dataclass(frozen=True)
+class TopicChoice:
+    topic: str | None
+    published: Published
+
+
+def _label(name: str, count: int, style: str = "") -> Content:
+    name_part = Content.styled(sanitize(name), style) if style else Content(sanitize(name))
+    return Content.assemble(name_part, " ", Content.styled(str(count), "$text-muted"))
+
+
+class TopicSidebar(OptionList):
+    """Choosing an entry posts ``Chosen`` with the filter it stands for."""
+
+    topics: reactive[list[tuple[str, int]]] = reactive(list, always_update=True)
+    total: reactive[int] = reactive(0)
+    unpublished: reactive[int] = reactive(0)
+
+    @dataclass
+    class Chosen(Message):
+        choice: TopicChoice
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.border_title = "Topics"
+        self._current = ALL
+
+    def _rebuild(self) -> None:
+        options = [
+            Option(_label("All", self.total, "bold"), id=ALL),
+            Option(_label("Unpublished", self.unpublished, "bold"), id=UNPUBLISHED),
+            None,
+        ]
+        options += [Option(_label(t, n), id=t) for t, n in self.topics]
+        highlighted = self._current
+        self.set_options(options)
+        try:
+            self.highlighted = self.get_option_index(highlighted)
+        except Exception:
+            self.highlighted = 0
+
+    def watch_topics(self) -> None:
+        self._rebuild()
+
+    def watch_total(self) -> None:
+        self._rebuild()
+
+    def watch_unpublished(self) -> None:
+        self._rebuild()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ALL
+        self._current = option_id
+        if option_id == ALL:
+            choice = TopicChoice(None, Published.ALL)
+        elif option_id == UNPUBLISHED:
+            choice = TopicChoice(None, Published.UNPUBLISHED)
+        else:
+            choice = TopicChoice(option_id, Published.ALL)
+        self.post_message(self.Chosen(choice))
