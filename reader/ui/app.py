@@ -287,15 +287,15 @@ class ReaderApp(App[None]):
             articles.move_to_id(target.id)
         articles.focus()
 
-    @on(SearchBar.Changed)
-    def _on_search(self, event: SearchBar.Changed) -> None:
+    @on(SearchBar.QueryChanged)
+    def _on_search(self, event: SearchBar.QueryChanged) -> None:
         from dataclasses import replace
 
         if event.text != self.query.search:
             self.query = replace(self.query, search=event.text)
 
-    @on(SearchBar.Done)
-    def _on_search_done(self, event: SearchBar.Done) -> None:
+    @on(SearchBar.Finished)
+    def _on_search_done(self, event: SearchBar.Finished) -> None:
         bar = self.query_one(SearchBar)
         if event.cleared or not bar.value:
             bar.display = False
@@ -392,6 +392,8 @@ class ReaderApp(App[None]):
         for key in SortKey:
             yield SystemCommand(f"Sort by {key.value}", f"Sort the list by {key.value}",
                                 lambda k=key: self.action_sort_by(k.value))
+        yield SystemCommand("Next sort key", "Cycle the sort: date, heat, quality, title, provider (s)",
+                            self.action_cycle_sort)
         yield SystemCommand("Reverse sort", "Reverse the sort direction (S)", self.action_reverse_sort)
         yield SystemCommand("Search", "Filter the list by text (/)", self.action_search)
         yield SystemCommand("Topics", "Focus the topic sidebar (t)", self.action_topics)

@@ -16,11 +16,11 @@ class SearchBar(Input):
     ]
 
     @dataclass
-    class Changed(Message):
+    class QueryChanged(Message):
         text: str
 
     @dataclass
-    class Done(Message):
+    class Finished(Message):
         cleared: bool
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -28,16 +28,16 @@ class SearchBar(Input):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(self.Changed(event.value))
+        self.post_message(self.QueryChanged(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(self.Done(cleared=False))
+        self.post_message(self.Finished(cleared=False))
 
     def action_clear(self) -> None:
         self.value = ""
-        self.post_message(self.Changed(""))
-        self.post_message(self.Done(cleared=True))
+        self.post_message(self.QueryChanged(""))
+        self.post_message(self.Finished(cleared=True))
 
     def action_done(self) -> None:
-        self.post_message(self.Done(cleared=False))
+        self.post_message(self.Finished(cleared=False))

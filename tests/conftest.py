@@ -1,0 +1,142 @@
+"""Shared fixtures: an isolated cache/config per test, small corpora, the app factory."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reader.core.config import Config, PreviewConfig
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "sample_content"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory, monkeypatch):
+    """No test reads or writes the user's real cache or config."""
+    base = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("READER_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("READER_CONFIG", str(base / "config.toml"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base / "xdg-cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "xdg-config"))
+
+
+def write_item(root: Path, rel: str, **fields: object) -> Path:
+    """Write one item file; values are emitted as YAML by hand to keep them exact."""
+    lines = ["---"]
+    body = fields.pop("body", "")
+    for key, value in fields.items():
+        lines.append(_yaml(key, value, 0))
+    lines.append("---")
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n" + (str(body) if body else ""), encoding="utf-8")
+    return path
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    s = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{s}"'
+
+
+def _yaml(key: str, value: object, indent: int) -> str:
+    pad = " " * indent
+    if isinstance(value, dict):
+        inner = "\n".join(_yaml(k, v, indent + 2) for k, v in value.items())
+        return f"{pad}{key}:\n{inner}"
+    if isinstance(value, list):
+        out = [f"{pad}{key}:"]
+        for v in value:
+            if isinstance(v, dict):
+                first = True
+                for k, vv in v.items():
+                    text = _yaml(k, vv, indent + 4).lstrip()
+                    out.append(f"{pad}  - {text}" if first else _yaml(k, vv, indent + 4))
+                    first = False
+            else:
+                out.append(f"{pad}  - {_scalar(v)}")
+        return "\n".join(out)
+    return f"{pad}{key}: {_scalar(value)}"
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    """Six items with known titles, topics and numbers, one bad file."""
+    root = tmp_path / "content"
+    write_item(root, "a.md", title="Alpha robots learn to walk", heat=90, quality=40,
+               publishedDateTime="2025-01-05T10:00:00Z", published=True,
+               provider={"name": "Gazette", "domain": "gazette.example.com"},
+               topics=["Robotics", "AI"], webUrl="https://gazette.example.com/alpha",
+               excerpt="Robots &amp; walking",
+               related=[{"title": "Beta batteries", "webUrl": "https://herald.example.org/beta"},
+                        {"title": "Outside story", "webUrl": "https://elsewhere.example.net/x",
+                         "provider": {"name": "Elsewhere"}}])
+    write_item(root, "b.md", title="Beta batteries store more", heat=10, quality=95,
+               publishedDateTime="2025-03-01T10:00:00Z", published=False,
+               provider={"name": "Herald", "domain": "herald.example.org"},
+               topics=["Energy"], webUrl="https://herald.example.org/beta")
+    write_item(root, "c.md", title="Gamma rays from a quiet star", heat=50, quality=70,
+               publishedDateTime="2024-12-24T10:00:00Z", published=False,
+               provider="Orbital Desk", topics="Space", webUrl="https://orbital.example.com/gamma")
+    write_item(root, "d.md", title="[@click=app.quit]Delta[/] markup stays text", heat=30,
+               quality=20, publishedDateTime="2025-02-01T10:00:00Z", published=True,
+               provider={"name": "[bold]Courier[/]"}, topics=["AI"],
+               webUrl="https://courier.example.com/delta")
+    write_item(root, "sub/e.md", title="Epsilon energy policy", heat=-1,
+               publishedDateTime="2025-02-15", provider={"name": "Herald"}, topics=["Energy", "Policy"],
+               webUrl="https://herald.example.org/epsilon", body="A body paragraph.\n")
+    write_item(root, "f.md", title="Zeta quantum chips", heat=70, quality=60,
+               publishedDateTime="2025-02-20T08:00:00Z", published=True,
+               provider={"name": "Gazette"}, topics=["Quantum", "AI"],
+               webUrl="https://gazette.example.com/zeta")
+    (root / "broken.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    return root
+
+
+class FakePreviewService:
+    """Stands in for the network: records calls; answers from a dict or fails."""
+
+    def __init__(self, pages: dict[str, str] | None = None, delay: float = 0.0) -> None:
+        self.pages = pages or {}
+        self.delay = delay
+        self.calls: list[tuple[tuple[tuple[str, str], ...], bool]] = []
+        self.cancelled = 0
+
+    async def preview(self, urls, *, refresh: bool = False):
+        import asyncio
+        from datetime import datetime, timezone
+
+        from reader.preview.extract import text_to_article
+        from reader.preview.service import Preview, PreviewFailed
+
+        self.calls.append((tuple(urls), refresh))
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+        for kind, url in urls:
+            if url in self.pages:
+                article = text_to_article(self.pages[url], url)
+                return Preview(url=url, final_url=url, source_url_kind=kind, article=article,
+                               fetched_at=datetime.now(timezone.utc), from_cache=False,
+                               content_type="text/html")
+        return PreviewFailed(reason="HTTP 404 Not Found", kind="http_status",
+                             attempts=tuple((k, u, "HTTP 404") for k, u in urls))
+
+
+@pytest.fixture
+def fake_preview() -> FakePreviewService:
+    return FakePreviewService()
+
+
+def quiet_config(**preview: object) -> Config:
+    preview.setdefault("debounce_ms", 10)
+    return Config(preview=PreviewConfig(**preview))  # type: ignore[arg-type]

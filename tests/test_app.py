@@ -1,0 +1,353 @@
+"""Pilot tests: every binding and flow of the main screen."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import OptionList, TabbedContent
+
+from reader.core.query import Published, SortKey
+from reader.ui.app import ReaderApp, create_app
+from reader.ui.screens.help_screen import HelpScreen
+from reader.ui.screens.load_report_screen import LoadReportScreen
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.related_list import RelatedList
+from reader.ui.widgets.search_bar import SearchBar
+from reader.ui.widgets.topic_sidebar import TopicSidebar
+from tests.conftest import quiet_config
+
+
+def make(root, fake=None, **preview) -> ReaderApp:
+    return create_app(root, config=quiet_config(**preview), preview_service=fake,
+                      use_index=False)
+
+
+async def loaded(pilot) -> None:
+    app = pilot.app
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if app.total and app.progress is None and app.current_item is not None:
+            return
+    raise AssertionError("the app did not finish loading")
+
+
+def titles(app: ReaderApp) -> list[str]:
+    return [e.title for e in app.rows]
+
+
+async def test_loads_and_shows_counts(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        assert app.total == 6
+        assert app.problems == 1
+        assert app.unpublished == 2
+        # Default: newest first.
+        assert titles(app)[0] == "Beta batteries store more"
+        status = app.query_one("#status-text").render()
+        assert "6 / 6 shown" in str(status)
+        assert "1 file could not be read" in str(status)
+
+
+async def test_cursor_keys_move_and_detail_follows(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        lst = app.query_one(ArticleList)
+        assert lst.cursor == 0
+        await pilot.press("j")
+        await pilot.pause(0.1)
+        assert lst.cursor == 1
+        assert app.current_item.title == titles(app)[1]
+        await pilot.press("down", "down")
+        assert lst.cursor == 3
+        await pilot.press("k")
+        assert lst.cursor == 2
+        await pilot.press("up")
+        assert lst.cursor == 1
+        await pilot.press("G")
+        assert lst.cursor == 5
+        await pilot.press("g")
+        assert lst.cursor == 0
+        await pilot.press("end")
+        assert lst.cursor == 5
+        await pilot.press("home")
+        assert lst.cursor == 0
+        await pilot.press("pagedown")
+        assert lst.cursor == 5  # clamped at the end
+        await pilot.press("pageup")
+        assert lst.cursor == 0
+        await pilot.pause(0.1)
+        assert app.current_item.title == titles(app)[0]
+
+
+async def test_sort_cycle_and_reverse(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        assert app.query.sort is SortKey.DATE
+        await pilot.press("s")
+        assert app.query.sort is SortKey.HEAT and app.query.descending
+        assert titles(app)[0] == "Alpha robots learn to walk"
+        # heat -1 (not scored) is last
+        assert titles(app)[-1] == "Epsilon energy policy"
+        await pilot.press("S")
+        assert not app.query.descending
+        assert titles(app)[0] == "Beta batteries store more"
+        assert titles(app)[-1] == "Epsilon energy policy"  # missing stays last
+        await pilot.press("s")
+        assert app.query.sort is SortKey.QUALITY
+        assert titles(app)[0] == "Beta batteries store more"
+        await pilot.press("s")
+        assert app.query.sort is SortKey.TITLE and not app.query.descending
+        await pilot.press("s")
+        assert app.query.sort is SortKey.PROVIDER
+        await pilot.press("s")
+        assert app.query.sort is SortKey.DATE
+
+
+async def test_click_on_column_header_sorts(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        header = app.query_one("#columns")
+        from reader.ui.columns import layout
+
+        heat_col = next(c for c in layout(header.size.width) if c.key is SortKey.HEAT)
+        await pilot.click("#columns", offset=(heat_col.start + 1, 0))
+        assert app.query.sort is SortKey.HEAT and app.query.descending
+        await pilot.click("#columns", offset=(heat_col.start + 1, 0))
+        assert app.query.sort is SortKey.HEAT and not app.query.descending
+
+
+async def test_search_filters_instantly_and_escape_clears(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash")
+        bar = app.query_one(SearchBar)
+        assert bar.display and bar.has_focus
+        await pilot.press(*"energy")
+        assert sorted(titles(app)) == ["Beta batteries store more", "Epsilon energy policy"]
+        # several words: all must match (provider + title word)
+        await pilot.press("space", *"herald")
+        assert sorted(titles(app)) == ["Beta batteries store more", "Epsilon energy policy"]
+        await pilot.press("space", *"policy")
+        assert titles(app) == ["Epsilon energy policy"]
+        await pilot.press("escape")
+        assert app.query.search == ""
+        assert len(app.rows) == 6
+        assert not bar.display
+        assert app.query_one(ArticleList).has_focus
+
+
+async def test_search_enter_keeps_filter_and_returns_to_list(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"ROBOTS", "enter")
+        assert titles(app) == ["Alpha robots learn to walk"]
+        assert app.query_one(ArticleList).has_focus
+        await pilot.press("escape")  # Esc in the list clears filters
+        assert len(app.rows) == 6
+
+
+async def test_topic_sidebar_filters(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("t")
+        sidebar = app.query_one(TopicSidebar)
+        assert sidebar.has_focus
+        labels = [str(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count)]
+        assert labels[0] == "All 6"
+        assert labels[1] == "Unpublished 2"
+        assert "AI 3" in labels and "Energy 2" in labels
+        sidebar.highlighted = labels.index("Energy 2")
+        await pilot.press("enter")
+        assert app.query.topic == "Energy"
+        assert sorted(titles(app)) == ["Beta batteries store more", "Epsilon energy policy"]
+        assert app.query_one(ArticleList).has_focus
+        await pilot.press("t")
+        sidebar.highlighted = 1
+        await pilot.press("enter")
+        assert app.query.published is Published.UNPUBLISHED and app.query.topic is None
+        assert sorted(titles(app)) == ["Beta batteries store more", "Gamma rays from a quiet star"]
+        await pilot.press("t")
+        sidebar.highlighted = 0
+        await pilot.press("enter")
+        assert len(app.rows) == 6
+
+
+async def test_sidebar_hidden_when_narrow_and_t_reveals_it(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        sidebar = app.query_one(TopicSidebar)
+        assert not sidebar.display or sidebar.region.width == 0
+        await pilot.press("t")
+        await pilot.pause()
+        assert sidebar.region.width > 0 and sidebar.has_focus
+        await pilot.press("escape")
+        await pilot.pause()
+        assert sidebar.region.width == 0
+        assert app.query_one(ArticleList).has_focus
+
+
+async def test_unpublished_toggle(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("u")
+        assert all(e.published is False for e in app.rows) and len(app.rows) == 2
+        await pilot.press("u")
+        assert len(app.rows) == 6
+
+
+async def test_related_jump_in_corpus_and_outside(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        lst = app.query_one(ArticleList)
+        lst.move_to_id("a.md")
+        await pilot.pause(0.2)
+        assert app.current_item.id == "a.md"
+        await pilot.press("enter")  # Enter on the list focuses the related list
+        related = app.query_one(RelatedList)
+        assert related.has_focus
+        assert related.option_count == 2
+        related.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert lst.highlighted.id == "b.md"
+        assert app.current_item.id == "b.md"
+        # Back to alpha, follow the outside link: its fields show in the pane.
+        lst.move_to_id("a.md")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        related.highlighted = 1
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        shown = str(app.query_one("#item-view").render())
+        assert "Outside story" in shown
+        assert "not in this collection" in shown
+
+
+async def test_related_jump_widens_filter_when_target_hidden(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"alpha", "enter")
+        assert titles(app) == ["Alpha robots learn to walk"]
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        related = app.query_one(RelatedList)
+        related.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert len(app.rows) == 6
+        assert app.query_one(ArticleList).highlighted.id == "b.md"
+
+
+async def test_help_screen_lists_every_binding(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-body Static").render())
+        for binding in ReaderApp.BINDINGS + ArticleList.BINDINGS:
+            assert binding.description in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_load_report_screen(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("e")
+        assert isinstance(app.screen, LoadReportScreen)
+        report = app.screen.query_one(OptionList)
+        assert report.option_count == 1
+        prompt = str(report.get_option_at_index(0).prompt)
+        assert "broken.md" in prompt and "YAML" in prompt
+        await pilot.press("escape")
+        assert not isinstance(app.screen, LoadReportScreen)
+
+
+async def test_click_markup_in_title_is_literal_and_inert(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        app.query_one(ArticleList).move_to_id("d.md")
+        await pilot.pause(0.2)
+        view = app.query_one("#item-view")
+        shown = str(view.render())
+        assert "[@click=app.quit]Delta[/] markup stays text" in shown
+        assert "[bold]Courier[/]" in shown
+        # Click the title in the detail pane and in the list: the app keeps running.
+        await pilot.click("#item-view", offset=(2, 0))
+        await pilot.click(ArticleList, offset=(4, app.query_one(ArticleList).cursor))
+        await pilot.pause(0.1)
+        assert app.is_running
+        assert app.return_code is None
+
+
+async def test_tab_moves_between_panes(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await loaded(pilot)
+        seen = set()
+        for _ in range(6):
+            await pilot.press("tab")
+            seen.add(type(app.focused).__name__)
+        assert {"TopicSidebar", "ContentTabs"} <= seen or {"TopicSidebar", "RelatedList"} <= seen
+        assert len(seen) >= 3
+
+
+async def test_quit_binding(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_palette_reaches_actions(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"sort by heat")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.query.sort is SortKey.HEAT
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"topic: quantum")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.query.topic == "Quantum"
+        assert titles(app) == ["Zeta quantum chips"]
+
+
+async def test_every_app_action_is_in_the_palette(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        commands = [c.help for c in app.get_system_commands(app.screen)]
+        text = " ".join(commands)
+        for binding in ReaderApp.BINDINGS:
+            if binding.action in ("quit", "clear_filters"):
+                continue
+            assert f"({binding.key})" in text or binding.key in ("question_mark", "slash"), binding
+
+
+async def test_every_binding_has_an_id_for_remapping():
+    for cls in (ReaderApp, ArticleList, SearchBar):
+        for binding in cls.BINDINGS:
+            assert binding.id, binding
