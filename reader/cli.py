@@ -12,7 +12,7 @@ from reader import __version__
 from reader.core.model import Entry
 from reader.core.query import Catalog, Published, Query, SortKey
 from reader.core.sanitize import sanitize
-from reader.core.serialize import entry_dict, item_dict
+from reader.core.serialize import item_dict
 from reader.core.store import LoadProblem, NotADirectory, load_directory, load_item
 from reader.resources import sample_content_dir
 
@@ -85,12 +85,13 @@ def _cmd_list(args: argparse.Namespace) -> int:
     q = Query(sort=key, descending=descending, topic=args.topic, published=published,
               search=args.search)
     rows = Catalog(result.entries).query(q)
+    items = {i.id: i for i in result.items}
     if args.limit is not None:
         rows = rows[: args.limit]
     out = sys.stdout
     if args.json:
         for e in rows:
-            out.write(json.dumps(entry_dict(e), ensure_ascii=False) + "\n")
+            out.write(json.dumps(item_dict(items[e.id]), ensure_ascii=False) + "\n")
     else:
         out.write(format_table(rows))
     for problem in result.problems:

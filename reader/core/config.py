@@ -79,7 +79,9 @@ def load_config(path: Path | None = None) -> Config:
         return Config(warnings=(f"{path}: ignored ({exc})",))
     preview_raw = raw.get("preview", {})
     values: dict[str, object] = {}
-    if isinstance(preview_raw, dict):
+    if not isinstance(preview_raw, dict):
+        warnings.append(f"{path}: preview: expected a table; using the defaults")
+    else:
         defaults = PreviewConfig()
         known = {f.name for f in fields(PreviewConfig)}
         for key, value in preview_raw.items():
@@ -91,7 +93,13 @@ def load_config(path: Path | None = None) -> Config:
             except ValueError as exc:
                 warnings.append(f"{path}: preview.{key}: {exc}; using the default")
     theme = raw.get("theme")
+    if theme is not None and not isinstance(theme, str):
+        warnings.append(f"{path}: theme: expected a string; using the default")
+        theme = None
     use_index = raw.get("use_index", True)
+    if not isinstance(use_index, bool):
+        warnings.append(f"{path}: use_index: expected true or false; using the default")
+        use_index = True
     return Config(
         preview=PreviewConfig(**values),  # type: ignore[arg-type]
         theme=theme if isinstance(theme, str) else None,

@@ -24,6 +24,8 @@ KNOWN_FIELDS = frozenset(
 )
 _TRUE = {"true", "yes", "on", "y"}
 _FALSE = {"false", "no", "off", "n"}
+# The base loader keeps a YAML null as written; where a value is data, not text, it is absent.
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -47,7 +49,7 @@ def url(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     s = value.strip()
-    if not s or any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in s):
+    if s in _NULL or any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in s):
         return None
     return sanitize(s)
 
@@ -121,9 +123,12 @@ def timestamp(value: Any) -> datetime | None:
             return None
     else:
         return None
-    if dt.tzinfo is None:
-        return dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+    try:
+        if dt.tzinfo is None:
+            return dt.replace(tzinfo=timezone.utc)
+        return dt.astimezone(timezone.utc)
+    except (OverflowError, ValueError):  # e.g. 0001-01-01T00:00+01:00
+        return None
 
 
 def _epoch(n: float) -> datetime | None:
@@ -171,6 +176,8 @@ def provider(value: Any) -> Provider | None:
         if name or domain or imgs:
             return Provider(name, domain, imgs)
         return None
+    if isinstance(value, str) and value.strip() in _NULL:
+        return None
     name = opt_text(value)
     return Provider(name) if name else None
 
@@ -183,7 +190,7 @@ def topics(value: Any) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for v in value:
         t = text(v)
-        if t and t not in seen:
+        if t and t not in _NULL and t not in seen:
             seen[t] = None
     return tuple(seen)
 

@@ -35,6 +35,7 @@ def _table(multiline: bool) -> dict[int, str]:
         table[0x0A] = "\n"
     else:
         table[0x0A] = " "
+        table[0x0D] = " "  # a lone CR is a line break too
     return table
 
 

@@ -6,6 +6,7 @@ the file and the reason, and everything else loads.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -118,7 +119,11 @@ def iter_files(root: Path | str) -> Iterator[FileRef]:
 
 def read_bytes(path: str) -> bytes:
     """Read at most the size cap (+1 byte, so an oversize file is noticed)."""
-    with open(path, "rb") as fh:
+    # O_NONBLOCK: opening a FIFO must not wait for a writer (no effect on regular files).
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
         return fh.read(frontmatter.MAX_FILE_BYTES + 1)
 
 
