@@ -16,7 +16,6 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from reader.core.sanitize import sanitize
@@ -83,35 +82,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return p
 
 
-def _settings(args: argparse.Namespace, config):
-    from reader.preview.fetch import FetchSettings  # noqa: PLC0415
-
-    settings = FetchSettings()
-    if config is not None:
-        pc = config.preview
-        settings = replace(settings, allow_private_hosts=bool(pc.allow_private_hosts),
-                           proxy=pc.proxy or None, deadline=float(pc.timeout),
-                           max_bytes=int(pc.max_bytes))
-    if args.allow_private_hosts:
-        settings = replace(settings, allow_private_hosts=True)
-    if args.timeout is not None:
-        settings = replace(settings, deadline=args.timeout)
-    return replace(settings, connect_timeout=min(settings.connect_timeout, settings.deadline),
-                   read_timeout=min(settings.read_timeout, settings.deadline))
-
-
-def _cache(args: argparse.Namespace, config):
-    from reader.preview.cache import DAY, PreviewCache  # noqa: PLC0415
-
-    if args.no_cache or (config is not None and not config.preview.cache):
-        return PreviewCache(enabled=False)
-    if config is None:
-        return PreviewCache()
-    pc = config.preview
-    return PreviewCache(ttl=float(pc.cache_ttl_days) * DAY,
-                        max_bytes=int(float(pc.cache_max_mb) * 1024 * 1024))
-
-
 def _load_config():
     try:
         from reader.core.config import load_config  # noqa: PLC0415
@@ -158,10 +128,15 @@ def run(args: argparse.Namespace, *, item_urls: Callable[[str | None, str], list
                 raise PreviewCLIError("give a URL to preview, or --item ID [PATH]")
             urls = [("url", args.target)]
         if service is None:
-            from reader.preview.service import PreviewService  # noqa: PLC0415
+            from reader.preview.setup import make_service  # noqa: PLC0415
 
             config = _load_config()
-            service = PreviewService(_settings(args, config), _cache(args, config))
+            service = make_service(
+                config.preview if config is not None else None,
+                use_cache=not args.no_cache,
+                allow_private_hosts=args.allow_private_hosts,
+                timeout=args.timeout,
+            )
         result = asyncio.run(service.preview(urls, refresh=bool(getattr(args, "refresh", False))))
         from reader.preview.service import PreviewFailed  # noqa: PLC0415
 
