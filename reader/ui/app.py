@@ -198,6 +198,9 @@ class ReaderApp(App[None]):
             return
         self._set_preview(PreviewState("waiting", item.id, message="Preview starts when you stop here…"))
         wait = self.config.preview.debounce_ms / 1000 if delay is None else delay
+        if wait <= 0:
+            self.fetch_preview(item, refresh=refresh)
+            return
         self._preview_timer = self.set_timer(
             wait, lambda: self.fetch_preview(item, refresh=refresh), name="preview-debounce"
         )
@@ -225,6 +228,29 @@ class ReaderApp(App[None]):
         else:
             log.info("preview failed for %s: %s", item.id, getattr(result, "reason", result))
             self._set_preview(PreviewState("failed", item.id, item.title, provider, failure=result))
+        if self.config.preview.prefetch > 0:
+            self.prefetch_after(item.id)
+
+    @work(exclusive=True, group="prefetch", exit_on_error=False)
+    async def prefetch_after(self, item_id: str) -> None:
+        """Warm the cache for the next few items, at most 4 fetches at a time."""
+        import asyncio
+
+        rows = self.rows
+        index = next((i for i, e in enumerate(rows) if e.id == item_id), None)
+        if index is None:
+            return
+        wanted = [e.id for e in rows[index + 1 : index + 1 + self.config.preview.prefetch]]
+        limit = asyncio.Semaphore(4)
+        service = self._service()
+
+        async def one(next_id: str) -> None:
+            async with limit:
+                item = await asyncio.to_thread(load_item, self.root, next_id)
+                if isinstance(item, Item) and item.url_candidates:
+                    await service.preview(item.url_candidates)
+
+        await asyncio.gather(*(one(i) for i in wanted))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker errors end up: logged, and shown as one line."""
