@@ -52,7 +52,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("pageup,b", "page_up", "Page up", show=False, id="list.page_up"),
         Binding("home,g", "first", "First", show=False, id="list.first"),
         Binding("end,G", "last", "Last", show=False, id="list.last"),
-        Binding("enter", "select", "Open", id="list.select"),
+        Binding("enter", "select", "Open", id="list.select", tooltip="Open the item: focus its related items"),
     ]
 
     rows: reactive[list[Entry]] = reactive(list, always_update=True, layout=False)
@@ -215,7 +215,7 @@ class ArticleList(ScrollView, can_focus=True):
             dt = entry.published_at
             if dt is None:
                 return "—", muted
-            return dt.strftime("%Y-%m-%d" if col.width >= 10 else "%b%d"), muted
+            return dt.strftime("%Y-%m-%d" if col.width >= 10 else "%y-%m-%d"), muted
         if key.value == "heat":
             if entry.heat is None:
                 return ("n/s" if entry.heat_unscored else "—"), muted
