@@ -351,3 +351,19 @@ async def test_every_binding_has_an_id_for_remapping():
     for cls in (ReaderApp, ArticleList, SearchBar):
         for binding in cls.BINDINGS:
             assert binding.id, binding
+
+
+async def test_keys_typed_in_one_burst_after_slash_go_to_the_search(small_corpus, fake_preview):
+    """A paste or a slow SSH link delivers '/robots' at once: it must all be search text."""
+    from textual import events
+
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        lst = app.query_one(ArticleList)
+        for ch in "/robots":
+            lst.post_message(events.Key("slash" if ch == "/" else ch, ch))
+        await pilot.pause(0.3)
+        assert app.query.search == "robots"
+        assert titles(app) == ["Alpha robots learn to walk"]
+        assert app.query.topic is None  # 't' did not open topics

@@ -133,7 +133,7 @@ class ReaderApp(App[None]):
 
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
-        self.query_one(ArticleList).focus()
+        self.focus_now(self.query_one(ArticleList))
         for warning in self.config.warnings:
             self.notify(Content(sanitize(warning)), severity="warning", markup=False)
         self.load_items()
@@ -284,9 +284,11 @@ class ReaderApp(App[None]):
     # -- list messages --------------------------------------------------
     @on(ArticleList.Selected)
     def _on_selected(self, event: ArticleList.Selected) -> None:
-        self.query_one(DetailPane).query_one(RelatedList).focus() if (
-            self.current_item and self.current_item.related
-        ) else self.query_one(DetailPane).query_one("#item-scroll").focus()
+        pane = self.query_one(DetailPane)
+        if self.current_item and self.current_item.related:
+            self.focus_now(pane.query_one(RelatedList))
+        else:
+            self.focus_now(pane.query_one("#item-scroll"))
 
     @on(ColumnHeader.SortClicked)
     def _on_sort_clicked(self, event: ColumnHeader.SortClicked) -> None:
@@ -300,7 +302,7 @@ class ReaderApp(App[None]):
         self._apply_choice(event.choice)
         if self.screen.has_class("-narrow"):
             self.sidebar_open = False
-        self.query_one(ArticleList).focus()
+        self.focus_now(self.query_one(ArticleList))
 
     def _apply_choice(self, choice: TopicChoice) -> None:
         from dataclasses import replace
@@ -324,7 +326,7 @@ class ReaderApp(App[None]):
             self.query = Query(sort=self.query.sort, descending=self.query.descending)
             self.query_one(SearchBar).value = ""
             articles.move_to_id(target.id)
-        articles.focus()
+        self.focus_now(articles)
 
     @on(SearchBar.QueryChanged)
     def _on_search(self, event: SearchBar.QueryChanged) -> None:
@@ -338,9 +340,19 @@ class ReaderApp(App[None]):
         bar = self.query_one(SearchBar)
         if event.cleared or not bar.value:
             bar.display = False
-        self.query_one(ArticleList).focus()
+        self.focus_now(self.query_one(ArticleList))
 
     # -- actions --------------------------------------------------------
+    def focus_now(self, widget) -> None:
+        """Move focus before the next queued key is handled.
+
+        ``Widget.focus`` defers the change, so keys typed in a burst (a fast
+        typist, a paste, a slow SSH link delivering several keys at once)
+        would still go to the old widget: ``/robot`` would run ``r``, ``b``
+        and ``t`` as commands instead of searching.
+        """
+        self.screen.set_focus(widget)
+
     def action_help(self) -> None:
         sections = [
             ("Everywhere", list(self.BINDINGS)),
@@ -353,7 +365,7 @@ class ReaderApp(App[None]):
     def action_search(self) -> None:
         bar = self.query_one(SearchBar)
         bar.display = True
-        bar.focus()
+        self.focus_now(bar)
 
     def action_cycle_sort(self) -> None:
         self.query = self.query.with_sort(self.query.sort.next())
@@ -368,12 +380,12 @@ class ReaderApp(App[None]):
 
     def action_topics(self) -> None:
         self.sidebar_open = True
-        self.query_one(TopicSidebar).focus()
+        self.focus_now(self.query_one(TopicSidebar))
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_open = not self.sidebar_open
         if not self.sidebar_open:
-            self.query_one(ArticleList).focus()
+            self.focus_now(self.query_one(ArticleList))
 
     def watch_sidebar_open(self, open_: bool) -> None:
         self.query_one(TopicSidebar).set_class(open_, "-open")
@@ -387,14 +399,14 @@ class ReaderApp(App[None]):
     def action_clear_filters(self) -> None:
         if self.sidebar_open and self.screen.has_class("-narrow"):
             self.sidebar_open = False
-            self.query_one(ArticleList).focus()
+            self.focus_now(self.query_one(ArticleList))
             return
         if self.query.search or self.query.topic or self.query.published is not Published.ALL:
             self.query = Query(sort=self.query.sort, descending=self.query.descending)
             bar = self.query_one(SearchBar)
             bar.value = ""
             bar.display = False
-            self.query_one(ArticleList).focus()
+            self.focus_now(self.query_one(ArticleList))
 
     def action_preview(self) -> None:
         state = self._preview_state

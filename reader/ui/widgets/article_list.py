@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widgets import Input
 
 from reader.core.model import Entry
 from reader.ui.columns import Column, layout
@@ -80,7 +81,7 @@ class ArticleList(ScrollView, can_focus=True):
                 if e.id == self._highlighted_id:
                     target = i
                     break
-        self.virtual_size = Size(self.size.width, len(rows))
+        self.virtual_size = Size(self._width, len(rows))
         self.set_reactive(ArticleList.cursor, min(target, max(0, len(rows) - 1)))
         self._scroll_cursor_into_view(center=True)
         self.refresh()
@@ -116,9 +117,14 @@ class ArticleList(ScrollView, can_focus=True):
         return False
 
     # -- geometry -------------------------------------------------------
+    @property
+    def _width(self) -> int:
+        """The width rows are drawn in (the vertical scrollbar is always there)."""
+        return self.scrollable_content_region.width or self.size.width
+
     def on_resize(self, event: events.Resize) -> None:
-        self._columns = layout(self.size.width)
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        self._columns = layout(self._width)
+        self.virtual_size = Size(self._width, len(self.rows))
         self._scroll_cursor_into_view()
 
     def _scroll_cursor_into_view(self, center: bool = False) -> None:
@@ -161,6 +167,22 @@ class ArticleList(ScrollView, can_focus=True):
         if entry is not None:
             self.post_message(self.Selected(entry))
 
+    async def on_key(self, event: events.Key) -> None:
+        # Textual routes a key to the widget that had focus when it *arrived*, so
+        # characters typed in the same read as "/" (fast typing, a paste, a laggy
+        # SSH link) land here after the search bar took focus: hand them over.
+        focused = self.screen.focused
+        if focused is not self and isinstance(focused, Input) and event.is_printable:
+            focused.insert_text_at_cursor(event.character or "")
+            event.stop()
+            return
+        active = self.screen.active_bindings.get(event.key)
+        if active is not None and active.binding.action == "search":
+            # Open the search before the rest of the queued keys are handled
+            # (whatever key the user mapped it to).
+            event.stop()
+            await self.app.run_action("search")
+
     def on_click(self, event: events.Click) -> None:
         row = int(self.scroll_offset.y) + event.y
         if 0 <= row < len(self.rows):
@@ -170,7 +192,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- rendering ------------------------------------------------------
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self._width
         row = int(self.scroll_offset.y) + y
         base = self.rich_style
         rows = self.rows
@@ -197,8 +219,8 @@ class ArticleList(ScrollView, can_focus=True):
             text, seg_style = self._cell(entry, col, style, muted, hot, unpub)
             segments.append(Segment(fit(text, col.width, col.align_right), seg_style))
             x = col.start + col.width
-        if x < self.size.width:
-            segments.append(Segment(" " * (self.size.width - x), style))
+        if x < self._width:
+            segments.append(Segment(" " * (self._width - x), style))
         return segments
 
     @staticmethod

@@ -37,6 +37,8 @@ class RelatedList(OptionList):
             for i, (rel, hit) in enumerate(zip(related, in_corpus))
         )
         self.display = bool(related)
+        if related:
+            self.highlighted = 0  # Enter right after focusing opens the first one
         self.border_title = f"Related ({len(related)})"
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
