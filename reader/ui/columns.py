@@ -20,7 +20,7 @@ def layout(width: int) -> tuple[Column, ...]:
     """Mark, title (flexible), provider, date, heat, quality for a given width."""
     heat_w = qual_w = 5
     date_w = 10 if width >= 64 else 8
-    provider_w = 16 if width >= 90 else 12 if width >= 64 else 0
+    provider_w = 16 if width >= 90 else 14 if width >= 70 else 12 if width >= 64 else 0
     fixed = 2 + (provider_w + 1 if provider_w else 0) + date_w + 1 + heat_w + qual_w
     title_w = max(8, width - fixed)
     cols: list[Column] = [Column(None, "", 0, 1)]
