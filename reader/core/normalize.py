@@ -26,6 +26,7 @@ _TRUE = {"true", "yes", "on", "y"}
 _FALSE = {"false", "no", "off", "n"}
 # The base loader keeps a YAML null as written; where a value is data, not text, it is absent.
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_URL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -49,7 +50,7 @@ def url(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     s = value.strip()
-    if s in _NULL or any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in s):
+    if s in _NULL or _URL_CONTROL.search(s):
         return None
     return sanitize(s)
 

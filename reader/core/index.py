@@ -1,0 +1,352 @@
+"""The persistent index: what a warm start needs, without parsing any YAML.
+
+One SQLite file per content root, in ``<cache dir>/index/<sha256 of the
+resolved root>.sqlite``. Each row is one file, keyed by its id (the path
+relative to the root) with the size and mtime it had when it was read, and
+either the entry fields the list, sorting and filters need, or the reason the
+file is a problem, or a note that it is not an item (no front matter). A warm
+start lists the files, keeps the rows whose size and mtime still match, and
+re-reads only the rest.
+
+The index is a cache: a corrupt file, a foreign schema version, something that
+is not a database at all -- each is deleted and rebuilt, never a crash. WAL
+mode, a busy timeout and short write transactions let two processes share it;
+if it stays locked, the caller carries on without it (``IndexUnavailable``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+from reader.core.model import Entry
+from reader.core.sanitize import sanitize
+from reader.core.store import LoadProblem
+
+SCHEMA_VERSION = 1
+APPLICATION = "reader-index"
+
+# Row kinds.
+ENTRY = 0
+PROBLEM = 1
+SKIPPED = 2  # not an item (no front matter): counted, never shown
+UNREADABLE = 3  # a problem that is not stored (the file may become readable)
+
+# A row, as the loader's workers produce it and as the table stores it.
+COLUMNS = (
+    "id", "size", "mtime_ns", "kind", "title", "provider", "published_at", "heat",
+    "quality", "published", "topics", "urls", "excerpt", "heat_unscored", "reason",
+)
+Row = tuple  # (id, size, mtime_ns, kind, title, ..., reason) in COLUMNS order
+SEP = "\x1f"  # joins topics and urls; the sanitiser never lets it through
+
+# A file whose mtime is this close to (or after) the scan start may be written
+# again within the same timestamp tick without its size changing: store it as
+# "unknown mtime" so the next start reads it again (git's "racy clean" rule).
+RACY_NS = 2_000_000_000
+UNKNOWN_MTIME = -1
+
+_SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    id TEXT PRIMARY KEY NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    title TEXT, provider TEXT, published_at TEXT, heat INTEGER, quality INTEGER,
+    published INTEGER, topics TEXT, urls TEXT, excerpt TEXT, heat_unscored INTEGER,
+    reason TEXT
+);
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+_INSERT = f"INSERT OR REPLACE INTO files VALUES ({', '.join('?' * len(COLUMNS))})"
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be used this time (locked, unwritable directory...)."""
+
+
+def default_directory() -> Path:
+    from reader.core.config import cache_dir
+
+    return cache_dir() / "index"
+
+
+def index_path(root: Path | str, directory: Path | str | None = None) -> Path:
+    resolved = str(Path(root).resolve())
+    digest = hashlib.sha256(os.fsencode(resolved)).hexdigest()
+    return Path(directory if directory is not None else default_directory()) / f"{digest}.sqlite"
+
+
+# -- rows <-> entries ------------------------------------------------------------
+
+def row_from_entry(entry: Entry, size: int, mtime_ns: int) -> Row:
+    """The stored form of an entry (e.g. to store one item the app re-read itself;
+    the loader's workers build rows straight from the front matter)."""
+    return (
+        entry.id, size, mtime_ns, ENTRY, entry.title, entry.provider,
+        entry.published_at.isoformat() if entry.published_at is not None else None,
+        entry.heat, entry.quality,
+        None if entry.published is None else int(entry.published),
+        SEP.join(entry.topics), SEP.join(entry.urls), entry.excerpt,
+        int(entry.heat_unscored), None,
+    )
+
+
+def problem_row(item_id: str, size: int, mtime_ns: int, reason: str, kind: int = PROBLEM) -> Row:
+    return (item_id, size, mtime_ns, kind, None, None, None, None, None, None, None, None,
+            None, None, reason)
+
+
+def skipped_row(item_id: str, size: int, mtime_ns: int) -> Row:
+    return (item_id, size, mtime_ns, SKIPPED, None, None, None, None, None, None, None, None,
+            None, None, None)
+
+
+class RowDecoder:
+    """Builds entries from rows, sharing the topic tuples and provider strings."""
+
+    __slots__ = ("_topics", "_providers")
+
+    def __init__(self) -> None:
+        self._topics: dict[str, tuple[str, ...]] = {"": ()}
+        self._providers: dict[str, str] = {}
+
+    def entry(self, row: Row) -> Entry:
+        (item_id, _size, _mtime, _kind, title, provider, published_at, heat, quality,
+         published, topics, urls, excerpt, unscored, _reason) = row
+        topic_tuple = self._topics.get(topics)
+        if topic_tuple is None:
+            topic_tuple = self._topics[topics] = tuple(topics.split(SEP))
+        return Entry(
+            item_id,
+            title,
+            self._providers.setdefault(provider, provider),
+            datetime.fromisoformat(published_at) if published_at else None,
+            heat,
+            quality,
+            None if published is None else published == 1,
+            topic_tuple,
+            tuple(urls.split(SEP)) if urls else (),
+            excerpt,
+            unscored == 1,
+        )
+
+    @staticmethod
+    def problem(row: Row) -> LoadProblem:
+        return LoadProblem(sanitize(row[0]), row[14])
+
+
+def storable(row: Row) -> bool:
+    """Rows SQLite can take: file names that are not valid UTF-8 are left out."""
+    if row[3] == UNREADABLE:
+        return False
+    item_id = row[0]
+    if item_id.isascii():
+        return True
+    try:
+        item_id.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# -- the database --------------------------------------------------------------
+
+class Index:
+    """One root's index file. Not thread-safe: use it from one thread."""
+
+    def __init__(self, root: Path | str, *, directory: Path | str | None = None,
+                 busy_timeout: float = 5.0) -> None:
+        self.root = str(Path(root).resolve())
+        self.path = index_path(root, directory)
+        self.busy_timeout = busy_timeout
+        self.rebuilt: str | None = None  # why the file was rebuilt on open, if it was
+        self._db: sqlite3.Connection | None = None
+
+    # opening, checking, rebuilding
+    def open(self) -> None:
+        """Connect and check the file; rebuild it when it is not ours. Raises IndexUnavailable."""
+        if self._db is not None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IndexUnavailable(f"cannot create {self.path.parent}: {exc.strerror or exc}") from None
+        deadline = time.monotonic() + self.busy_timeout
+        with self._file_lock(deadline):
+            for attempt in range(3):
+                try:
+                    db = self._connect()
+                except sqlite3.DatabaseError as exc:
+                    if _is_locked(exc):
+                        raise IndexUnavailable(f"index is locked: {exc}") from None
+                    self._discard(f"unusable index file ({exc})")
+                    continue
+                try:
+                    problem = self._check_or_create(db)
+                except sqlite3.DatabaseError as exc:
+                    db.close()
+                    if _is_locked(exc):
+                        raise IndexUnavailable(f"index is locked: {exc}") from None
+                    self._discard(f"unusable index file ({exc})")
+                    continue
+                if problem is None:
+                    self._db = db
+                    return
+                db.close()
+                self._discard(problem)
+        raise IndexUnavailable("index file could not be rebuilt")
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
+                             check_same_thread=False)
+        try:
+            db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _check_or_create(self, db: sqlite3.Connection) -> str | None:
+        """None when the file is a good index of our root (created if empty), else why not."""
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        objects = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if not objects and version == 0:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if not db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.executemany("INSERT INTO meta VALUES (?, ?)",
+                                   [("application", APPLICATION), ("root", self.root)])
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        return _verify(db, self.root)
+
+    def _discard(self, why: str) -> None:
+        self.rebuilt = why
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):  # a failure shows on the next attempt
+                os.unlink(f"{self.path}{suffix}")
+
+    @contextlib.contextmanager
+    def _file_lock(self, deadline: float) -> Iterator[None]:
+        """Serialises open/check/rebuild between processes (where flock exists)."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: SQLite's own locking only
+            yield
+            return
+        try:
+            fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise IndexUnavailable(f"cannot open the index lock: {exc.strerror or exc}") from None
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise IndexUnavailable("index is locked by another process") from None
+                    time.sleep(0.02)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+    def __enter__(self) -> "Index":
+        return self  # opened on first use (scan() opens it and copes if it cannot)
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # reading and writing
+    def iter_rows(self, chunk: int = 4096) -> Iterator[Row]:
+        """Every stored row, streamed from one SELECT. Raises IndexUnavailable."""
+        db = self._require()
+        try:
+            cursor = db.execute(f"SELECT {', '.join(COLUMNS)} FROM files")
+            while True:
+                rows = cursor.fetchmany(chunk)
+                if not rows:
+                    return
+                yield from rows
+        except sqlite3.DatabaseError as exc:
+            raise IndexUnavailable(f"cannot read the index: {exc}") from None
+
+    def rows(self) -> dict[str, Row]:
+        """Every stored row by id. Raises IndexUnavailable."""
+        return {row[0]: row for row in self.iter_rows()}
+
+    def write(self, rows: Iterable[Row] = (), deleted: Iterable[str] = ()) -> None:
+        """Store rows and forget deleted ids, in one transaction. Raises IndexUnavailable."""
+        db = self._require()
+        rows = [r for r in rows if storable(r)]
+        deleted = [(d,) for d in deleted if storable((d, 0, 0, PROBLEM))]
+        if not rows and not deleted:
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if deleted:
+                    db.executemany("DELETE FROM files WHERE id = ?", deleted)
+                if rows:
+                    db.executemany(_INSERT, rows)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as exc:
+            raise IndexUnavailable(f"cannot write the index: {exc}") from None
+
+    def _require(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.open()
+        assert self._db is not None
+        return self._db
+
+
+def _verify(db: sqlite3.Connection, root: str) -> str | None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version != SCHEMA_VERSION:
+        return f"index schema version {version}, expected {SCHEMA_VERSION}"
+    try:
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        columns = [r[1] for r in db.execute("PRAGMA table_info(files)")]
+    except sqlite3.OperationalError as exc:
+        if _is_locked(exc):
+            raise
+        return f"not a reader index ({exc})"
+    if meta.get("application") != APPLICATION or tuple(columns) != COLUMNS:
+        return "not a reader index"
+    if meta.get("root") != root:
+        return "index of another folder"
+    return None
+
+
+def _is_locked(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
