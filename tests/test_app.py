@@ -367,3 +367,31 @@ async def test_keys_typed_in_one_burst_after_slash_go_to_the_search(small_corpus
         assert app.query.search == "robots"
         assert titles(app) == ["Alpha robots learn to walk"]
         assert app.query.topic is None  # 't' did not open topics
+
+
+async def test_warm_start_from_the_index_applies_changes(small_corpus, fake_preview):
+    """Second start reads the index first, then corrects it from the folder."""
+    import os
+
+    app = create_app(small_corpus, config=quiet_config(), preview_service=fake_preview,
+                     use_index=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        assert app.total == 6
+    # Change one file, delete one, add one.
+    changed = small_corpus / "a.md"
+    changed.write_text(changed.read_text().replace("Alpha robots", "Alpha androids"))
+    os.utime(changed, ns=(1, 1))  # a different mtime for sure
+    (small_corpus / "c.md").unlink()
+    (small_corpus / "new.md").write_text('---\ntitle: "Brand new"\n---\n')
+    app2 = create_app(small_corpus, config=quiet_config(), preview_service=fake_preview,
+                      use_index=True)
+    async with app2.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        names = sorted(titles(app2))
+        assert "Alpha androids learn to walk" in names
+        assert "Alpha robots learn to walk" not in names
+        assert "Gamma rays from a quiet star" not in names
+        assert "Brand new" in names
+        assert len(names) == len(set(names)) == 6
+        assert app2.problems == 1

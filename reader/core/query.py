@@ -119,6 +119,14 @@ class Catalog:
             del self._entries[index]
             self._invalidate()
 
+    def remove_many(self, item_ids: set[str]) -> None:
+        """Drop every entry whose id is in ``item_ids`` (one pass)."""
+        if item_ids:
+            kept = [e for e in self._entries if e.id not in item_ids]
+            if len(kept) != len(self._entries):
+                self._entries = kept
+                self._invalidate()
+
     def _index_by_id(self) -> dict[str, int]:
         if self._by_id is None:
             self._by_id = {e.id: i for i, e in enumerate(self._entries)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,8 @@ from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.status_bar import StatusBar
 from reader.ui.widgets.topic_sidebar import TopicChoice, TopicSidebar
-from reader.ui.loading import LoadBatch, load_batches
+from reader.core.loader import Batch
+from reader.ui.loading import load_into
 
 log = logging.getLogger("reader.ui")
 
@@ -109,6 +111,7 @@ class ReaderApp(App[None]):
         self._use_index = self.config.use_index if use_index is None else use_index
         self._preview_timer: Timer | None = None
         self._preview_state = PreviewState()
+        self._cancel_load = threading.Event()
         if self.config.theme:
             self.theme = self.config.theme
 
@@ -131,6 +134,9 @@ class ReaderApp(App[None]):
         )
         yield Footer()
 
+    def on_unmount(self) -> None:
+        self._cancel_load.set()
+
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
         self.focus_now(self.query_one(ArticleList))
@@ -141,10 +147,14 @@ class ReaderApp(App[None]):
     # -- loading (a thread worker; batches arrive on the UI thread) -------
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_items(self) -> None:
-        for batch in load_batches(self.root, use_index=self._use_index):
-            self.call_from_thread(self._add_batch, batch)
+        load_into(self.root, lambda batch: self.call_from_thread(self._add_batch, batch),
+                  use_index=self._use_index, cancel=self._cancel_load)
 
-    def _add_batch(self, batch: LoadBatch) -> None:
+    def _add_batch(self, batch: Batch) -> None:
+        if batch.removed:
+            gone = set(batch.removed)
+            self.catalog.remove_many(gone)
+            self.load_problems = [p for p in self.load_problems if p.id not in gone]
         if batch.entries:
             self.catalog.extend(batch.entries)
         self.load_problems.extend(batch.problems)
