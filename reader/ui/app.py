@@ -16,16 +16,17 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, TabbedContent
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from reader.core.config import Config, load_config
-from reader.core.model import Entry, Item, Related
+from reader.core.model import Entry, Item
 from reader.core.query import Catalog, Published, Query, SortKey
 from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, load_item
 from reader.resources import styles_dir
-from reader.ui.commands import TopicCommands
+from reader.ui.commands import TopicCommands, reader_commands
+from reader.ui.preview_flow import PreviewFlow
 from reader.ui.screens.help_screen import HelpScreen
 from reader.ui.screens.load_report_screen import LoadReportScreen
 from reader.ui.screens.preview_screen import PreviewScreen
@@ -43,7 +44,7 @@ from reader.ui.loading import load_into
 log = logging.getLogger("reader.ui")
 
 
-class ReaderApp(App[None]):
+class ReaderApp(PreviewFlow, App[None]):
     """Topic sidebar, article list, detail pane with preview; status line and footer."""
 
     TITLE = "reader"
@@ -210,71 +211,6 @@ class ReaderApp(App[None]):
         pane.show_item(item, in_corpus)
         self._schedule_preview(item)
 
-    def _schedule_preview(self, item: Item, *, refresh: bool = False, delay: float | None = None) -> None:
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-        if not self.config.preview.enabled:
-            self._set_preview(PreviewState("idle", item.id, message="Previews are turned off in the config."))
-            return
-        if not item.url_candidates:
-            self._set_preview(PreviewState("idle", item.id, message="This item has no URL to preview."))
-            return
-        self._set_preview(PreviewState("waiting", item.id, message="Preview starts when you stop here…"))
-        wait = self.config.preview.debounce_ms / 1000 if delay is None else delay
-        if wait <= 0:
-            self.fetch_preview(item, refresh=refresh)
-            return
-        self._preview_timer = self.set_timer(
-            wait, lambda: self.fetch_preview(item, refresh=refresh), name="preview-debounce"
-        )
-
-    def _set_preview(self, state: PreviewState) -> None:
-        self._preview_state = state
-        self.query_one(DetailPane).preview.state = state
-
-    def _service(self) -> Any:
-        if self._preview_service is None:
-            from reader.preview.setup import make_service
-
-            self._preview_service = make_service(self.config.preview, use_cache=self._use_cache)
-        return self._preview_service
-
-    @work(exclusive=True, group="preview", exit_on_error=False)
-    async def fetch_preview(self, item: Item, *, refresh: bool = False) -> None:
-        provider = item.provider.label if item.provider else None
-        self._set_preview(PreviewState("loading", item.id, item.title, provider))
-        result = await self._service().preview(item.url_candidates, refresh=refresh)
-        if self.current_item is None or self.current_item.id != item.id:
-            return
-        if hasattr(result, "article"):
-            self._set_preview(PreviewState("ready", item.id, item.title, provider, preview=result))
-        else:
-            log.info("preview failed for %s: %s", item.id, getattr(result, "reason", result))
-            self._set_preview(PreviewState("failed", item.id, item.title, provider, failure=result))
-        if self.config.preview.prefetch > 0:
-            self.prefetch_after(item.id)
-
-    @work(exclusive=True, group="prefetch", exit_on_error=False)
-    async def prefetch_after(self, item_id: str) -> None:
-        """Warm the cache for the next few items, at most 4 fetches at a time."""
-        import asyncio
-
-        rows = self.rows
-        index = next((i for i, e in enumerate(rows) if e.id == item_id), None)
-        if index is None:
-            return
-        wanted = [e.id for e in rows[index + 1 : index + 1 + self.config.preview.prefetch]]
-        limit = asyncio.Semaphore(4)
-        service = self._service()
-
-        async def one(next_id: str) -> None:
-            async with limit:
-                item = await asyncio.to_thread(load_item, self.root, next_id)
-                if isinstance(item, Item) and item.url_candidates:
-                    await service.preview(item.url_candidates)
-
-        await asyncio.gather(*(one(i) for i in wanted))
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker errors end up: logged, and shown as one line."""
         if event.state is WorkerState.ERROR:
@@ -418,30 +354,6 @@ class ReaderApp(App[None]):
             bar.display = False
             self.focus_now(self.query_one(ArticleList))
 
-    def action_preview(self) -> None:
-        state = self._preview_state
-        item = self.current_item
-        if item is None:
-            return
-        if state.status == "ready" and state.item_id == item.id:
-            self.push_screen(PreviewScreen(state.preview, item.title,
-                                           item.provider.label if item.provider else None))
-            return
-        self.query_one(DetailPane).query_one(TabbedContent).active = "tab-preview"
-        if state.status in ("idle", "waiting", "failed"):
-            self._schedule_preview(item, delay=0)
-
-    def action_refetch(self) -> None:
-        if self.current_item is not None:
-            self._schedule_preview(self.current_item, refresh=True, delay=0)
-
-    def action_copy_url(self) -> None:
-        item = self.current_item
-        if item is not None and item.url_candidates:
-            url = item.url_candidates[0][1]
-            self.copy_to_clipboard(url)
-            self.notify(Content(f"Copied {sanitize(url)}"), markup=False)
-
     def action_load_report(self) -> None:
         if self.load_problems:
             self.push_screen(LoadReportScreen(list(self.load_problems)))
@@ -450,22 +362,7 @@ class ReaderApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for key in SortKey:
-            yield SystemCommand(f"Sort by {key.value}", f"Sort the list by {key.value}",
-                                lambda k=key: self.action_sort_by(k.value))
-        yield SystemCommand("Next sort key", "Cycle the sort: date, heat, quality, title, provider (s)",
-                            self.action_cycle_sort)
-        yield SystemCommand("Reverse sort", "Reverse the sort direction (S)", self.action_reverse_sort)
-        yield SystemCommand("Search", "Filter the list by text (/)", self.action_search)
-        yield SystemCommand("Topics", "Focus the topic sidebar (t)", self.action_topics)
-        yield SystemCommand("Toggle sidebar", "Show or hide the topic sidebar (T)", self.action_toggle_sidebar)
-        yield SystemCommand("Unpublished only", "Toggle the unpublished filter (u)", self.action_toggle_unpublished)
-        yield SystemCommand("Show everything", "Clear topic, state and search filters (Esc)", self.action_clear_filters)
-        yield SystemCommand("Open preview", "Preview the original article full screen (p)", self.action_preview)
-        yield SystemCommand("Refetch preview", "Fetch the original page again (r)", self.action_refetch)
-        yield SystemCommand("Copy URL", "Copy the item's URL to the clipboard (c)", self.action_copy_url)
-        yield SystemCommand("Load report", "Files that could not be read (e)", self.action_load_report)
-        yield SystemCommand("Key help", "Every key binding (?)", self.action_help)
+        yield from reader_commands(self)
 
 
 def create_app(root: Path | str, *, use_cache: bool = True, config: Config | None = None,

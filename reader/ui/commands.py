@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from functools import partial
 
+from collections.abc import Iterable
+
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from reader.core.query import SortKey
 from reader.core.sanitize import sanitize
 
 
@@ -36,3 +40,25 @@ class TopicCommands(Provider):
                     partial(self.app.show_topic, topic),  # type: ignore[attr-defined]
                     help=f"{count} items",
                 )
+
+
+def reader_commands(app) -> Iterable[SystemCommand]:
+    """Every action of the app, for the palette (the key in brackets)."""
+    for key in SortKey:
+        yield SystemCommand(f"Sort by {key.value}", f"Sort the list by {key.value}",
+                            lambda k=key: app.action_sort_by(k.value))
+    yield SystemCommand("Next sort key", "Cycle the sort: date, heat, quality, title, provider (s)",
+                        app.action_cycle_sort)
+    yield SystemCommand("Reverse sort", "Reverse the sort direction (S)", app.action_reverse_sort)
+    yield SystemCommand("Search", "Filter the list by text (/)", app.action_search)
+    yield SystemCommand("Topics", "Focus the topic sidebar (t)", app.action_topics)
+    yield SystemCommand("Toggle sidebar", "Show or hide the topic sidebar (T)", app.action_toggle_sidebar)
+    yield SystemCommand("Unpublished only", "Toggle the unpublished filter (u)", app.action_toggle_unpublished)
+    yield SystemCommand("Show everything", "Clear topic, state and search filters (Esc)", app.action_clear_filters)
+    yield SystemCommand("Open preview", "Preview the original article full screen (p)", app.action_preview)
+    yield SystemCommand("Refetch preview", "Fetch the original page again (r)", app.action_refetch)
+    yield SystemCommand("Copy URL", "Copy the item's URL to the clipboard (c)", app.action_copy_url)
+    yield SystemCommand("Load report", "Files that could not be read (e)", app.action_load_report)
+    yield SystemCommand("Key help", "Every key binding (?)", app.action_help)
+
+
