@@ -214,3 +214,15 @@ async def test_prefetch_fetches_next_items_when_enabled(tmp_path):
         fetched = [c[0][0][1] for c in fake.calls]
         assert fetched[0] == "https://p.example.com/0"
         assert set(fetched[1:4]) == {f"https://p.example.com/{i}" for i in (1, 2, 3)}
+
+
+async def test_enter_on_the_preview_tab_opens_full_screen(tmp_path, http_server):
+    root = corpus(tmp_path, http_server, ["/article"])
+    app = create_app(root, config=quiet_config(), preview_service=real_service(tmp_path),
+                     use_index=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: state(app).status == "ready")
+        app.query_one("#detail-tabs").active = "tab-preview"
+        app.focus_now(app.query_one(PreviewView))
+        await pilot.press("enter")
+        assert isinstance(app.screen, PreviewScreen)

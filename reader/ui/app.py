@@ -33,7 +33,7 @@ from reader.ui.screens.preview_screen import PreviewScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
-from reader.ui.widgets.preview_view import PreviewState
+from reader.ui.widgets.preview_view import PreviewState, PreviewView
 from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.status_bar import StatusBar
@@ -304,6 +304,7 @@ class ReaderApp(PreviewFlow, App[None]):
             ("Everywhere", list(self.BINDINGS)),
             ("Article list", list(ArticleList.BINDINGS)),
             ("Search", list(SearchBar.BINDINGS)),
+            ("Preview tab", list(PreviewView.BINDINGS)),
             ("Full-screen preview", list(PreviewScreen.BINDINGS)),
         ]
         self.push_screen(HelpScreen(sections))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
@@ -55,6 +56,11 @@ def failure_content(failure: Any) -> Content:
 
 class PreviewView(VerticalScroll, can_focus=True):
     """Shows ``state``; the app sets it (attributes down)."""
+
+    BINDINGS = [
+        Binding("enter", "app.preview", "Full screen", id="preview.full",
+                tooltip="Open the preview full screen"),
+    ]
 
     state: reactive[PreviewState] = reactive(PreviewState, always_update=True)
 
