@@ -395,3 +395,31 @@ async def test_warm_start_from_the_index_applies_changes(small_corpus, fake_prev
         assert "Brand new" in names
         assert len(names) == len(set(names)) == 6
         assert app2.problems == 1
+
+
+async def test_zoom_gives_the_detail_the_screen_and_escape_returns(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        detail_height = app.query_one("#detail").region.height
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.query_one("#list-pane").region.height == 0
+        assert app.query_one("#detail").region.height > detail_height
+        assert app.focused.id == "item-scroll"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.query_one("#list-pane").region.height > 0
+        assert app.query_one(ArticleList).has_focus
+
+
+async def test_enter_on_item_without_related_focuses_the_item_text(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        app.query_one(ArticleList).move_to_id("sub/e.md")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        assert app.focused.id == "item-scroll"
+        await pilot.press("escape")
+        assert app.query_one(ArticleList).has_focus

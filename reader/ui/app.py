@@ -33,6 +33,7 @@ from reader.ui.screens.preview_screen import PreviewScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
+from reader.ui.widgets.item_scroll import ItemScroll
 from reader.ui.widgets.preview_view import PreviewState, PreviewView
 from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.search_bar import SearchBar
@@ -78,6 +79,8 @@ class ReaderApp(PreviewFlow, App[None]):
                 tooltip="Copy the item's URL to the clipboard"),
         Binding("e", "load_report", "Errors", id="app.load_report",
                 tooltip="Files that could not be read, with reasons"),
+        Binding("z", "zoom", "Zoom", id="app.zoom",
+                tooltip="Give the detail pane the whole height (again: back)"),
         Binding("escape", "clear_filters", "Clear", show=False, id="app.clear",
                 tooltip="Clear search and filters (or close the sidebar)"),
     ]
@@ -303,6 +306,7 @@ class ReaderApp(PreviewFlow, App[None]):
         sections = [
             ("Everywhere", list(self.BINDINGS)),
             ("Article list", list(ArticleList.BINDINGS)),
+            ("Item pane", list(ItemScroll.BINDINGS)),
             ("Search", list(SearchBar.BINDINGS)),
             ("Preview tab", list(PreviewView.BINDINGS)),
             ("Full-screen preview", list(PreviewScreen.BINDINGS)),
@@ -343,7 +347,23 @@ class ReaderApp(PreviewFlow, App[None]):
         wanted = Published.ALL if self.query.published is Published.UNPUBLISHED else Published.UNPUBLISHED
         self.query = replace(self.query, published=wanted, topic=None)
 
+    def action_zoom(self) -> None:
+        zoomed = not self.screen.has_class("-zoom")
+        self.screen.set_class(zoomed, "-zoom")
+        if zoomed:
+            pane = self.query_one(DetailPane)
+            if self.focused is None or pane not in self.focused.ancestors_with_self:
+                self.focus_now(pane.query_one("#item-scroll"))
+        else:
+            self.focus_now(self.query_one(ArticleList))
+
     def action_clear_filters(self) -> None:
+        focused = self.focused
+        if focused is not None and self.query_one(DetailPane) in focused.ancestors_with_self:
+            # Esc in the detail pane goes back to the list.
+            self.screen.remove_class("-zoom")
+            self.focus_now(self.query_one(ArticleList))
+            return
         if self.sidebar_open and self.screen.has_class("-narrow"):
             self.sidebar_open = False
             self.focus_now(self.query_one(ArticleList))

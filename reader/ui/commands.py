@@ -59,6 +59,7 @@ def reader_commands(app) -> Iterable[SystemCommand]:
     yield SystemCommand("Refetch preview", "Fetch the original page again (r)", app.action_refetch)
     yield SystemCommand("Copy URL", "Copy the item's URL to the clipboard (c)", app.action_copy_url)
     yield SystemCommand("Load report", "Files that could not be read (e)", app.action_load_report)
+    yield SystemCommand("Zoom detail", "Give the detail pane the whole height (z)", app.action_zoom)
     yield SystemCommand("Key help", "Every key binding (?)", app.action_help)
 
 
