@@ -423,3 +423,18 @@ async def test_enter_on_item_without_related_focuses_the_item_text(small_corpus,
         assert app.focused.id == "item-scroll"
         await pilot.press("escape")
         assert app.query_one(ArticleList).has_focus
+
+
+async def test_new_sort_or_search_starts_at_the_top(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        lst = app.query_one(ArticleList)
+        await pilot.press("j", "j", "j")
+        assert lst.cursor == 3
+        await pilot.press("s")
+        assert lst.cursor == 0
+        assert lst.highlighted.title == "Alpha robots learn to walk"  # the hottest
+        await pilot.press("j")
+        await pilot.press("slash", "e")
+        assert lst.cursor == 0

@@ -179,7 +179,11 @@ class ReaderApp(PreviewFlow, App[None]):
         self.shown = len(rows)
 
     def watch_query(self) -> None:
+        # A new sort, filter or search starts at the top (the best match, the
+        # hottest item...); batches arriving while loading keep the selection.
         self._requery()
+        if self.is_mounted:
+            self.query_one(ArticleList).action_first()
 
     # -- selection → detail (thread worker) → preview (debounced async worker)
     @on(ArticleList.Highlighted)
