@@ -474,7 +474,7 @@ def make_title(r: random.Random, w: _Words, topic: str, titlecase: bool) -> str:
     elif k == 4:
         s = f"{_cap(thing)} {w.fill(r.choice(t['claims']))} {w.fill(r.choice(CLAIM_TAILS))}"
     elif k == 5:
-        s = f"{_cap(thing)} {w.fill(r.choice(t['claims']))}, {r.choice(FINDERS)}"
+        s = f"{_cap(thing)} {w.fill(r.choice(t['claims']))}, {w.fill(r.choice(FINDERS))}"
     elif k == 6:
         s = f"{org} says {thing} {w.fill(r.choice(t['claims']))}"
     elif k == 7:

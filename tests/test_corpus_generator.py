@@ -126,3 +126,15 @@ def test_sample_content_special_shapes():
         if p.parent.name != "special":
             generated.add(yaml.load(front_matter(p.read_text(encoding="utf-8")), Loader=LOADER)["webUrl"])
     assert sum(e["webUrl"] in generated for d in loaded for e in d.get("related", [])) >= 4
+
+
+def test_no_template_placeholder_survives(mc):
+    """Every {placeholder} in the phrase pools is filled, in the sample and in new corpora."""
+    import re
+
+    leftover = re.compile(r"\{[a-z0-9_]+\}")
+    for p in sample_files():
+        assert not leftover.search(p.read_text(encoding="utf-8-sig")), p
+    for seed in (7, 11, 12):
+        for _path, text in mc.generate(3000, seed):
+            assert not leftover.search(text), text[:200]
