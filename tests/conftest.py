@@ -140,3 +140,13 @@ def fake_preview() -> FakePreviewService:
 def quiet_config(**preview: object) -> Config:
     preview.setdefault("debounce_ms", 10)
     return Config(preview=PreviewConfig(**preview))  # type: ignore[arg-type]
+
+
+async def wait_loaded(pilot, tries: int = 200) -> None:
+    """Until the app has loaded everything and shows the first item's details."""
+    app = pilot.app
+    for _ in range(tries):
+        await pilot.pause(0.02)
+        if app.total and app.progress is None and app.current_item is not None:
+            return
+    raise AssertionError("the app did not finish loading")

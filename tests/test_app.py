@@ -14,20 +14,12 @@ from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.topic_sidebar import TopicSidebar
 from tests.conftest import quiet_config
+from tests.conftest import wait_loaded as loaded
 
 
 def make(root, fake=None, **preview) -> ReaderApp:
     return create_app(root, config=quiet_config(**preview), preview_service=fake,
                       use_index=False)
-
-
-async def loaded(pilot) -> None:
-    app = pilot.app
-    for _ in range(100):
-        await pilot.pause(0.02)
-        if app.total and app.progress is None and app.current_item is not None:
-            return
-    raise AssertionError("the app did not finish loading")
 
 
 def titles(app: ReaderApp) -> list[str]:

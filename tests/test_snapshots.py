@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reader.resources import sample_content_dir
 from reader.ui.app import create_app
-from tests.conftest import quiet_config
+from tests.conftest import quiet_config, wait_loaded
 
 
 def sample_app():
@@ -13,11 +13,7 @@ def sample_app():
 
 
 async def _loaded(pilot) -> None:
-    app = pilot.app
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if app.total and app.progress is None and app.current_item is not None:
-            break
+    await wait_loaded(pilot)
     await pilot.pause(0.1)
 
 
