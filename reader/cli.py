@@ -13,7 +13,7 @@ from reader.core.model import Entry
 from reader.core.query import Catalog, Published, Query, SortKey
 from reader.core.sanitize import sanitize
 from reader.core.serialize import item_dict
-from reader.core.store import LoadProblem, NotADirectory, load_directory, load_item
+from reader.core.store import LoadProblem, NotADirectory, load_item
 from reader.resources import sample_content_dir
 
 SUBCOMMANDS = ("list", "show", "check", "preview")
@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     ls.add_argument("--search", default="")
     ls.add_argument("--limit", type=int)
     ls.add_argument("--json", action="store_true", help="JSON lines with every normalised field")
+    ls.add_argument("--no-index", action="store_true", help="parse every file; ignore the index")
 
     show = sub.add_parser("show", help="print one item")
     show.add_argument("id", help="the item's path relative to the content root")
@@ -61,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="print the load report; exit 1 if any file is bad")
     check.add_argument("path", nargs="?")
     check.add_argument("--json", action="store_true")
+    check.add_argument("--no-index", action="store_true", help="parse every file; ignore the index")
 
     try:
         from reader.preview import cli as preview_cli
@@ -71,10 +73,31 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _load(root: Path, use_index: bool) -> tuple[list[Entry], list[LoadProblem], int]:
+    """Entries (in path order), problems and the count of skipped files.
+
+    Through the same loader and persistent index as the app, so a second
+    ``reader list`` on 100k items does not parse YAML again.
+    """
+    from reader.core.index import Index
+    from reader.core.loader import load_all
+
+    index = Index(root) if use_index else None
+    try:
+        entries, problems, report = load_all(root, index=index)
+    finally:
+        if index is not None:
+            index.close()
+    entries.sort(key=lambda e: e.id)
+    problems.sort(key=lambda p: p.id)
+    return entries, problems, report.skipped
+
+
 def _cmd_list(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise CLIError("--limit must be 0 or more")
-    result = load_directory(_root(args.path))
+    root = _root(args.path)
+    entries, problems, _ = _load(root, not args.no_index)
     key = SortKey(args.sort)
     published = (
         Published.UNPUBLISHED if args.unpublished
@@ -84,17 +107,20 @@ def _cmd_list(args: argparse.Namespace) -> int:
     descending = key.default_descending != args.reverse
     q = Query(sort=key, descending=descending, topic=args.topic, published=published,
               search=args.search)
-    rows = Catalog(result.entries).query(q)
-    items = {i.id: i for i in result.items}
+    rows = Catalog(entries).query(q)
     if args.limit is not None:
         rows = rows[: args.limit]
     out = sys.stdout
     if args.json:
-        for e in rows:
-            out.write(json.dumps(item_dict(items[e.id]), ensure_ascii=False) + "\n")
+        for e in rows:  # the full item, read again only for the rows printed
+            item = load_item(root, e.id)
+            if isinstance(item, LoadProblem):
+                problems.append(item)
+                continue
+            out.write(json.dumps(item_dict(item), ensure_ascii=False) + "\n")
     else:
         out.write(format_table(rows))
-    for problem in result.problems:
+    for problem in problems:
         print(f"reader: skipped {problem}", file=sys.stderr)
     return 0
 
@@ -130,20 +156,21 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    result = load_directory(_root(args.path))
+    root = _root(args.path)
+    entries, problems, skipped = _load(root, not args.no_index)
     if args.json:
         print(json.dumps({
-            "root": sanitize(str(result.root)),
-            "items": len(result.items),
-            "skipped": result.skipped,
-            "problems": [{"id": p.id, "reason": p.reason} for p in result.problems],
+            "root": sanitize(str(root)),
+            "items": len(entries),
+            "skipped": skipped,
+            "problems": [{"id": p.id, "reason": p.reason} for p in problems],
         }, ensure_ascii=False))
     else:
-        print(f"{len(result.items)} items loaded, {len(result.problems)} files could not be read"
-              + (f", {result.skipped} files without front matter skipped" if result.skipped else ""))
-        for problem in result.problems:
+        print(f"{len(entries)} items loaded, {len(problems)} files could not be read"
+              + (f", {skipped} files without front matter skipped" if skipped else ""))
+        for problem in problems:
             print(problem)
-    return 1 if result.problems else 0
+    return 1 if problems else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
