@@ -2,7 +2,7 @@
 """Load benchmark: cold and warm scans, first batch, queries, peak RSS.
 
 Usage:
-    python bench/load_bench.py N [DIR] [--seed S] [--runs R] [--drop-cache] [--keep]
+    python bench/load_bench.py N [DIR] [--seed S] [--runs R] [--drop-cache] [--keep] [--skip-cold]
 
 Without DIR a corpus of N items is generated with bench/make_corpus.py in a
 temporary folder (and its files are given old mtimes, as a real collection has);
@@ -16,9 +16,17 @@ that load's own:
 
 ``first batch`` is when the first entries are available; ``first paint`` adds
 building a Catalog of them and the default query (what the list shows first).
-Query timings (median of R runs) are on a Catalog of all entries: each sort key
-both ways with no cached order ("sort") and with it ("cached"), a topic filter,
-the unpublished filter, a 1-word and a 3-word search.
+Catalog timings (median of R runs, in the first warm load's process) are on all
+entries, each on a fresh Catalog ("first": what a query costs before warm-up)
+and after ``Catalog.warm_up()`` ("warm"): each sort key both ways, topic and
+published-state filters, 1- and 3-word searches, topic+search, typing a phrase
+keystroke by keystroke (each query narrowing the last) and deleting it again,
+plus warm_up itself, topic counts, the unpublished count and find_url. Every
+result is compared with a slow reference implementation of the contract.
+An older Catalog without warm_up() is measured too ("warm" = its orders computed).
+Memory: peak RSS of each load; RSS with a warmed Catalog; peak after the queries
+(which build many throwaway Catalogs: a bench figure, not an app one).
+``--skip-cold`` skips the "cold, no index" load.
 ``--drop-cache`` evicts the corpus (and index) from the page cache before each
 load with posix_fadvise(DONTNEED), for a cold-disk figure where that works.
 """
@@ -116,246 +124,164 @@ def phase(root: str, index_dir: str | None, runs: int) -> dict:
     return out
 
 
+def _rss_mb() -> float | None:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _forget_searches(cat) -> None:
+    """Drop a Catalog's cached search results, so that a run times a search, not a
+    cache hit (reaches into the Catalog's internals; a no-op where they differ)."""
+    searches = getattr(getattr(cat, "_state", None), "searches", None)
+    if isinstance(searches, dict):
+        searches.clear()
+
+
+def reference_query(entries: list, q) -> list:
+    """The contract, spelled out slowly: stable sort (None last), filters, all words."""
+    from reader.core.query import Published, matches, sort_order
+
+    rows = [entries[i] for i in sort_order(entries, q.sort, q.descending)]
+    if q.topic is not None:
+        rows = [e for e in rows if q.topic in e.topics]
+    if q.published is Published.UNPUBLISHED:
+        rows = [e for e in rows if e.published is False]
+    elif q.published is Published.PUBLISHED:
+        rows = [e for e in rows if e.published is not False]
+    return [e for e in rows if matches(e, q.words)]
+
+
 def queries(entries: list, runs: int) -> dict:
+    """Catalog timings (median of ``runs``, ms), each result checked against the contract.
+
+    "first" = on a fresh Catalog (what a query costs before warm_up, e.g. while
+    loading); the rest on a warmed one (warm_up(), as the app does after loading),
+    searches with the Catalog's cache of search results emptied before each run.
+    """
     from reader.core.query import Catalog, Published, Query, SortKey
 
-    def median_ms(fn) -> float:
+    def median_ms(fn, setup=None) -> float:
         times = []
         for _ in range(runs):
+            arg = setup() if setup is not None else None
             t = time.perf_counter()
-            fn()
+            fn(arg)
             times.append((time.perf_counter() - t) * 1000)
         return round(statistics.median(times), 2)
 
+    def warmed() -> Catalog:
+        c = Catalog(entries)
+        if hasattr(c, "warm_up"):
+            c.warm_up()
+        else:  # an older Catalog: compute every order the slow way
+            for key in SortKey:
+                for desc in (True, False):
+                    c.order(key, desc)
+        return c
+
     res: dict = {}
-    res["catalog_build_ms"] = median_ms(lambda: Catalog(entries))
-    cat = Catalog(entries)
+    mem: dict = {"rss before catalog": _rss_mb()}
+    res["Catalog(entries)"] = median_ms(lambda _: Catalog(entries))
+    t = time.perf_counter()
+    cat = warmed()
+    res["warm_up (first call)"] = round((time.perf_counter() - t) * 1000, 1)
+    cat.query(Query())
+    mem["rss with a warmed catalog"] = _rss_mb()
+    mem["peak rss with a warmed catalog"] = _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    if hasattr(cat, "warm_up"):
+        res["warm_up"] = median_ms(lambda c: c.warm_up(), setup=lambda: Catalog(entries))
+    res["topic_counts (fresh)"] = median_ms(lambda c: c.topic_counts(), setup=lambda: Catalog(entries))
+    res["unpublished_count (fresh)"] = median_ms(lambda c: c.unpublished_count(),
+                                                 setup=lambda: Catalog(entries))
+    some_url = next((u for e in entries[len(entries) // 2:] for u in e.urls), "https://x.example/")
+    res["find_url (fresh: builds the URL lookup)"] = median_ms(
+        lambda c: c.find_url(["https://nowhere.example.invalid/x"]), setup=lambda: Catalog(entries))
+    cat.find_url([some_url])
+    res["find_url hit"] = median_ms(lambda _: cat.find_url([some_url]))
+    res["find_url miss"] = median_ms(lambda _: cat.find_url(["https://nowhere.example.invalid/x"]))
+    assert cat.find_url([some_url]) is not None
+
+    other = Query(search="zzzz")  # run between two timed queries: no reuse of the last result
     for key in SortKey:
         for desc in (True, False):
+            q = Query(sort=key, descending=desc)
             name = f"{key.value}{'↓' if desc else '↑'}"
+            res[f"sort {name} (first)"] = median_ms(lambda c, q=q: c.query(q),
+                                                    setup=lambda: Catalog(entries))
+            res[f"sort {name}"] = median_ms(lambda _, q=q: cat.query(q), setup=lambda: cat.query(other))
+            assert [e.id for e in cat.query(q)] == [e.id for e in reference_query(entries, q)], name
 
-            def uncached(key=key, desc=desc):
-                c = Catalog(entries)
-                c.query(Query(sort=key, descending=desc))
-
-            res[f"sort {name}"] = median_ms(uncached)
-            cat.order(key, desc)
-
-            def cached(key=key, desc=desc):
-                cat.query(Query(sort=key, descending=desc, search="x"))  # a different base:
-                cat.query(Query(sort=key, descending=desc))  # no reuse of the last result
-
-            res[f"cached {name}"] = round(median_ms(cached) / 2, 2)
-    res["topic_counts_ms"] = median_ms(lambda: Catalog(entries).topic_counts())
     topics = cat.topic_counts()
     top = topics[0][0] if topics else "AI"
+    mid = topics[len(topics) // 2][0] if topics else "AI"
     words = [w for w in (entries[len(entries) // 2].title.split() if entries else []) if len(w) > 3]
     one = (words[0] if words else "model").casefold()
     three = " ".join(
         (entries[len(entries) // 3].title.split() + ["a", "b", "c"])[:3]
     ) if entries else "a b c"
-
-    def fresh(q):
-        cat.query(Query())  # resets "last result" so the search is a full pass
-        t = time.perf_counter()
-        rows = cat.query(q)
-        return (time.perf_counter() - t) * 1000, len(rows)
-
     labels = {
         f"topic {top!r}": Query(topic=top),
+        f"topic {mid!r}": Query(topic=mid),
         "unpublished": Query(published=Published.UNPUBLISHED),
+        "published": Query(published=Published.PUBLISHED),
         f"search {one!r}": Query(search=one),
         f"search {three!r}": Query(search=three),
+        "search 'e' (matches nearly all)": Query(search="e"),
+        "search 'ro'": Query(search="ro"),
         f"topic+search {one!r}": Query(topic=top, search=one),
+        f"title↑ + unpublished + search {one!r}": Query(sort=SortKey.TITLE, descending=False,
+                                                        published=Published.UNPUBLISHED, search=one),
     }
+    rows: dict = {}
+    def fresh_search() -> None:
+        _forget_searches(cat)
+        cat.query(other)
+
     for label, q in labels.items():
-        samples = [fresh(q) for _ in range(runs)]
-        res[label] = round(statistics.median(s[0] for s in samples), 2)
-        res[label + " rows"] = samples[0][1]
-    proto = proto_queries(entries, runs, labels)
-    return {"current": res, "proto": proto}
+        res[label + " (first)"] = median_ms(lambda c, q=q: c.query(q), setup=lambda: Catalog(entries))
+        res[label] = median_ms(lambda _, q=q: cat.query(q), setup=fresh_search)
+        got = cat.query(q)
+        assert [e.id for e in got] == [e.id for e in reference_query(entries, q)], label
+        rows[label] = len(got)
+    q = Query(search=one)
+    res[f"search {one!r} again (cached result)"] = median_ms(lambda _: cat.query(q),
+                                                           setup=lambda: cat.query(other))
+    q = Query(sort=SortKey.TITLE, descending=False, search=one)
+    res[f"search {one!r}, re-sorted by title"] = median_ms(lambda _: cat.query(q),
+                                                          setup=lambda: cat.query(Query(search=one)))
 
-
-# -- a prototype of faster queries (a proposal for reader/core/query.py) ------------------
-
-def proto_catalog_class():
-    """Catalog with the same results, built from C-level loops (map/compress/itemgetter).
-
-    * sort values are computed once per key and shared by both directions;
-    * each order's row list is materialised once (itemgetter) and reused;
-    * topic / unpublished / search filters run as compress(rows, map(...)) chains,
-      the longest search word first (usually the most selective);
-    * warm_up() computes every order up front (for a background worker after load).
-    """
-    from itertools import compress, repeat
-    from operator import attrgetter, contains, itemgetter
-
-    from reader.core.query import Catalog, Published, Query, SortKey
-
-    get_title, get_provider = attrgetter("title"), attrgetter("provider")
-    get_topics, get_text = attrgetter("topics"), attrgetter("search_text")
-    value_of = {
-        SortKey.DATE: lambda es: list(map(attrgetter("published_at"), es)),
-        SortKey.HEAT: lambda es: list(map(attrgetter("heat"), es)),
-        SortKey.QUALITY: lambda es: list(map(attrgetter("quality"), es)),
-        SortKey.TITLE: lambda es: [v or None for v in map(str.casefold, map(get_title, es))],
-        SortKey.PROVIDER: lambda es: [v or None for v in map(str.casefold, map(get_provider, es))],
-    }
-
-    class ProtoCatalog(Catalog):
-        def _invalidate(self) -> None:
-            super()._invalidate()
-            self._values: dict = {}
-            self._rows: dict = {}
-
-        def order(self, key, descending):
-            cached = self._orders.get((key, descending))
-            if cached is None:
-                values = self._values.get(key)
-                if values is None:
-                    values = self._values[key] = value_of[key](self._entries)
-                present = [i for i, v in enumerate(values) if v is not None]
-                missing = [i for i, v in enumerate(values) if v is None]
-                present.sort(key=values.__getitem__, reverse=descending)
-                cached = self._orders[(key, descending)] = present + missing
-            return cached
-
-        def rows(self, key, descending) -> list:
-            rows = self._rows.get((key, descending))
-            if rows is None:
-                order = self.order(key, descending)
-                if len(order) > 1:
-                    rows = list(itemgetter(*order)(self._entries))
-                else:
-                    rows = [self._entries[i] for i in order]
-                self._rows[(key, descending)] = rows
-            return rows
-
-        # -- index-based filters: cost follows the size of the result, not of the catalog
-        def _build_indexes(self) -> None:
-            """One UTF-8 haystack for all entries (+ offsets), topic -> entry indices."""
-            from bisect import bisect_right
-
-            texts = list(map(get_text, self._entries))
-            blob = "\n".join(texts).encode("utf-8")  # words never hold '\n' (split())
-            starts, pos = [], 0
-            for t in texts:
-                starts.append(pos)
-                pos += len(t.encode("utf-8")) + 1
-            by_topic: dict = {}
-            for i, topics in enumerate(map(get_topics, self._entries)):
-                for topic in topics:
-                    by_topic.setdefault(topic, []).append(i)
-            self._blob, self._starts, self._by_topic = blob, starts, by_topic
-            self._bisect = bisect_right
-
-        def _hits(self, word: str) -> set:
-            blob, starts, bisect = self._blob, self._starts, self._bisect
-            needle = word.encode("utf-8")
-            hits, find, pos = set(), blob.find, 0
-            while True:
-                pos = find(needle, pos)
-                if pos < 0:
-                    return hits
-                i = bisect(starts, pos) - 1
-                hits.add(i)
-                pos = starts[i + 1] if i + 1 < len(starts) else len(blob)
-
-        def _positions(self, key, descending) -> list:
-            cache = self.__dict__.setdefault("_pos", {})
-            pos = cache.get((key, descending))
-            if pos is None:
-                pos = [0] * len(self._entries)
-                for rank, i in enumerate(self.order(key, descending)):
-                    pos[i] = rank
-                cache[(key, descending)] = pos
-            return pos
-
-        def query_indexed(self, q: Query) -> list:
-            if not hasattr(self, "_blob"):
-                self._build_indexes()
-            selected = None
-            if q.topic is not None:
-                selected = set(self._by_topic.get(q.topic, ()))
-            words = sorted(set(q.words), key=len, reverse=True)
-            entries = self._entries
-            if words:
-                # The longest word through the haystack, the others on its hits only.
-                hits = self._hits(words[0])
-                selected = hits if selected is None else selected & hits
-                for w in words[1:]:
-                    selected = {i for i in selected if w in entries[i].search_text}
-            if selected is None:
-                return self.query(q)
-            if q.published is Published.UNPUBLISHED:
-                selected = {i for i in selected if entries[i].published is False}
-            elif q.published is Published.PUBLISHED:
-                selected = {i for i in selected if entries[i].published is not False}
-            pos = self._positions(q.sort, q.descending)
-            return [entries[i] for i in sorted(selected, key=pos.__getitem__)]
-
-        def warm_up(self) -> None:
-            for key in SortKey:
-                for descending in (True, False):
-                    self.rows(key, descending)
-
-        def query(self, q: Query) -> list:
-            rows = self.rows(q.sort, q.descending)
-            if q.topic is not None:
-                rows = list(compress(rows, map(contains, map(get_topics, rows), repeat(q.topic))))
-            if q.published is Published.UNPUBLISHED:
-                rows = [e for e in rows if e.published is False]
-            elif q.published is Published.PUBLISHED:
-                rows = [e for e in rows if e.published is not False]
-            for w in sorted(set(q.words), key=len, reverse=True):
-                rows = list(compress(rows, map(str.__contains__, map(get_text, rows), repeat(w))))
-            if rows is self._rows.get((q.sort, q.descending)):
-                rows = list(rows)  # callers may keep or change the list they get
-            return rows
-
-    return ProtoCatalog
-
-
-def proto_queries(entries: list, runs: int, labels: dict) -> dict:
-    """The same measurements with the prototype, each result checked against Catalog."""
-    from reader.core.query import Catalog, Published, Query, SortKey
-
-    Proto = proto_catalog_class()
-    ref = Catalog(entries)
-
-    def median_ms(fn) -> float:
-        times = []
-        for _ in range(runs):
+    # typing the phrase keystroke by keystroke (each query narrows the one before)
+    per_key: list[list[float]] = [[] for _ in three]
+    for _ in range(runs):
+        _forget_searches(cat)
+        cat.query(Query())
+        for i in range(len(three)):
             t = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - t) * 1000)
-        return round(statistics.median(times), 2)
-
-    res: dict = {}
-    t = time.perf_counter()
-    warm = Proto(entries)
-    warm.warm_up()
-    res["warm_up (all 10 orders)"] = round((time.perf_counter() - t) * 1000, 1)
-    for key in SortKey:
-        for desc in (True, False):
-            name = f"{key.value}{'↓' if desc else '↑'}"
-            q = Query(sort=key, descending=desc)
-            assert warm.query(q) == ref.query(q), name
-            res[f"sort {name}"] = median_ms(lambda q=q: Proto(entries).query(q))
-            res[f"cached {name}"] = median_ms(lambda q=q: warm.query(q))
-    t = time.perf_counter()
-    warm._build_indexes()
-    for key in SortKey:
-        for desc in (True, False):
-            warm._positions(key, desc)
-    res["build haystack+topic index+positions"] = round((time.perf_counter() - t) * 1000, 1)
-    for label, q in labels.items():
-        expected = Catalog(entries).query(q)
-        assert warm.query(q) == expected, label
-        assert warm.query_indexed(q) == expected, label
-        res[label] = median_ms(lambda q=q: warm.query(q))
-        res[label + " (indexed)"] = median_ms(lambda q=q: warm.query_indexed(q))
-    return res
+            got = cat.query(Query(search=three[: i + 1]))
+            per_key[i].append((time.perf_counter() - t) * 1000)
+    assert [e.id for e in got] == [e.id for e in reference_query(entries, Query(search=three))]
+    meds = [statistics.median(k) for k in per_key]
+    res[f"typing {three!r}: slowest keystroke"] = round(max(meds), 2)
+    res[f"typing {three!r}: median keystroke"] = round(statistics.median(meds), 2)
+    res[f"typing {three!r}: all {len(three)} keystrokes"] = round(sum(meds), 2)
+    # and back (backspace): each query widens the last one
+    per_key = [[] for _ in three]
+    for _ in range(runs):
+        _forget_searches(cat)
+        cat.query(Query(search=three))
+        for i in range(len(three) - 1, -1, -1):
+            t = time.perf_counter()
+            cat.query(Query(search=three[:i]))
+            per_key[i].append((time.perf_counter() - t) * 1000)
+    res[f"deleting {three!r}: slowest keystroke"] = round(max(statistics.median(k) for k in per_key), 2)
+    mem["peak rss after the queries"] = _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return {"times": res, "rows": rows, "memory": mem}
 
 
 def parse_speed(root: Path, limit: int = 3000) -> None:
@@ -424,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--drop-cache", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the generated corpus")
+    ap.add_argument("--skip-cold", action="store_true", help='skip the "cold, no index" load')
     a = ap.parse_args(argv)
 
     tmp = tempfile.mkdtemp(prefix="reader-bench-")
@@ -457,29 +384,31 @@ def main(argv: list[str] | None = None) -> int:
                   + f"  import {r['import_s']:.2f} s")
             return r
 
-        load("cold, no index", "")
+        if not a.skip_cold:
+            load("cold, no index", "")
         load("cold, first start", str(index_dir))
         db = sum(p.stat().st_size for p in index_dir.glob("*.sqlite*"))
         print(f"index size: {db / 1e6:.1f} MB")
         warm = [load(f"warm #{i + 1}", str(index_dir), a.runs if i == 0 else 0) for i in range(3)]
         print(f"warm median: first paint {statistics.median(w['first_paint_s'] for w in warm):.3f} s,"
               f" total {statistics.median(w['total_s'] for w in warm):.3f} s")
-        qs, proto = warm[0]["queries"]["current"], warm[0]["queries"]["proto"]
-        print(f"\nqueries on {warm[0]['entries']:,} entries (median of {a.runs}, ms);"
-              " 'proto' = the query.py proposal prototyped in this file (same results, checked):")
-        print(f"  {'':<36} {'current':>8} {'proto':>8}")
-        for k, v in qs.items():
-            if not k.endswith(" rows"):
-                rows = qs.get(k + " rows")
-                p = proto.get(k)
-                print(f"  {k:<36} {v:8.2f} {'' if p is None else f'{p:8.2f}'}"
-                      + (f"   ({rows:,} rows)" if rows is not None else ""))
-        print(f"  {'warm_up (all 10 orders, proto)':<36} {'':>8} {proto['warm_up (all 10 orders)']:8.1f}")
-        print(f"  {'build search/topic indexes (proto)':<36} {'':>8} "
-              f"{proto['build haystack+topic index+positions']:8.1f}")
-        for k, v in proto.items():
-            if k.endswith("(indexed)"):
-                print(f"  {k:<45} {v:8.2f}")
+        qs = warm[0]["queries"]
+        times, rows, mem = qs["times"], qs["rows"], qs["memory"]
+        print(f"\nCatalog on {warm[0]['entries']:,} entries (median of {a.runs}, ms; every result"
+              " checked against the contract). 'first': on a fresh Catalog (before warm_up);"
+              " 'warm': after warm_up():")
+        print(f"  {'':<52} {'first':>8} {'warm':>8}")
+        for k, v in times.items():
+            if k.endswith(" (first)"):
+                continue
+            first = times.get(k + " (first)")
+            n = rows.get(k)
+            if first is None and not k.startswith(("sort", "typing", "deleting")):
+                print(f"  {k:<52} {v:8.2f}")
+            else:
+                print(f"  {k:<52} {'' if first is None else f'{first:8.2f}':>8} {v:8.2f}"
+                      + (f"   ({n:,} rows)" if n is not None else ""))
+        print("memory (MB): " + ", ".join(f"{k} {v:.0f}" for k, v in mem.items() if v is not None))
         parse_speed(root)
     finally:
         if a.keep:

@@ -284,7 +284,7 @@ def test_someone_elses_database_is_rebuilt(corpus: Path, ixdir: Path) -> None:
     path.parent.mkdir(parents=True)
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE files (id TEXT, other BLOB)")
-        db.execute("PRAGMA user_version = 1")
+        db.execute(f"PRAGMA user_version = {index_mod.SCHEMA_VERSION}")  # ours, tables not
     db.close()
     entries, problems, report = run(corpus, Index(corpus, directory=ixdir))
     assert (entries, problems) == reference(corpus)

@@ -273,3 +273,254 @@ def test_find_url_tries_each_candidate_and_misses_cleanly() -> None:
     assert c.find_url(["https://nowhere.example/x"]) is None
     assert c.find_url([]) is None
     assert c.find_url(["https://gazette.example.com/alpha-beta"]) is None
+
+
+# -- the catalog at scale: caches, masks, warm-up, threads -------------------------------
+
+from reader.core.query import matches  # noqa: E402
+
+WORDS = ["robot", "energy", "alpha", "beta", "quantum", "policy", "rover", "rob", "ré", "straße",
+         "’quoted’", "zeta", "gamma", "orbit", "robotics", "e", "x"]
+
+
+def big_corpus(n: int = 600, seed: int = 3) -> list[Entry]:
+    rng = random.Random(seed)
+
+    def text(k: int) -> str:
+        return " ".join(rng.choice(WORDS).upper() if rng.random() < 0.2 else rng.choice(WORDS)
+                        for _ in range(k))
+
+    return [
+        entry(f"e{i:04d}", text(rng.randint(0, 5)), provider=rng.choice(["Gazette", "HERALD", "", "Ørsted Wire"]),
+              day=rng.choice([None, *range(20)]), heat=rng.choice([None, *range(0, 100, 10)]),
+              quality=rng.choice([None, 10, 20, 30]), published=rng.choice([None, True, False]),
+              topics=tuple(rng.sample(["AI", "Energy", "Space", "Policy"], rng.randint(0, 2))),
+              excerpt=text(rng.randint(0, 12)),
+              urls=(f"https://site{i % 50}.example.com/a/{i}", f"https://amp.example.org/{i}?amp")[
+                  : rng.randint(0, 2)])
+        for i in range(n)
+    ]
+
+
+def reference(rows: list[Entry], q: Query) -> list[str]:
+    """The contract, spelled out slowly."""
+    got = [rows[i] for i in sort_order(rows, q.sort, q.descending)]
+    if q.topic is not None:
+        got = [e for e in got if q.topic in e.topics]
+    if q.published is Published.UNPUBLISHED:
+        got = [e for e in got if e.published is False]
+    elif q.published is Published.PUBLISHED:
+        got = [e for e in got if e.published is not False]
+    words = q.search.casefold().split()
+    return [e.id for e in got if all(w in e.search_text.decode() for w in words)]
+
+
+def random_query(rng: random.Random) -> Query:
+    return Query(
+        sort=rng.choice(list(SortKey)), descending=rng.choice([True, False]),
+        topic=rng.choice([None, None, "AI", "Space", "Nope"]),
+        published=rng.choice(list(Published)),
+        search=" ".join(rng.choice(WORDS + ["ro", "r", "bot", "ERG", "ss", "é"])
+                        for _ in range(rng.choice([0, 1, 1, 2, 3]))),
+    )
+
+
+def test_random_queries_on_a_bigger_corpus_match_the_reference() -> None:
+    rows = big_corpus()
+    c = Catalog(rows)
+    rng = random.Random(5)
+    for _ in range(300):
+        q = random_query(rng)
+        assert ids(c.query(q)) == reference(rows, q), q
+
+
+def test_typing_and_deleting_a_phrase_under_every_filter() -> None:
+    rows = big_corpus()
+    c = Catalog(rows)
+    phrase = "robot energy rob e"
+    for topic in (None, "AI"):
+        for published in Published:
+            for key in (SortKey.DATE, SortKey.TITLE):
+                steps = [phrase[:i] for i in range(len(phrase) + 1)]
+                for text in steps + steps[::-1] + ["e", "ro", "rob", "r", ""]:
+                    q = Query(sort=key, topic=topic, published=published, search=text)
+                    assert ids(c.query(q)) == reference(rows, q), q
+
+
+def test_a_cached_search_under_another_sort_or_filter() -> None:
+    rows = big_corpus()
+    c = Catalog(rows)
+    c.query(Query(search="robot"))  # cached without filters
+    for q in (Query(sort=SortKey.TITLE, descending=False, search="robot"),
+              Query(topic="AI", search="robot"), Query(topic="AI", search="robot rob"),
+              Query(published=Published.UNPUBLISHED, search="robotics"),
+              Query(topic="Space", published=Published.PUBLISHED, search="robot e")):
+        assert ids(c.query(q)) == reference(rows, q), q
+
+
+def test_results_are_the_callers_own_lists() -> None:
+    c = catalog()
+    first = c.query(Query(search="e"))
+    expected = ids(first)
+    first.clear()
+    assert ids(c.query(Query(search="e"))) == expected == ids(catalog().query(Query(search="e")))
+    everything = c.query(Query())
+    everything.pop()
+    assert len(c.query(Query())) == len(CORPUS)
+
+
+def test_warm_up_gives_the_same_results() -> None:
+    rows = big_corpus()
+    c = Catalog(rows)
+    assert c.warm_up() is True
+    assert c.warm_up() is True  # again: nothing left to do
+    rng = random.Random(9)
+    for _ in range(150):
+        q = random_query(rng)
+        assert ids(c.query(q)) == reference(rows, q), q
+    assert c.unpublished_count() == sum(e.published is False for e in rows)
+    assert c.topic_counts() == Catalog(rows).topic_counts()
+
+
+def test_warm_up_stops_when_the_entries_change() -> None:
+    import reader.core.query as query_mod
+
+    rows = big_corpus()
+    c = Catalog(rows)
+    real_values = query_mod._sort_values
+    calls = 0
+
+    def values_then_change(entries, key):  # the UI thread removes an entry meanwhile
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            c.remove("e0001")
+        return real_values(entries, key)
+
+    query_mod._sort_values = values_then_change
+    try:
+        assert c.warm_up() is False
+    finally:
+        query_mod._sort_values = real_values
+    assert "e0001" not in ids(c.query(Query()))
+    assert ids(c.query(Query(sort=SortKey.HEAT))) == reference(c.entries, Query(sort=SortKey.HEAT))
+    assert c.warm_up() is True
+
+
+def test_warm_up_in_a_thread_while_querying() -> None:
+    import threading
+
+    rows = big_corpus(3000, seed=8)
+    c = Catalog(rows)
+    errors: list[BaseException] = []
+
+    def warm() -> None:
+        try:
+            c.warm_up()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    worker = threading.Thread(target=warm)
+    worker.start()
+    rng = random.Random(13)
+    checked = 0
+    while worker.is_alive() or checked < 40:
+        q = random_query(rng)
+        assert ids(c.query(q)) == reference(rows, q), q
+        checked += 1
+    worker.join()
+    assert not errors
+    c.extend([entry("late", "late robot", day=99)])  # a change after warm-up
+    assert ids(c.query(Query(search="late robot"))) == ["late"]
+
+
+def test_extend_and_remove_many_keep_the_rest_intact() -> None:
+    rows = big_corpus()
+    c = Catalog(rows[:100])
+    c.query(Query(search="robot"))
+    c.extend(rows[100:])
+    assert ids(c.query(Query(search="robot"))) == reference(rows, Query(search="robot"))
+    gone = {e.id for e in rows[::3]}
+    c.remove_many(gone)
+    kept = [e for e in rows if e.id not in gone]
+    for q in (Query(search="robot"), Query(topic="AI"), Query(published=Published.UNPUBLISHED)):
+        assert ids(c.query(q)) == reference(kept, q), q
+    assert c.get(rows[0].id) is None and c.get(rows[1].id) is rows[1]
+    c.remove_many(set())
+    c.remove_many({"no such id"})
+    assert len(c) == len(kept)
+
+
+def test_search_text_is_casefolded_and_matches_across_scripts() -> None:
+    e = entry("s", "Straße ÉCOLE", provider="Ørsted", topics=("Énergie",), excerpt="“Quoted” text")
+    c = Catalog([e])
+    for word in ("strasse", "STRASSE", "école", "ørsted", "énergie", "“quoted”", "quoted"):
+        assert ids(c.query(Query(search=word))) == ["s"], word
+        assert matches(e, Query(search=word).words)
+    assert c.query(Query(search="ecole")) == []  # no accent folding: casefold only
+    assert c.query(Query(search="straße quoted énergie"))[0] is e
+
+
+def test_no_match_across_fields() -> None:
+    e = entry("f", "alpha", provider="beta", topics=("gamma",), excerpt="delta")
+    c = Catalog([e])
+    assert c.query(Query(search="alphadelta")) == []
+    assert c.query(Query(search="alpha beta gamma delta")) == [e]
+
+
+# -- Entry: packed fields -----------------------------------------------------------------
+
+def test_entry_packs_urls_and_keeps_them() -> None:
+    urls = ("https://a.example.com/x", "https://a.example.com/x?amp", "https://b.example/ü/\udc80")
+    e = entry("u", "t", urls=urls)
+    assert e.urls == urls
+    assert entry("n", "t").urls == () and entry("n", "t").url_data == b""
+    assert e == entry("u", "t", urls=urls)
+    assert e != entry("u", "t", urls=urls[:2])
+    assert Entry("u", "t", "", None, None, None, None, (), url_data=e.url_data).urls == urls
+
+
+def test_entry_from_item_shares_provider_and_topic_strings() -> None:
+    from reader.core import normalize
+
+    items = [normalize.item(f"{i}.md", {"title": "t", "provider": {"name": "Some " + "Wire"},
+                                         "topics": ["Deep " + "Tech"]}, "") for i in range(2)]
+    a, b = (Entry.from_item(i) for i in items)
+    assert a.provider is b.provider and a.topics[0] is b.topics[0]
+
+
+def test_find_url_confirms_a_hash_hit_on_the_urls() -> None:
+    from reader.core.model import pack_urls, url_hash
+
+    real = entry("real", "r", urls=("https://real.example/page",))
+    # an entry whose packed hash claims another URL: a CRC hit that is not a match
+    data = bytearray(pack_urls(["https://fake.example/other"]))
+    data[1:5] = url_hash("https://real.example/page").to_bytes(4, "little")
+    fake = Entry("fake", "f", "", None, None, None, None, (), url_data=bytes(data))
+    c = Catalog([fake, real])
+    assert c.find_url(["https://real.example/page"]) is real
+    assert Catalog([fake]).find_url(["https://real.example/page"]) is None
+
+
+def test_find_url_prefers_the_first_entry_and_the_first_url() -> None:
+    one = entry("one", urls=("https://x.example/a", "https://x.example/b"))
+    two = entry("two", urls=("https://x.example/b/", "https://x.example/c"))
+    c = Catalog([one, two])
+    assert c.find_url(["https://x.example/b"]) is one
+    assert c.find_url(["https://x.example/c", "https://x.example/a"]) is two
+    c.remove("one")
+    assert c.find_url(["https://x.example/b"]) is two
+    c.warm_up()
+    assert c.find_url(["http://www.X.example/C/"]) is two
+
+
+def test_find_url_survives_damaged_packed_urls() -> None:
+    from reader.core.model import url_hash
+
+    good = entry("good", urls=("https://good.example/x",))
+    short = Entry("short", "s", "", None, None, None, None, (), url_data=b"\x04abc")
+    crc = url_hash("https://good.example/x").to_bytes(4, "little")
+    garbage = Entry("garbage", "g", "", None, None, None, None, (), url_data=b"\x01" + crc + b"not deflate")
+    c = Catalog([short, garbage, good])
+    assert c.find_url(["https://good.example/x"]) is good
+    assert c.find_url(["https://nowhere.example/"]) is None

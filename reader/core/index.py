@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -29,7 +30,7 @@ from reader.core.model import Entry
 from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: urls packed (Entry.url_data), search text instead of the excerpt
 APPLICATION = "reader-index"
 
 # Row kinds.
@@ -41,10 +42,13 @@ UNREADABLE = 3  # a problem that is not stored (the file may become readable)
 # A row, as the loader's workers produce it and as the table stores it.
 COLUMNS = (
     "id", "size", "mtime_ns", "kind", "title", "provider", "published_at", "heat",
-    "quality", "published", "topics", "urls", "excerpt", "heat_unscored", "reason",
+    "quality", "published", "topics", "urls", "search", "heat_unscored", "reason",
 )
 Row = tuple  # (id, size, mtime_ns, kind, title, ..., reason) in COLUMNS order
-SEP = "\x1f"  # joins topics and urls; the sanitiser never lets it through
+SEP = "\x1f"  # joins topics; the sanitiser never lets it through
+# ``urls`` holds Entry.url_data (packed URLs) and ``search`` Entry.search_text
+# (the casefolded UTF-8 haystack): both BLOBs, computed by the loader's workers,
+# so decoding a row builds no text at all.
 
 # A file whose mtime is this close to (or after) the scan start may be written
 # again within the same timestamp tick without its size changing: store it as
@@ -60,7 +64,7 @@ CREATE TABLE files (
     mtime_ns INTEGER NOT NULL,
     kind INTEGER NOT NULL,
     title TEXT, provider TEXT, published_at TEXT, heat INTEGER, quality INTEGER,
-    published INTEGER, topics TEXT, urls TEXT, excerpt TEXT, heat_unscored INTEGER,
+    published INTEGER, topics TEXT, urls BLOB, search BLOB, heat_unscored INTEGER,
     reason TEXT
 );
 PRAGMA user_version = {SCHEMA_VERSION};
@@ -94,7 +98,7 @@ def row_from_entry(entry: Entry, size: int, mtime_ns: int) -> Row:
         entry.published_at.isoformat() if entry.published_at is not None else None,
         entry.heat, entry.quality,
         None if entry.published is None else int(entry.published),
-        SEP.join(entry.topics), SEP.join(entry.urls), entry.excerpt,
+        SEP.join(entry.topics), entry.url_data, entry.search_text,
         int(entry.heat_unscored), None,
     )
 
@@ -110,7 +114,8 @@ def skipped_row(item_id: str, size: int, mtime_ns: int) -> Row:
 
 
 class RowDecoder:
-    """Builds entries from rows, sharing the topic tuples and provider strings."""
+    """Builds entries from rows, sharing the topic tuples and provider strings
+    (interned: the same objects as in entries made by ``Entry.from_item``)."""
 
     __slots__ = ("_topics", "_providers")
 
@@ -120,22 +125,25 @@ class RowDecoder:
 
     def entry(self, row: Row) -> Entry:
         (item_id, _size, _mtime, _kind, title, provider, published_at, heat, quality,
-         published, topics, urls, excerpt, unscored, _reason) = row
+         published, topics, urls, search, unscored, _reason) = row
         topic_tuple = self._topics.get(topics)
         if topic_tuple is None:
-            topic_tuple = self._topics[topics] = tuple(topics.split(SEP))
+            topic_tuple = self._topics[topics] = tuple(map(sys.intern, topics.split(SEP)))
+        shared = self._providers.get(provider)
+        if shared is None:
+            shared = self._providers[provider] = sys.intern(provider)
         return Entry(
             item_id,
             title,
-            self._providers.setdefault(provider, provider),
+            shared,
             datetime.fromisoformat(published_at) if published_at else None,
             heat,
             quality,
             None if published is None else published == 1,
             topic_tuple,
-            tuple(urls.split(SEP)) if urls else (),
-            excerpt,
-            unscored == 1,
+            heat_unscored=unscored == 1,
+            search_text=search or b"",
+            url_data=urls or b"",
         )
 
     @staticmethod

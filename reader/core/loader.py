@@ -34,7 +34,7 @@ from reader.core.index import (
     ENTRY, PROBLEM, RACY_NS, SEP, SKIPPED, UNKNOWN_MTIME, UNREADABLE, Index, IndexUnavailable,
     Row, RowDecoder, problem_row, skipped_row,
 )
-from reader.core.model import Entry
+from reader.core.model import Entry, build_search_text, pack_urls
 from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, iter_files, read_bytes
 
@@ -86,7 +86,8 @@ def _provider_label(value: Any) -> str:
 def entry_row(item_id: str, size: int, mtime_ns: int, data: dict) -> Row:
     """The index row of ``Entry.from_item(normalize.item(item_id, data, body))``.
 
-    Only the entry's fields are computed (no related items, images or body).
+    Only the entry's fields are computed (no related items, images or body),
+    the search text and packed URLs included: the calling process only decodes.
     """
     heat, unscored = normalize.heat(data.get("heat"))
     published = normalize.boolean(data.get("published"))
@@ -96,17 +97,21 @@ def entry_row(item_id: str, size: int, mtime_ns: int, data: dict) -> Row:
         u = normalize.url(data.get(name))
         if u and u not in urls:
             urls.append(u)
+    title = normalize.text(data.get("title"), entities=True)
+    provider = _provider_label(data.get("provider"))
+    topics = normalize.topics(data.get("topics"))
+    excerpt = normalize.text(data.get("excerpt"), entities=True)
     return (
         item_id, size, mtime_ns, ENTRY,
-        normalize.text(data.get("title"), entities=True),
-        _provider_label(data.get("provider")),
+        title,
+        provider,
         published_at.isoformat() if published_at is not None else None,
         heat,
         normalize.score(data.get("quality")),
         None if published is None else int(published),
-        SEP.join(normalize.topics(data.get("topics"))),
-        SEP.join(urls),
-        normalize.text(data.get("excerpt"), entities=True),
+        SEP.join(topics),
+        pack_urls(urls),
+        build_search_text(title, excerpt, provider, topics),
         int(unscored),
         None,
     )
