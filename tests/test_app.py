@@ -430,3 +430,50 @@ async def test_new_sort_or_search_starts_at_the_top(small_corpus, fake_preview):
         await pilot.press("j")
         await pilot.press("slash", "e")
         assert lst.cursor == 0
+
+
+async def test_a_failing_worker_is_reported_not_fatal_and_never_markup(small_corpus, fake_preview,
+                                                                       monkeypatch):
+    import reader.ui.app as app_module
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("[@click=app.quit]boom[/]")
+
+    monkeypatch.setattr(app_module, "load_into", boom)
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if app._notifications:
+                break
+        messages = [n.message for n in app._notifications]
+        assert any("[@click=app.quit]boom[/]" in str(m) for m in messages)
+        await pilot.pause(0.3)  # the toast renders: literal text, no crash
+        from textual.widgets._toast import Toast
+
+        toasts = list(app.screen.query(Toast))
+        assert toasts, "no toast on screen"
+        assert any("[@click=app.quit]boom[/]" in str(t.render()) for t in toasts)
+        assert app.is_running
+
+
+async def test_cold_load_with_the_process_pool_under_textual(tmp_path, fake_preview):
+    """Textual swaps sys.stderr; starting a process pool must still work (or fall back)."""
+    import importlib.util
+
+    from tests.conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "bench" / "make_corpus.py")
+    mc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mc)
+    root = tmp_path / "big"
+    mc.write_corpus(2600, root, 3, False)
+    app = create_app(root, config=quiet_config(), preview_service=fake_preview, use_index=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if app.progress is None and app.total == 2600:
+                break
+        assert app.total == 2600
+        assert app.problems == 0
+        assert not [n for n in app._notifications if n.severity == "error"]

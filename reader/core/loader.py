@@ -20,6 +20,7 @@ import gc
 import itertools
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -333,7 +334,15 @@ def _pooled(chunks: deque, n_workers: int, rows_to_batch, cancel) -> Iterator[Ba
     remaining chunks are read in this thread instead.
     """
     context = multiprocessing.get_context("spawn")  # never fork: the app has threads
-    pool = futures.ProcessPoolExecutor(max_workers=n_workers, mp_context=context)
+    try:
+        _ensure_resource_tracker()
+        pool = futures.ProcessPoolExecutor(max_workers=n_workers, mp_context=context)
+    except (OSError, ValueError, RuntimeError):  # no processes here: read everything here
+        for chunk in chunks:
+            if cancel is not None and cancel.is_set():
+                return
+            yield rows_to_batch(parse_chunk(chunk))
+        return
     pending: deque[tuple[futures.Future, list]] = deque()
     first = chunks.popleft()
     broken = False
@@ -376,6 +385,30 @@ def _pooled(chunks: deque, n_workers: int, rows_to_batch, cancel) -> Iterator[Ba
         for future, _chunk in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ensure_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with a real stderr.
+
+    The tracker process is handed ``sys.stderr.fileno()``; under a Textual app
+    ``sys.stderr`` is a capture object whose descriptor is not valid, and
+    starting any process pool would fail ("bad value(s) in fds_to_keep").
+    """
+    from multiprocessing import resource_tracker
+
+    try:
+        valid = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        valid = False
+    if valid or sys.__stderr__ is None:
+        resource_tracker.ensure_running()
+        return
+    saved = sys.stderr
+    sys.stderr = sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = saved
 
 
 def _worker_count(workers: int | None, n_files: int) -> int:

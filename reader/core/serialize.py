@@ -6,7 +6,7 @@ from dataclasses import fields, is_dataclass
 from datetime import datetime
 from typing import Any
 
-from reader.core.model import Entry, Item
+from reader.core.model import Item
 from reader.core.sanitize import sanitize
 
 
@@ -27,10 +27,4 @@ def to_jsonable(value: Any) -> Any:
 def item_dict(item: Item) -> dict[str, Any]:
     data = to_jsonable(item)
     data["unpublished"] = item.unpublished
-    return data
-
-
-def entry_dict(entry: Entry) -> dict[str, Any]:
-    data = to_jsonable(entry)
-    data.pop("search_text", None)
     return data

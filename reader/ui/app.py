@@ -145,7 +145,7 @@ class ReaderApp(PreviewFlow, App[None]):
         self.query_one(SearchBar).display = False
         self.focus_now(self.query_one(ArticleList))
         for warning in self.config.warnings:
-            self.notify(Content(sanitize(warning)), severity="warning", markup=False)
+            self.notify(sanitize(warning), severity="warning", markup=False)
         self.load_items()
 
     # -- loading (a thread worker; batches arrive on the UI thread) -------
@@ -230,7 +230,7 @@ class ReaderApp(PreviewFlow, App[None]):
                 ))
             else:
                 self.notify(
-                    Content(sanitize(f"{event.worker.name} failed: {type(error).__name__}: {error}")),
+                    sanitize(f"{event.worker.name} failed: {type(error).__name__}: {error}"),
                     severity="error", markup=False,
                 )
 

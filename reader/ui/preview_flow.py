@@ -11,7 +11,6 @@ import logging
 from typing import Any
 
 from textual import work
-from textual.content import Content
 from textual.widgets import TabbedContent
 
 from reader.core.model import Item
@@ -112,5 +111,5 @@ class PreviewFlow:
         if item is not None and item.url_candidates:
             url = item.url_candidates[0][1]
             self.copy_to_clipboard(url)
-            self.notify(Content(f"Copied {sanitize(url)}"), markup=False)
+            self.notify(f"Copied {sanitize(url)}", markup=False)
 
