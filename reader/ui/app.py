@@ -172,6 +172,13 @@ class ReaderApp(PreviewFlow, App[None]):
             self.query_one(DetailPane).show_message(
                 Content.styled(f"No items found in {sanitize(str(self.root))}", "$text-muted")
             )
+        elif batch.finished:
+            self.warm_up_catalog()
+
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def warm_up_catalog(self) -> None:
+        """Every sort order and the search buffer, ahead of the first keypress."""
+        self.catalog.warm_up()
 
     def _requery(self) -> None:
         rows = self.catalog.query(self.query)
