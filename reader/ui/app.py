@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from reader.core.config import Config, load_config
@@ -173,12 +174,14 @@ class ReaderApp(PreviewFlow, App[None]):
                 Content.styled(f"No items found in {sanitize(str(self.root))}", "$text-muted")
             )
         elif batch.finished:
+            gc.freeze()  # 100k long-lived entries: keep them out of every GC pass
             self.warm_up_catalog()
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def warm_up_catalog(self) -> None:
         """Every sort order and the search buffer, ahead of the first keypress."""
         self.catalog.warm_up()
+        gc.freeze()
 
     def _requery(self) -> None:
         rows = self.catalog.query(self.query)
@@ -206,9 +209,12 @@ class ReaderApp(PreviewFlow, App[None]):
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, item_id: str) -> None:
         item = load_item(self.root, item_id)
-        self.call_from_thread(self._show_detail, item_id, item)
+        in_corpus = [] if isinstance(item, LoadProblem) else [
+            self.catalog.find_url(rel.urls) is not None for rel in item.related
+        ]
+        self.call_from_thread(self._show_detail, item_id, item, in_corpus)
 
-    def _show_detail(self, item_id: str, item: Item | LoadProblem) -> None:
+    def _show_detail(self, item_id: str, item: Item | LoadProblem, in_corpus: list[bool]) -> None:
         current = self.query_one(ArticleList).highlighted
         if current is None or current.id != item_id:
             return  # the user has moved on
@@ -221,7 +227,6 @@ class ReaderApp(PreviewFlow, App[None]):
             ))
             return
         self.current_item = item
-        in_corpus = [self.catalog.find_url(rel.urls) is not None for rel in item.related]
         pane.show_item(item, in_corpus)
         self._schedule_preview(item)
 
@@ -288,12 +293,12 @@ class ReaderApp(PreviewFlow, App[None]):
             articles.move_to_id(target.id)
         self.focus_now(articles)
 
-    @on(SearchBar.QueryChanged)
-    def _on_search(self, event: SearchBar.QueryChanged) -> None:
+    @on(Input.Changed, "#search")
+    def _on_search(self, event: Input.Changed) -> None:
         from dataclasses import replace
 
-        if event.text != self.query.search:
-            self.query = replace(self.query, search=event.text)
+        if event.value != self.query.search:
+            self.query = replace(self.query, search=event.value)
 
     @on(SearchBar.Finished)
     def _on_search_done(self, event: SearchBar.Finished) -> None:

@@ -16,17 +16,24 @@ from reader.core.index import Index
 from reader.core.loader import Batch, scan
 
 
-def merged(batches: Iterator[Batch], interval: float = 0.25) -> Iterator[Batch]:
+def merged(batches: Iterator[Batch], interval: float = 0.25,
+           slowest: float = 1.0, large: int = 100_000) -> Iterator[Batch]:
+    """Merge batches; the gap between deliveries grows with what was delivered
+    (from ``interval`` up to ``slowest`` at ``large`` entries), since every
+    delivery costs the UI thread work in proportion to the whole catalog."""
     pending: Batch | None = None
     last = 0.0
     first = True
+    delivered = 0
     for batch in batches:
         if pending is None:
             pending = batch
         else:
             _merge(pending, batch)
         now = time.monotonic()
-        if first or pending.finished or now - last >= interval:
+        gap = interval + (slowest - interval) * min(1.0, delivered / large)
+        if first or pending.finished or now - last >= gap:
+            delivered += len(pending.entries)
             yield pending
             pending, last, first = None, now, False
     if pending is not None:
