@@ -122,7 +122,9 @@ def test_batches_count_up_to_total(tmp_path: Path) -> None:
     (root / "README.md").write_text("not an item\n", encoding="utf-8")
     batches: list[Batch] = list(scan(root, batch_size=200, workers=0))
     assert [b.done for b in batches] == [250, 450, 650, 701]
-    assert all(b.total == 701 for b in batches)
+    # A cold start reads its first batch while still listing: that total is provisional.
+    assert batches[0].done <= batches[0].total <= 701
+    assert all(b.total == 701 for b in batches[1:])
     assert [b.finished for b in batches] == [False, False, False, True]
     assert batches[-1].report is not None and batches[-1].report.skipped == 1
     assert sum(len(b.entries) for b in batches) == 700

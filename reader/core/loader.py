@@ -180,6 +180,11 @@ def scan(
     batch's entries and problems. With ``index_first=False`` nothing is ever
     removed: the first batch holds only what is still current, after the listing.
 
+    With nothing to show from the index (a cold start), the first
+    ``FIRST_BATCH`` files are read as soon as they are listed, so the first
+    paint does not wait for the whole listing; that batch's ``total`` is
+    provisional too.
+
     The files read now follow in batches of ``batch_size``, in listing order
     (the very first is short when nothing was shown yet: a quick first paint).
 
@@ -233,43 +238,12 @@ def scan(
 
     # The listing, compared with the index as it goes (no list of all files kept).
     total = 0
+    done = 0
+    listed = False  # until the listing ends, ``total`` is provisional
+    early = 0  # files read during the listing (a cold start's first paint)
     todo: list[tuple[str, str, int, int]] = []
     stale: list[tuple[str, int]] = []  # (id, kind) of index rows no longer current
-    for ref in itertools.chain(() if first_file is None else (first_file,), files):
-        total += 1
-        k = known.pop(ref.id, None)
-        if k is not None:
-            if k[0] == ref.size and k[1] == ref.mtime_ns:
-                if k[2] == SKIPPED:
-                    report.skipped += 1
-                continue
-            stale.append((ref.id, k[2]))
-        todo.append((ref.id, ref.path, ref.size, ref.mtime_ns))
-    report.total = total
-    deleted = list(known)
-    stale.extend((item_id, k[2]) for item_id, k in known.items())
-    known.clear()
-    report.from_index = done = total - len(todo)
-    report.deleted = len(deleted)
-    if index is not None and deleted:
-        index = _write(index, (), deleted, report)
-    removed = [
-        item_id if kind == ENTRY else sanitize(item_id)
-        for item_id, kind in stale
-        if kind in (ENTRY, PROBLEM)
-    ]
-    if not shown and removed:
-        gone = set(removed)
-        entries = [e for e in entries if e.id not in gone]
-        problems = [p for p in problems if p.id not in gone]
-        removed = []
-    if done or removed or not todo:
-        finished = not todo
-        yield Batch(entries, problems, done, total, finished,
-                    _finish(report, started) if finished else None, removed)
-        if finished:
-            return
-    del entries, problems, removed, stale
+    cold = not shown and not known
 
     def rows_to_batch(result: tuple[list[Row], int, int]) -> Batch:
         nonlocal index, done
@@ -295,9 +269,56 @@ def scan(
             index = _write(index, store, (), report)
         done += len(rows)
         batch.done = done
-        if done == total:
+        if listed and done == total:
             batch.finished, batch.report = True, _finish(report, started)
         return batch
+
+    for ref in itertools.chain(() if first_file is None else (first_file,), files):
+        total += 1
+        k = known.pop(ref.id, None)
+        if k is not None:
+            if k[0] == ref.size and k[1] == ref.mtime_ns:
+                if k[2] == SKIPPED:
+                    report.skipped += 1
+                continue
+            stale.append((ref.id, k[2]))
+        todo.append((ref.id, ref.path, ref.size, ref.mtime_ns))
+        if cold and not early and len(todo) == FIRST_BATCH:
+            # Nothing to show yet and listing 100k files takes most of a second:
+            # read the first few now, so the first paint does not wait for it.
+            early = len(todo)
+            yield rows_to_batch(parse_chunk(todo))
+            shown = True
+            todo = []
+            if cancel is not None and cancel.is_set():
+                return
+    listed = True
+    report.total = total
+    deleted = list(known)
+    stale.extend((item_id, k[2]) for item_id, k in known.items())
+    known.clear()
+    done = total - len(todo)
+    report.from_index = done - early
+    report.deleted = len(deleted)
+    if index is not None and deleted:
+        index = _write(index, (), deleted, report)
+    removed = [
+        item_id if kind == ENTRY else sanitize(item_id)
+        for item_id, kind in stale
+        if kind in (ENTRY, PROBLEM)
+    ]
+    if not shown and removed:
+        gone = set(removed)
+        entries = [e for e in entries if e.id not in gone]
+        problems = [p for p in problems if p.id not in gone]
+        removed = []
+    if done > early or removed or not todo:
+        finished = not todo
+        yield Batch(entries, problems, done, total, finished,
+                    _finish(report, started) if finished else None, removed)
+        if finished:
+            return
+    del entries, problems, removed, stale
 
     # Nothing shown yet: make the first batch short.
     first = FIRST_BATCH if done == 0 and not shown else batch_size
