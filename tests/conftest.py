@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -150,3 +149,14 @@ async def wait_loaded(pilot, tries: int = 200) -> None:
         if app.total and app.progress is None and app.current_item is not None:
             return
     raise AssertionError("the app did not finish loading")
+
+
+def load_make_corpus():
+    """bench/make_corpus.py as a module (bench/ is not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "bench" / "make_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module

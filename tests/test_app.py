@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from textual.widgets import OptionList, TabbedContent
+from textual.widgets import OptionList
 
 from reader.core.query import Published, SortKey
 from reader.ui.app import ReaderApp, create_app
@@ -459,13 +458,9 @@ async def test_a_failing_worker_is_reported_not_fatal_and_never_markup(small_cor
 
 async def test_cold_load_with_the_process_pool_under_textual(tmp_path, fake_preview):
     """Textual swaps sys.stderr; starting a process pool must still work (or fall back)."""
-    import importlib.util
+    from tests.conftest import load_make_corpus
 
-    from tests.conftest import REPO
-
-    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "bench" / "make_corpus.py")
-    mc = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mc)
+    mc = load_make_corpus()
     root = tmp_path / "big"
     mc.write_corpus(2600, root, 3, False)
     app = create_app(root, config=quiet_config(), preview_service=fake_preview, use_index=True)

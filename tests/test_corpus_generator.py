@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import load_make_corpus
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
@@ -17,10 +18,7 @@ ITEM_SUFFIXES = (".md", ".txt", ".yaml", ".yml")
 
 @pytest.fixture(scope="module")
 def mc():
-    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "bench" / "make_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_make_corpus()
 
 
 def front_matter(text: str) -> str:

@@ -49,15 +49,7 @@ def corpus_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in ITEM_SUFFIXES)
 
 
-def load_make_corpus():
-    path = REPO / "bench" / "make_corpus.py"
-    if not path.exists():
-        pytest.skip("bench/make_corpus.py is not there yet")
-    spec = importlib.util.spec_from_file_location("make_corpus", path)
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import load_make_corpus  # noqa: E402
 
 
 # -- targeted cases that the fast path takes ------------------------------------------

@@ -61,15 +61,7 @@ def corpus(small_corpus: Path) -> Path:
     return small_corpus
 
 
-def make_corpus_module():
-    path = REPO / "bench" / "make_corpus.py"
-    if not path.exists():
-        pytest.skip("bench/make_corpus.py is not there yet")
-    spec = importlib.util.spec_from_file_location("make_corpus", path)
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import load_make_corpus as make_corpus_module  # noqa: E402
 
 
 def generated(root: Path, n: int, seed: int = 1) -> Path:
