@@ -173,8 +173,23 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+REQUIRED = ("yaml", "textual", "httpx", "platformdirs", "trafilatura")
+
+
+def missing_dependencies() -> list[str]:
+    """Dependencies that are not installed (checked without importing them)."""
+    from importlib.util import find_spec
+
+    return [name for name in REQUIRED if find_spec(name) is None]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    missing = missing_dependencies()
+    if missing:
+        print(f"reader: missing dependencies: {', '.join(missing)} "
+              "(install the project first: pip install -e .)", file=sys.stderr)
+        return 2
     try:
         if not argv or argv[0] not in (*SUBCOMMANDS, "-h", "--help", "--version"):
             return _open_app(argv)

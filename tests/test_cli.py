@@ -356,3 +356,16 @@ def test_python_dash_m_reader_error_exit(tmp_path: Path) -> None:
     )
     assert proc.returncode != 0
     assert proc.stderr.strip().startswith("reader: ") and "Traceback" not in proc.stderr
+
+
+def test_missing_dependency_is_one_clear_line(monkeypatch, capsys):
+    import importlib.util
+
+    from reader import cli
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "platformdirs" else real(name, *a))
+    assert cli.main(["check"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "platformdirs" in err and "pip install" in err
