@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from dataclasses import replace
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -270,8 +271,6 @@ class ReaderApp(PreviewFlow, App[None]):
         self.focus_now(self.query_one(ArticleList))
 
     def _apply_choice(self, choice: TopicChoice) -> None:
-        from dataclasses import replace
-
         self.query = replace(self.query, topic=choice.topic, published=choice.published)
 
     def show_topic(self, topic: str | None) -> None:
@@ -295,8 +294,6 @@ class ReaderApp(PreviewFlow, App[None]):
 
     @on(Input.Changed, "#search")
     def _on_search(self, event: Input.Changed) -> None:
-        from dataclasses import replace
-
         if event.value != self.query.search:
             self.query = replace(self.query, search=event.value)
 
@@ -338,8 +335,6 @@ class ReaderApp(PreviewFlow, App[None]):
         self.query = self.query.with_sort(self.query.sort.next())
 
     def action_reverse_sort(self) -> None:
-        from dataclasses import replace
-
         self.query = replace(self.query, descending=not self.query.descending)
 
     def action_sort_by(self, key: str) -> None:
@@ -358,8 +353,6 @@ class ReaderApp(PreviewFlow, App[None]):
         self.query_one(TopicSidebar).set_class(open_, "-open")
 
     def action_toggle_unpublished(self) -> None:
-        from dataclasses import replace
-
         wanted = Published.ALL if self.query.published is Published.UNPUBLISHED else Published.UNPUBLISHED
         self.query = replace(self.query, published=wanted, topic=None)
 
