@@ -22,7 +22,7 @@ def bindings_content(app, sections: list[tuple[str, list[Binding]]]) -> Content:
             if not b.description:
                 continue
             keys = _key_label(app, b.key)
-            lines.append(Content.assemble((f"  {keys:<18}", "bold"), b.tooltip or b.description))
+            lines.append(Content.assemble((f"  {keys:<14}", "bold"), b.tooltip or b.description))
         lines.append(Content(""))
     lines.append(Content.styled("Ctrl+P opens the command palette: every action is there too.",
                                 "$text-muted"))
