@@ -480,3 +480,13 @@ def test_normalize_item_never_raises_on_hostile_mappings() -> None:
     for data in hostile:
         item = normalize.item("h.md", data)
         assert isinstance(item, Item) and item.id == "h.md"
+
+
+def test_compact_yyyymmdd_date_is_a_date_not_an_epoch():
+    from datetime import datetime, timezone
+
+    from reader.core import normalize
+
+    assert normalize.timestamp("20230417") == datetime(2023, 4, 17, tzinfo=timezone.utc)
+    assert normalize.timestamp("20231340") is None  # not a date: no guess
+    assert normalize.timestamp("1681736100").year == 2023  # epoch seconds still work

@@ -113,6 +113,12 @@ def timestamp(value: Any) -> datetime | None:
         s = value.strip()
         if not s:
             return None
+        if len(s) == 8 and s.isdigit() and 1900 <= int(s[:4]) <= 2100:
+            try:  # 20230417: a compact date, not 1970 plus 20 million seconds
+                dt = datetime(int(s[:4]), int(s[4:6]), int(s[6:]))
+            except ValueError:
+                return None
+            return dt.replace(tzinfo=timezone.utc)
         if _NUMBER.fullmatch(s):
             return _epoch(float(s))
         if len(s) > 10 and s[10] in " tT":
