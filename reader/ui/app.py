@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 from dataclasses import replace
 from collections.abc import Iterable
 from pathlib import Path
@@ -45,6 +46,7 @@ from reader.core.loader import Batch
 from reader.ui.loading import load_into
 
 log = logging.getLogger("reader.ui")
+DETAIL_SETTLE = 0.05  # seconds the cursor rests before the next detail read, when one is running
 
 
 class ReaderApp(PreviewFlow, App[None]):
@@ -116,6 +118,8 @@ class ReaderApp(PreviewFlow, App[None]):
         self._use_cache = use_cache
         self._use_index = self.config.use_index if use_index is None else use_index
         self._preview_timer: Timer | None = None
+        self._detail_timer: Timer | None = None
+        self._last_highlight = 0.0
         self._preview_state = PreviewState()
         self._cancel_load = threading.Event()
         if self.config.theme:
@@ -202,10 +206,26 @@ class ReaderApp(PreviewFlow, App[None]):
         if self._preview_timer is not None:
             self._preview_timer.stop()
             self._preview_timer = None
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
         if event.entry is None:
             self.current_item = None
             return
-        self.load_detail(event.entry.id)
+        now = time.monotonic()
+        moving_fast = now - self._last_highlight < DETAIL_SETTLE * 2
+        self._last_highlight = now
+        if moving_fast:
+            # A held key: redraw the detail pane once the cursor rests, so the
+            # keys are not queued behind a detail render each.
+            item_id = event.entry.id
+            self._detail_timer = self.set_timer(DETAIL_SETTLE, lambda: self._start_detail(item_id))
+        else:
+            self._start_detail(event.entry.id)
+
+    def _start_detail(self, item_id: str) -> None:
+        self._detail_timer = None
+        self.load_detail(item_id)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, item_id: str) -> None:
