@@ -472,3 +472,31 @@ async def test_cold_load_with_the_process_pool_under_textual(tmp_path, fake_prev
         assert app.total == 2600
         assert app.problems == 0
         assert not [n for n in app._notifications if n.severity == "error"]
+
+
+async def test_held_key_reads_the_detail_once_the_cursor_rests(small_corpus, fake_preview,
+                                                               monkeypatch):
+    import reader.ui.app as app_module
+
+    reads: list[str] = []
+    real = app_module.load_item
+
+    def counting(root, item_id):
+        reads.append(item_id)
+        return real(root, item_id)
+
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        monkeypatch.setattr(app_module, "load_item", counting)
+        lst = app.query_one(ArticleList)
+        from textual import events
+
+        for _ in range(4):  # 20 ms apart, as a held key repeats
+            app.post_message(events.Key("j", "j"))
+            await pilot.pause(0.02)
+        await pilot.pause(0.3)
+        assert lst.cursor == 4
+        assert app.current_item.id == lst.highlighted.id
+        assert len(reads) <= 2, reads  # not one read per row passed over
+        assert reads[-1] == lst.highlighted.id
