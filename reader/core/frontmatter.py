@@ -49,10 +49,6 @@ def decode(data: bytes) -> str:
     return text
 
 
-def has_front_matter(text: str) -> bool:
-    return text.startswith("---") and text[3:4] in ("\n", "\r", "") or text.startswith("--- ")
-
-
 def split(text: str) -> tuple[str, str]:
     """Return (yaml text, body). The file must open with a ``---`` line."""
     if "\r" in text:

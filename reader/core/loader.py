@@ -30,14 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from reader.core import frontmatter, normalize
-from reader.core.fastparse import parse_fast
 from reader.core.index import (
     ENTRY, PROBLEM, RACY_NS, SEP, SKIPPED, UNKNOWN_MTIME, UNREADABLE, Index, IndexUnavailable,
     Row, RowDecoder, problem_row, skipped_row,
 )
 from reader.core.model import Entry, build_search_text, pack_urls
 from reader.core.sanitize import sanitize
-from reader.core.store import LoadProblem, iter_files, read_bytes
+from reader.core.store import LoadProblem, iter_files, read_bytes, read_front_matter
 
 POOL_THRESHOLD = 2_000  # fewer files to read than this: read them in this thread
 FIRST_BATCH = 250  # read by the calling thread while the pool starts: a quick first paint
@@ -122,7 +121,7 @@ NOT_PARSED, FAST, YAML = 0, 1, 2  # how parse_file read a file
 
 
 def parse_file(item_id: str, path: str, size: int, mtime_ns: int) -> tuple[Row, int]:
-    """One file → (row, FAST/YAML/NOT_PARSED). Mirrors ``store.load_file``; never raises."""
+    """One file → (row, FAST/YAML/NOT_PARSED); never raises."""
     try:
         data = read_bytes(path)
     except OSError as exc:
@@ -130,15 +129,10 @@ def parse_file(item_id: str, path: str, size: int, mtime_ns: int) -> tuple[Row, 
                            UNREADABLE), NOT_PARSED
     how = NOT_PARSED
     try:
-        if not data.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
-            frontmatter.decode(data)  # binary junk is reported, a README is skipped
+        parsed = read_front_matter(data)
+        if parsed is None:
             return skipped_row(item_id, size, mtime_ns), NOT_PARSED
-        parsed = parse_fast(data)
-        if parsed is not None:
-            how = FAST
-        else:
-            how = YAML
-            parsed = frontmatter.parse(data)
+        how = FAST if parsed[2] else YAML
         return entry_row(item_id, size, mtime_ns, parsed[0]), how
     except frontmatter.FrontMatterError as exc:
         reason = str(exc)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.core import frontmatter, normalize
+from reader.core.fastparse import parse_fast
 from reader.core.model import Entry, Item
 from reader.core.sanitize import sanitize
 
@@ -136,14 +137,30 @@ def load_file(ref: FileRef) -> Item | LoadProblem | None:
     return parse_bytes(ref.id, data)
 
 
+def read_front_matter(data: bytes) -> tuple[dict, str, bool] | None:
+    """An item file's bytes → (mapping, body, read by the fast path?).
+
+    ``None`` for a file without front matter (a README, notes): skipped, but
+    binary junk or a bad encoding still raises. The one place that decides
+    what an item file is, for the list (loader) and the detail pane alike.
+    Raises ``FrontMatterError`` with a one-line reason.
+    """
+    if not data.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
+        frontmatter.decode(data)
+        return None
+    parsed = parse_fast(data)
+    if parsed is not None:
+        return parsed[0], parsed[1], True
+    mapping, body = frontmatter.parse(data)
+    return mapping, body, False
+
+
 def parse_bytes(item_id: str, data: bytes) -> Item | LoadProblem | None:
     try:
-        if not data.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
-            # Not an item file (a README, notes): skipped, but binary junk is reported.
-            frontmatter.decode(data)
+        parsed = read_front_matter(data)
+        if parsed is None:
             return None
-        mapping, body = frontmatter.parse(data)
-        return normalize.item(item_id, mapping, body)
+        return normalize.item(item_id, parsed[0], parsed[1])
     except frontmatter.FrontMatterError as exc:
         return LoadProblem(sanitize(item_id), str(exc))
     except Exception as exc:  # a bug must not take the whole load down
