@@ -81,7 +81,8 @@ def phase(root: str, index_dir: str | None, runs: int) -> dict:
     t_import = time.perf_counter()
     from reader.core.index import Index
     from reader.core.loader import scan
-    from reader.core.query import Catalog, Query
+    from reader.core.catalog import Catalog
+    from reader.core.query import Query
 
     out: dict = {"import_s": time.perf_counter() - t_import}
     ix = Index(root, directory=index_dir) if index_dir else None
@@ -164,7 +165,8 @@ def queries(entries: list, runs: int) -> dict:
     loading); the rest on a warmed one (warm_up(), as the app does after loading),
     searches with the Catalog's cache of search results emptied before each run.
     """
-    from reader.core.query import Catalog, Published, Query, SortKey
+    from reader.core.catalog import Catalog
+    from reader.core.query import Published, Query, SortKey
 
     def median_ms(fn, setup=None) -> float:
         times = []

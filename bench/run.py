@@ -505,7 +505,8 @@ def catalog_child(spec: dict) -> dict:
     import statistics
     from pathlib import Path
 
-    from reader.core.query import Catalog, Published, Query, SortKey
+    from reader.core.catalog import Catalog
+    from reader.core.query import Published, Query, SortKey
     from reader.ui.loading import load_into
 
     out: dict = {"import_s": round(time.perf_counter() - T0, 4)}

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from reader import __version__
 from reader.core.model import Entry
-from reader.core.query import Catalog, Published, Query, SortKey
+from reader.core.catalog import Catalog
+from reader.core.query import Published, Query, SortKey
 from reader.core.sanitize import sanitize
 from reader.core.serialize import item_dict
 from reader.core.store import LoadProblem, NotADirectory, load_item

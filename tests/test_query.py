@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from reader.core.model import Entry
-from reader.core.query import Catalog, Published, Query, SortKey, sort_order
+from reader.core.catalog import Catalog
+from reader.core.query import Published, Query, SortKey, sort_order
 
 T0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
@@ -383,11 +384,11 @@ def test_warm_up_gives_the_same_results() -> None:
 
 
 def test_warm_up_stops_when_the_entries_change() -> None:
-    import reader.core.query as query_mod
+    import reader.core.catalog as catalog_mod
 
     rows = big_corpus()
     c = Catalog(rows)
-    real_values = query_mod._sort_values
+    real_values = catalog_mod.sort_values
     calls = 0
 
     def values_then_change(entries, key):  # the UI thread removes an entry meanwhile
@@ -397,11 +398,11 @@ def test_warm_up_stops_when_the_entries_change() -> None:
             c.remove("e0001")
         return real_values(entries, key)
 
-    query_mod._sort_values = values_then_change
+    catalog_mod.sort_values = values_then_change
     try:
         assert c.warm_up() is False
     finally:
-        query_mod._sort_values = real_values
+        catalog_mod.sort_values = real_values
     assert "e0001" not in ids(c.query(Query()))
     assert ids(c.query(Query(sort=SortKey.HEAT))) == reference(c.entries, Query(sort=SortKey.HEAT))
     assert c.warm_up() is True

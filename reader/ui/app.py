@@ -24,7 +24,8 @@ from textual.worker import Worker, WorkerState
 
 from reader.core.config import Config, load_config
 from reader.core.model import Entry, Item
-from reader.core.query import Catalog, Published, Query, SortKey
+from reader.core.catalog import Catalog
+from reader.core.query import Published, Query, SortKey
 from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, load_item
 from reader.resources import styles_dir
@@ -163,10 +164,8 @@ class ReaderApp(PreviewFlow, App[None]):
     def _add_batch(self, batch: Batch) -> None:
         if batch.removed:
             gone = set(batch.removed)
-            self.catalog.remove_many(gone)
             self.load_problems = [p for p in self.load_problems if p.id not in gone]
-        if batch.entries:
-            self.catalog.extend(batch.entries)
+        self.catalog.apply(batch.entries, batch.removed)
         self.load_problems.extend(batch.problems)
         self.progress = None if batch.finished else (batch.done, batch.total)
         self.total = len(self.catalog)
