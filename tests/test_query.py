@@ -121,17 +121,31 @@ def test_random_sorts_match_a_reference() -> None:
         SortKey.TITLE: lambda e: e.title.casefold() or None,
         SortKey.PROVIDER: lambda e: e.provider.casefold() or None,
     }
+    ties = {SortKey.HEAT: lambda e: e.quality, SortKey.QUALITY: lambda e: e.heat}
     for key, get in getters.items():
+        tie = ties.get(key, lambda e: None)
         for descending in (True, False):
             present = [e for e in rows if get(e) is not None]
-            # reference: stable sort on a key that inverts order without reversing ties
-            groups: dict = {}
-            for e in present:
-                groups.setdefault(get(e), []).append(e)
-            expected = [e for k in sorted(groups, reverse=descending) for e in groups[k]]
+            # reference: the main value, then the tie-break value (missing last), then entry order
+            if descending:
+                expected = sorted(present, key=lambda e: (get(e), tie(e) is not None, tie(e) or 0),
+                                  reverse=True)
+            else:
+                expected = sorted(present, key=lambda e: (get(e), tie(e) is None, tie(e) or 0))
             expected += [e for e in rows if get(e) is None]
             got = [rows[i] for i in sort_order(rows, key, descending)]
             assert ids(got) == ids(expected), (key, descending)
+
+
+def test_heat_ties_are_broken_by_quality_and_quality_ties_by_heat() -> None:
+    rows = [entry("a", heat=50, quality=10), entry("b", heat=50, quality=None),
+            entry("c", heat=50, quality=90), entry("d", heat=70, quality=1),
+            entry("e", heat=50, quality=90)]
+    c = Catalog(rows)
+    assert ids(c.query(Query(sort=SortKey.HEAT))) == ["d", "c", "e", "a", "b"]
+    assert ids(c.query(Query(sort=SortKey.HEAT, descending=False))) == ["a", "c", "e", "b", "d"]
+    rows = [entry("a", quality=5, heat=1), entry("b", quality=5, heat=300), entry("c", quality=5)]
+    assert ids(Catalog(rows).query(Query(sort=SortKey.QUALITY))) == ["b", "a", "c"]
 
 
 def test_query_with_sort_uses_the_keys_natural_direction() -> None:
@@ -391,12 +405,12 @@ def test_warm_up_stops_when_the_entries_change() -> None:
     real_values = catalog_mod.sort_values
     calls = 0
 
-    def values_then_change(entries, key):  # the UI thread removes an entry meanwhile
+    def values_then_change(entries, key, *rest):  # the UI thread removes an entry meanwhile
         nonlocal calls
         calls += 1
         if calls == 2:
             c.remove("e0001")
-        return real_values(entries, key)
+        return real_values(entries, key, *rest)
 
     catalog_mod.sort_values = values_then_change
     try:

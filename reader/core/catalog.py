@@ -157,7 +157,10 @@ class Catalog:
                 return False
             both = (key.default_descending, not key.default_descending)
             missing = [d for d in both if (key, d) not in state.orders]
-            if missing:
+            if missing and key in (SortKey.HEAT, SortKey.QUALITY):  # values depend on the direction
+                for descending in missing:
+                    state.order(key, descending, sort_values(state.entries, key, descending))
+            elif missing:
                 values = sort_values(state.entries, key)
                 for descending in missing:
                     state.order(key, descending, values)

@@ -17,7 +17,7 @@ from typing import Any
 
 from reader.core.model import Entry, search_needle
 
-__all__ = ["Published", "Query", "SortKey", "matches", "sort_order", "sort_value"]
+__all__ = ["Published", "Query", "SortKey", "matches", "raw_values", "sort_order", "sort_value", "sort_values"]
 
 
 class SortKey(str, Enum):
@@ -65,31 +65,55 @@ _provider = attrgetter("provider")
 
 # -- sorting ----------------------------------------------------------------------------
 
-def sort_value(entry: Entry, key: SortKey) -> Any:
+_LOW = 1 << 32  # a tie-break part that always fits below the main value's bits
+
+
+def _paired(main: int | None, tie: int | None, descending: bool) -> int | None:
+    """Heat then quality (or quality then heat) as one int: the sort compares ints.
+    A missing tie-break value sorts after the others in either direction."""
+    if main is None:
+        return None
+    if tie is None or tie < 0:
+        low = 0 if descending else _LOW - 1
+    else:
+        low = min(tie + 1, _LOW - 2)
+    return main * _LOW + low
+
+
+def sort_value(entry: Entry, key: SortKey, descending: bool = True) -> Any:
     """One entry's sort value (``None`` where it has none): what ``sort_values`` gives it."""
     if key is SortKey.DATE:
         return entry.published_at
     if key is SortKey.HEAT:
-        return entry.heat
+        return _paired(entry.heat, entry.quality, descending)
     if key is SortKey.QUALITY:
-        return entry.quality
+        return _paired(entry.quality, entry.heat, descending)
     text = entry.title if key is SortKey.TITLE else entry.provider
     return text.casefold() or None
 
 
-def sort_values(entries: Sequence[Entry], key: SortKey) -> list[Any]:
-    """Each entry's sort value, ``None`` where it has none (C-level passes)."""
+def sort_values(entries: Sequence[Entry], key: SortKey, descending: bool = True) -> list[Any]:
+    """Each entry's sort value, ``None`` where it has none.
+
+    Heat ties are broken by quality and quality ties by heat (the triage
+    queue's "hottest, then best"); other ties keep the entries' order.
+    """
     if key is SortKey.DATE:
         return list(map(attrgetter("published_at"), entries))
-    if key is SortKey.HEAT:
-        return list(map(attrgetter("heat"), entries))
-    if key is SortKey.QUALITY:
-        return list(map(attrgetter("quality"), entries))
+    if key is SortKey.HEAT or key is SortKey.QUALITY:
+        heat, quality = map(attrgetter("heat"), entries), map(attrgetter("quality"), entries)
+        mains, ties = (heat, quality) if key is SortKey.HEAT else (quality, heat)
+        return list(map(_paired, mains, ties, repeat(descending)))
     if key is SortKey.TITLE:
         return [v or None for v in map(str.casefold, map(_title, entries))]
     providers = list(map(_provider, entries))  # few distinct (shared) strings
     folded = {p: p.casefold() or None for p in set(providers)}
     return list(map(folded.__getitem__, providers))
+
+
+def raw_values(entries: Sequence[Entry], key: SortKey) -> list[Any]:
+    """Heat or quality as written (no tie-break), for the largest value."""
+    return list(map(attrgetter(key.value), entries))
 
 
 def sorted_indices(values: list[Any], descending: bool, ints: Sequence[int] | None = None) -> list[int]:
@@ -108,7 +132,7 @@ def sorted_indices(values: list[Any], descending: bool, ints: Sequence[int] | No
 
 def sort_order(entries: Sequence[Entry], key: SortKey, descending: bool) -> list[int]:
     """Indices of ``entries`` sorted stably by ``key``; missing values always last."""
-    return sorted_indices(sort_values(entries, key), descending)
+    return sorted_indices(sort_values(entries, key, descending), descending)
 
 
 # -- search -------------------------------------------------------------------------------

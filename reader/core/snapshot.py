@@ -32,7 +32,7 @@ from operator import attrgetter, contains, is_, is_not, itemgetter, le, lshift, 
 from typing import Any
 
 from reader.core.model import Entry
-from reader.core.query import SortKey, sort_value, sort_values, sorted_indices
+from reader.core.query import SortKey, raw_values, sort_value, sort_values, sorted_indices
 
 _id = attrgetter("id")
 _published = attrgetter("published")
@@ -116,7 +116,7 @@ def _place(rows: list[Entry], value: Any, at: int, key: SortKey, descending: boo
     while lo < hi:
         mid = (lo + hi) // 2
         row = rows[mid]
-        if _before(sort_value(row, key), positions[row.id], value, at, descending):
+        if _before(sort_value(row, key, descending), positions[row.id], value, at, descending):
             lo = mid + 1
         else:
             hi = mid
@@ -188,7 +188,8 @@ class Snapshot:
             indices = list(order._indices) if order._indices is not None and not gone else None
             ok = True
             for e in outgoing:
-                at = _place(rows, sort_value(e, key), positions[e.id], key, descending, positions)
+                at = _place(rows, sort_value(e, key, descending), positions[e.id], key, descending,
+                            positions)
                 if at < len(rows) and rows[at] is e:
                     del rows[at]
                     if indices is not None:
@@ -199,7 +200,7 @@ class Snapshot:
             if not ok:
                 continue
             for e in incoming:
-                at = _place(rows, sort_value(e, key), new_positions[e.id], key, descending,
+                at = _place(rows, sort_value(e, key, descending), new_positions[e.id], key, descending,
                             new_positions)
                 rows.insert(at, e)
                 if indices is not None:
@@ -233,10 +234,10 @@ class Snapshot:
             texts.extend(map(_text, added))
             self.texts = texts
         for key, largest in old.maxima.items():
-            if any(sort_value(old.entries[i], key) == largest for i, _e in at) and largest is not None:
+            if largest is not None and any(raw_values([old.entries[i]], key)[0] == largest
+                                           for i, _e in at):
                 continue  # the largest may have gone down: computed again on demand
-            values = [v for v in map(sort_value, chain(replaced.values(), added), repeat(key))
-                      if v is not None]
+            values = [v for v in raw_values([*replaced.values(), *added], key) if v is not None]
             if largest is not None:
                 values.append(largest)
             self.maxima[key] = max(values) if values else None
@@ -252,7 +253,7 @@ class Snapshot:
         o = self.orders.get((key, descending))
         if o is None:
             if values is None:
-                values = sort_values(self.entries, key)
+                values = sort_values(self.entries, key, descending)
             o = self.orders[(key, descending)] = Order.sorted(self, values, descending)
         return o
 
@@ -283,7 +284,7 @@ class Snapshot:
     def largest(self, key: SortKey) -> int | None:
         """The largest heat or quality (``None``: no entry has one)."""
         if key not in self.maxima:
-            values = [v for v in sort_values(self.entries, key) if v is not None]
+            values = [v for v in raw_values(self.entries, key) if v is not None]
             self.maxima[key] = max(values) if values else None
         return self.maxima[key]
 
