@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reader.core.model import Entry
-from reader.core.sanitize import sanitize
+from reader.core.sanitize import is_clean, sanitize
 from reader.core.store import LoadProblem
 
 SCHEMA_VERSION = 2  # 2: urls packed (Entry.url_data), search text instead of the excerpt
@@ -76,6 +76,16 @@ class IndexUnavailable(Exception):
     """The index cannot be used this time (locked, unwritable directory...)."""
 
 
+class IndexRebuilt(IndexUnavailable):
+    """What was read so far is void: the file was damaged and is now empty again.
+
+    The index stays open and usable (``Index.rebuilt`` says why)."""
+
+
+class BadRow(Exception):
+    """A stored row that does not hold what this module writes (a damaged index)."""
+
+
 def default_directory() -> Path:
     from reader.core.config import cache_dir
 
@@ -89,6 +99,12 @@ def index_path(root: Path | str, directory: Path | str | None = None) -> Path:
 
 
 # -- rows <-> entries ------------------------------------------------------------
+
+_SCORES = frozenset((None, *range(101)))  # heat and quality
+_FLAGS = frozenset((None, 0, 1))  # published
+_BITS = frozenset((0, 1))  # heat_unscored
+_EMPTY = (None,) * len(COLUMNS)
+
 
 def row_from_entry(entry: Entry, size: int, mtime_ns: int) -> Row:
     """The stored form of an entry (e.g. to store one item the app re-read itself;
@@ -114,8 +130,15 @@ def skipped_row(item_id: str, size: int, mtime_ns: int) -> Row:
 
 
 class RowDecoder:
-    """Builds entries from rows, sharing the topic tuples and provider strings
-    (interned: the same objects as in entries made by ``Entry.from_item``)."""
+    """Builds entries and problems from rows, sharing the topic tuples and provider
+    strings (interned: the same objects as in entries made by ``Entry.from_item``).
+
+    Rows are untrusted: the file may have been damaged or edited. Every value is
+    checked for the type (and range) this module writes, cheaply -- exact type tests,
+    set lookups, one scan of the title for characters the sanitiser would not have
+    let through, one per distinct topic list and provider -- and a row that fails
+    raises ``BadRow``, so that the caller reads that file again instead.
+    """
 
     __slots__ = ("_topics", "_providers")
 
@@ -123,32 +146,88 @@ class RowDecoder:
         self._topics: dict[str, tuple[str, ...]] = {"": ()}
         self._providers: dict[str, str] = {}
 
-    def entry(self, row: Row) -> Entry:
-        (item_id, _size, _mtime, _kind, title, provider, published_at, heat, quality,
-         published, topics, urls, search, unscored, _reason) = row
-        topic_tuple = self._topics.get(topics)
-        if topic_tuple is None:
-            topic_tuple = self._topics[topics] = tuple(map(sys.intern, topics.split(SEP)))
-        shared = self._providers.get(provider)
-        if shared is None:
-            shared = self._providers[provider] = sys.intern(provider)
+    def decode(self, row: Row) -> Entry | LoadProblem | None:
+        """The entry or problem a row holds, ``None`` for a skipped file. Raises BadRow."""
+        try:
+            (item_id, size, mtime_ns, kind, title, provider, published_at, heat, quality,
+             published, topics, urls, search, unscored, _reason) = row
+            if type(item_id) is not str or type(size) is not int or type(mtime_ns) is not int:
+                raise BadRow("id, size or mtime")
+            if kind != ENTRY:
+                # The other kinds store nothing but the reason: an entry whose kind
+                # was changed still has its fields, and is refused.
+                if kind == PROBLEM and row[4:14] == _EMPTY[4:14]:
+                    return self.problem(row)
+                if kind == SKIPPED and row[4:] == _EMPTY[4:]:
+                    return None
+                raise BadRow("kind")
+            topic_tuple = self._topics.get(topics)
+            if topic_tuple is None:
+                if type(topics) is not str:
+                    raise BadRow("topics")
+                parts = topics.split(SEP)
+                if not all(map(is_clean, parts)):
+                    raise BadRow("topics")
+                topic_tuple = self._topics[topics] = tuple(map(sys.intern, parts))
+            shared = self._providers.get(provider)
+            if shared is None:
+                if type(provider) is not str or not is_clean(provider):
+                    raise BadRow("provider")
+                shared = self._providers[provider] = sys.intern(provider)
+            # isprintable() is the quick test: a printable string is clean.
+            if type(title) is not str or not (title.isprintable() or is_clean(title)):
+                raise BadRow("title")
+            if published_at is None:
+                when = None
+            else:
+                when = datetime.fromisoformat(published_at)  # TypeError/ValueError: bad
+                if when.tzinfo is None:
+                    raise BadRow("published_at")  # every stored time is UTC
+            # SQLite hands back int, float, str, bytes or None; the sets hold only
+            # the ints (and None) this module writes.
+            if heat not in _SCORES or quality not in _SCORES:
+                raise BadRow("heat or quality")
+            if published not in _FLAGS or unscored not in _BITS:
+                raise BadRow("published or heat_unscored")
+            if type(search) is not bytes or type(urls) is not bytes:
+                raise BadRow("search or urls")
+            # Packed URLs: a count byte, that many CRCs, then the deflated URLs.
+            if urls and (not urls[0] or len(urls) <= 1 + 4 * urls[0]):
+                raise BadRow("urls")
+        except (TypeError, ValueError, OverflowError):
+            raise BadRow("not a row of this index") from None
         return Entry(
             item_id,
             title,
             shared,
-            datetime.fromisoformat(published_at) if published_at else None,
+            when,
             heat,
             quality,
             None if published is None else published == 1,
             topic_tuple,
             heat_unscored=unscored == 1,
-            search_text=search or b"",
-            url_data=urls or b"",
+            search_text=search,
+            url_data=urls,
         )
+
+    def entry(self, row: Row) -> Entry:
+        """The entry of an ENTRY row. Raises BadRow."""
+        if row[3] != ENTRY:
+            raise BadRow("not an entry")
+        entry = self.decode(row)
+        assert isinstance(entry, Entry)
+        return entry
 
     @staticmethod
     def problem(row: Row) -> LoadProblem:
-        return LoadProblem(sanitize(row[0]), row[14])
+        """The problem of a PROBLEM row. Raises BadRow."""
+        try:
+            item_id, reason = row[0], row[14]
+        except (TypeError, IndexError):
+            raise BadRow("not a row") from None
+        if type(item_id) is not str or type(reason) is not str:
+            raise BadRow("id or reason")
+        return LoadProblem(sanitize(item_id), sanitize(reason))
 
 
 def storable(row: Row) -> bool:
@@ -156,6 +235,8 @@ def storable(row: Row) -> bool:
     if row[3] == UNREADABLE:
         return False
     item_id = row[0]
+    if type(item_id) is not str:
+        return type(item_id) is bytes  # only a damaged row's id, to delete it
     if item_id.isascii():
         return True
     try:
@@ -292,7 +373,12 @@ class Index:
 
     # reading and writing
     def iter_rows(self, chunk: int = 4096) -> Iterator[Row]:
-        """Every stored row, streamed from one SELECT. Raises IndexUnavailable."""
+        """Every stored row, streamed from one SELECT.
+
+        Raises IndexUnavailable (locked); ``IndexRebuilt`` when the file turned out
+        to be damaged midway (a corrupt page, text that is not UTF-8): it is then
+        emptied, the rows already yielded are void, and the index can be used on.
+        """
         db = self._require()
         try:
             cursor = db.execute(f"SELECT {', '.join(COLUMNS)} FROM files")
@@ -302,7 +388,13 @@ class Index:
                     return
                 yield from rows
         except sqlite3.DatabaseError as exc:
-            raise IndexUnavailable(f"cannot read the index: {exc}") from None
+            if _is_locked(exc):
+                raise IndexUnavailable(f"cannot read the index: {exc}") from None
+            why = f"unreadable index file ({exc})"
+        self.close()
+        self._discard(why)
+        self.open()  # an empty file now (or IndexUnavailable)
+        raise IndexRebuilt(why)
 
     def rows(self) -> dict[str, Row]:
         """Every stored row by id. Raises IndexUnavailable."""
@@ -337,18 +429,26 @@ class Index:
         return self._db
 
 
+_OBJECTS = {("table", "meta"), ("table", "files"), ("index", "sqlite_autoindex_meta_1"),
+            ("index", "sqlite_autoindex_files_1")}
+
+
 def _verify(db: sqlite3.Connection, root: str) -> str | None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version != SCHEMA_VERSION:
         return f"index schema version {version}, expected {SCHEMA_VERSION}"
     try:
+        objects = set(db.execute("SELECT type, name FROM sqlite_master"))
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         columns = [r[1] for r in db.execute("PRAGMA table_info(files)")]
     except sqlite3.OperationalError as exc:
         if _is_locked(exc):
             raise
         return f"not a reader index ({exc})"
-    if meta.get("application") != APPLICATION or tuple(columns) != COLUMNS:
+    except (TypeError, ValueError):  # e.g. meta rows that are not pairs
+        return "not a reader index"
+    # Exactly our tables (no views or triggers in their place) with our columns.
+    if objects != _OBJECTS or meta.get("application") != APPLICATION or tuple(columns) != COLUMNS:
         return "not a reader index"
     if meta.get("root") != root:
         return "index of another folder"
