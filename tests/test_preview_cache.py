@@ -197,3 +197,29 @@ def test_file_records_url_and_payload(cache):
     record = json.loads(cache.path_for("https://example.com/é").read_text("utf-8"))
     assert record["url"] == "https://example.com/é"
     assert record["version"] == 1 and record["payload"] == payload()
+
+
+# -- symlinks and modes ----------------------------------------------------------------------
+
+def test_symlink_at_an_entry_is_not_followed(tmp_path, clock):
+    victim = tmp_path / "victim.json"
+    record = {"version": 1, "url": "u", "stored_at": clock(), "payload": payload()}
+    victim.write_text(json.dumps(record), encoding="utf-8")
+    before = victim.read_bytes()
+    cache = PreviewCache(tmp_path / "p", clock=clock)
+    cache.directory.mkdir(parents=True)
+    cache.path_for("u").symlink_to(victim)
+    assert cache.get("u") is None  # a planted link is never read
+    cache.put("u", payload(5))
+    assert victim.read_bytes() == before
+    assert not cache.path_for("u").is_symlink()
+    assert PreviewCache(tmp_path / "p", clock=clock).get("u").payload == payload(5)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="modes are POSIX")
+def test_cache_folders_are_private(tmp_path, clock):
+    cache = PreviewCache(tmp_path / "new" / "p", clock=clock)
+    cache.put("u", payload())
+    for folder in (tmp_path / "new", tmp_path / "new" / "p"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(cache.path_for("u").stat().st_mode) == 0o600

@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reader.core.model import Entry
+from reader.core.private_files import narrow_existing, open_private, private_dir
 from reader.core.sanitize import is_clean, sanitize
 from reader.core.store import LoadProblem
 
@@ -265,12 +266,16 @@ class Index:
         if self._db is not None:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
         except OSError as exc:
             raise IndexUnavailable(f"cannot create {self.path.parent}: {exc.strerror or exc}") from None
         deadline = time.monotonic() + self.busy_timeout
         with self._file_lock(deadline):
             for attempt in range(3):
+                try:
+                    self._prepare_files()
+                except OSError as exc:
+                    raise IndexUnavailable(f"cannot open {self.path}: {exc.strerror or exc}") from None
                 try:
                     db = self._connect()
                 except sqlite3.DatabaseError as exc:
@@ -292,6 +297,18 @@ class Index:
                 db.close()
                 self._discard(problem)
         raise IndexUnavailable("index file could not be rebuilt")
+
+    def _prepare_files(self) -> None:
+        """The file and SQLite's siblings: private regular files, never a planted symlink.
+
+        SQLite opens paths as given and would follow a symlink to write (or turn
+        to WAL mode) whatever it points at; ``open_private`` replaces such a link
+        with a new 0600 file before SQLite sees the path, and SQLite gives the
+        -wal and -shm files it creates the database file's mode.
+        """
+        os.close(open_private(self.path))
+        for suffix in ("-wal", "-shm", "-journal"):
+            narrow_existing(f"{self.path}{suffix}")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
@@ -340,7 +357,7 @@ class Index:
             yield
             return
         try:
-            fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            fd = open_private(f"{self.path}.lock")
         except OSError as exc:
             raise IndexUnavailable(f"cannot open the index lock: {exc.strerror or exc}") from None
         try:

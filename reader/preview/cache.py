@@ -3,7 +3,8 @@
 * Keys are URLs; a file is named by the SHA-256 of its URL and records the URL, so a
   file that does not match its name is treated as corrupt.
 * Files are written atomically (temporary file in the same directory, fsync,
-  ``os.replace``) and are private to the user (0600 in a 0700 directory).
+  ``os.replace``), are private to the user (0600 in a 0700 directory) and are never
+  read through a symlink planted at their path (``reader.core.private_files``).
 * Entries older than ``ttl`` seconds are *stale*: ``get`` skips them unless the caller
   passes ``allow_stale=True`` (the service does that when a refetch fails for network
   reasons, so previews stay readable offline). Stale files are kept until the size cap
@@ -22,7 +23,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reader.core.private_files import TMP_PREFIX, open_private, write_private
+
 logger = logging.getLogger("reader.preview")
 if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
     logger.addHandler(logging.NullHandler())  # never logging's last-resort stderr output
@@ -38,7 +40,7 @@ if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
 FORMAT_VERSION = 1
 DAY = 86400.0
 _SUFFIX = ".json"
-_TMP_PREFIX = ".tmp-"
+_TMP_PREFIX = TMP_PREFIX
 
 
 def default_cache_dir() -> Path:
@@ -122,7 +124,7 @@ class PreviewCache:
         if len(data) > self.max_bytes:
             return
         try:
-            self._write_atomic(self.path_for(url), data)
+            write_private(self.path_for(url), data)
         except OSError as exc:
             logger.info("preview cache: could not write %s: %s", self.directory, exc)
             return
@@ -199,7 +201,7 @@ class PreviewCache:
     def _read_disk(self, url: str) -> tuple[dict[str, Any], float] | None:
         path = self.path_for(url)
         try:
-            with open(path, "rb") as fh:
+            with os.fdopen(open_private(path, os.O_RDONLY), "rb") as fh:
                 data = fh.read(self.max_bytes + 1)
         except FileNotFoundError:
             return None
@@ -224,19 +226,6 @@ class PreviewCache:
             self._unlink(path)
             return None
         return payload, float(stored_at)
-
-    def _write_atomic(self, path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=".part", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            self._unlink(Path(tmp))
-            raise
 
     def _scan(self, include_tmp: bool = False) -> list[os.DirEntry]:
         try:
