@@ -150,10 +150,11 @@ class RowDecoder:
     def decode(self, row: Row) -> Entry | LoadProblem | None:
         """The entry or problem a row holds, ``None`` for a skipped file. Raises BadRow."""
         try:
-            (item_id, size, mtime_ns, kind, title, provider, published_at, heat, quality,
+            (item_id, _size, _mtime_ns, kind, title, provider, published_at, heat, quality,
              published, topics, urls, search, unscored, _reason) = row
-            if type(item_id) is not str or type(size) is not int or type(mtime_ns) is not int:
-                raise BadRow("id, size or mtime")
+            # (A size or mtime that is not an int matches no file: that file is read again.)
+            if type(item_id) is not str:
+                raise BadRow("id")
             if kind != ENTRY:
                 # The other kinds store nothing but the reason: an entry whose kind
                 # was changed still has its fields, and is refused.

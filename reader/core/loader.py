@@ -223,8 +223,10 @@ def scan(
                         bad += 1
                         continue
                     known[row[0]] = (row[1], row[2], row[3])
-                    if decoded is not None:
-                        (entries if row[3] == ENTRY else problems).append(decoded)
+                    if isinstance(decoded, Entry):
+                        entries.append(decoded)
+                    elif decoded is not None:
+                        problems.append(decoded)
             report.index_used = True
             report.index_note = index.rebuilt or (
                 f"{bad} damaged index rows dropped; their files were read again" if bad else None)
