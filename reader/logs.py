@@ -25,7 +25,7 @@ class PrivateRotatingFileHandler(RotatingFileHandler):
     of writing through it; the new file is opened here again.
     """
 
-    def _open(self):  # type: ignore[override]
+    def _open(self):
         fd = open_private(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
 

@@ -17,6 +17,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from platformdirs import user_cache_dir, user_config_dir
 
@@ -55,7 +56,7 @@ class Config:
     warnings: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)  # the file the values came from
 
-    def with_warning(self, key: str, reason: str) -> "Config":
+    def with_warning(self, key: str, reason: str) -> Config:
         """This config plus a warning about ``key`` (e.g. a theme the UI does not have)."""
         return replace(self, warnings=(*self.warnings, setting_warning(self.path, key, reason)))
 
@@ -89,7 +90,7 @@ def _coerce(name: str, default: object, value: object) -> object:
     limit, unit = LIMITS.get(name, (math.inf, ""))
     if isinstance(default, int) and not isinstance(value, bool) and isinstance(value, int):
         if not 0 <= value <= limit:
-            raise ValueError(f"expected a whole number from 0 to {limit:g} ({unit})")
+            raise ValueError(f"expected a whole number from 0 to {limit} ({unit})")
         return value
     if isinstance(default, float) and isinstance(value, (int, float)) and not isinstance(value, bool):
         if not math.isfinite(value) or not 0 < value <= limit:
@@ -103,18 +104,16 @@ _PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 
 def _proxy(value: str) -> str:
     """A proxy URL the fetcher can use: scheme://host[:port]."""
-    from urllib.parse import urlsplit  # noqa: PLC0415
-
+    url = value.strip()
     try:
-        parts = urlsplit(value.strip())
-        port = parts.port  # ValueError when it is not a number in range
+        parts = urlsplit(url)
+        _ = parts.port  # ValueError when it is not a number in range
     except ValueError:
-        port, parts = -1, None
-    if parts is None or port == -1 or parts.scheme.lower() not in _PROXY_SCHEMES \
-            or not parts.hostname:
+        parts = None
+    if parts is None or parts.scheme.lower() not in _PROXY_SCHEMES or not parts.hostname:
         raise ValueError(f"expected a proxy URL such as http://host:3128 "
                          f"({', '.join(_PROXY_SCHEMES)})")
-    return value.strip()
+    return url
 
 
 _TOP_LEVEL = ("preview", "theme", "use_index")

@@ -110,10 +110,8 @@ def open_private(path: Path | str, flags: int = os.O_RDWR | os.O_CREAT) -> int:
 def narrow_existing(path: Path | str) -> None:
     """Apply ``open_private``'s rules to a file that may exist (e.g. SQLite's -wal
     and -shm files, old log backups): a non-file is removed, a file made 0600."""
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.close(open_private(path, os.O_RDONLY))
-    except FileNotFoundError:
-        pass
 
 
 def write_private(path: Path | str, data: bytes) -> None:
