@@ -132,3 +132,73 @@ def test_wrong_top_level_type_is_a_warning_and_the_default(tmp_path: Path, text:
     assert config.preview == PreviewConfig()
     assert len(config.warnings) == 1, f"no warning for a wrong {name}"
     assert str(path) in config.warnings[0] and name in config.warnings[0]
+
+
+# -- numbers that are not finite, or too large to mean anything -----------------------------
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("timeout", "1e400"), ("timeout", "inf"), ("timeout", "+inf"), ("timeout", "-inf"),
+        ("timeout", "nan"), ("timeout", "-0.5"), ("timeout", "601"), ("timeout", "1e300"),
+        ("cache_ttl_days", "nan"), ("cache_ttl_days", "inf"), ("cache_ttl_days", "3651"),
+        ("cache_max_mb", "inf"), ("cache_max_mb", "nan"), ("cache_max_mb", "1e12"),
+        ("cache_max_mb", "-1"), ("max_bytes", "1_000_000_000_000"),
+        ("max_bytes", "268435457"), ("prefetch", "1000000"), ("prefetch", "21"),
+        ("debounce_ms", "86400000"), ("debounce_ms", "-5"),
+    ],
+)
+def test_absurd_numbers_are_a_warning_and_the_default(tmp_path: Path, key: str, value: str) -> None:
+    from reader.preview.setup import make_service
+
+    path = write(tmp_path, f"[preview]\n{key} = {value}\n")
+    config = load_config(path)
+    assert getattr(config.preview, key) == getattr(PreviewConfig(), key)
+    assert len(config.warnings) == 1, config.warnings
+    warning = config.warnings[0]
+    assert warning.startswith(f"{path}: preview.{key}: ") and warning.endswith("using the default")
+    make_service(config.preview)  # what the app and ``reader preview`` build from it
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [("timeout", "600", 600.0), ("timeout", "0.001", 0.001), ("cache_ttl_days", "3650", 3650.0),
+     ("cache_max_mb", "10240", 10240.0), ("max_bytes", str(256 * 1024 * 1024), 256 * 1024 * 1024),
+     ("prefetch", "20", 20), ("debounce_ms", "10000", 10000), ("max_bytes", "0", 0)],
+)
+def test_numbers_up_to_the_limits_are_kept(tmp_path: Path, key: str, value: str, expected) -> None:
+    config = load_config(write(tmp_path, f"[preview]\n{key} = {value}\n"))
+    assert config.warnings == () and getattr(config.preview, key) == expected
+
+
+@pytest.mark.parametrize("proxy", ["not a url", "ftp://proxy.example:21", "http://", "http://h:99999",
+                                   "proxy.example:3128"])
+def test_unusable_proxy_is_a_warning(tmp_path: Path, proxy: str) -> None:
+    path = write(tmp_path, f'[preview]\nproxy = "{proxy}"\n')
+    config = load_config(path)
+    assert config.preview.proxy is None
+    assert len(config.warnings) == 1 and config.warnings[0].startswith(f"{path}: preview.proxy: ")
+
+
+@pytest.mark.parametrize("proxy", ["http://127.0.0.1:3128", "https://proxy.example", "socks5://h:1080"])
+def test_usable_proxy_is_kept(tmp_path: Path, proxy: str) -> None:
+    config = load_config(write(tmp_path, f'[preview]\nproxy = "{proxy}"\n'))
+    assert config.warnings == () and config.preview.proxy == proxy
+
+
+def test_unknown_top_level_setting_is_a_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, 'theme = "nord"\nthem = "gruvbox"\n')
+    config = load_config(path)
+    assert config.theme == "nord"
+    assert config.warnings == (f"{path}: unknown setting them",)
+
+
+def test_a_warning_added_later_names_the_file_and_the_key(tmp_path: Path) -> None:
+    path = write(tmp_path, 'theme = "no-such-theme"\n')
+    config = load_config(path).with_warning("theme", "unknown theme 'no-such-theme'")
+    assert config.warnings == (f"{path}: theme: unknown theme 'no-such-theme'; using the default",)
+
+
+def test_empty_theme_means_the_default(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, 'theme = ""\n'))
+    assert config.theme is None and config.warnings == ()

@@ -256,6 +256,25 @@ async def test_redirect_to_bad_links(http_server):
     _failed(await fetch_page(http_server.url("/to-bad"), LOOPBACK), "bad_url")
 
 
+@pytest.mark.parametrize("location,scheme", [
+    ("data:text/html,<h1>hi</h1>", "data"),
+    ("data:text/html;base64,PGgxPmhpPC9oMT4=", "data"),
+    ("javascript:alert(1)", "javascript"),
+    ("JavaScript:alert(document.cookie)", "javascript"),
+    ("vbscript:msgbox", "vbscript"),
+    ("file:///etc/passwd", "file"),
+    ("ftp://example.com/file", "ftp"),
+    ("mailto:someone@example.com", "mailto"),
+])
+async def test_redirect_to_another_scheme_says_so(http_server, location, scheme):
+    http_server.redirect("/to-elsewhere", location)
+    result = _failed(await fetch_page(http_server.url("/to-elsewhere"), LOOPBACK), "bad_url")
+    assert result.reason == (f"redirect refused: {scheme}: links are not followed "
+                             "(only http and https)")
+    assert result.status == 302
+    assert [r.path for r in http_server.requests] == ["/to-elsewhere"]
+
+
 # --------------------------------------------------------------------- SSRF guard
 
 def _resolver(table: dict[str, list[str]], calls: list | None = None):

@@ -64,10 +64,10 @@ def test_memory_lru_evicts_least_recently_used(tmp_path, clock):
     cache = PreviewCache(tmp_path / "p", memory_entries=2, clock=clock)
     for n in range(3):
         cache.put(f"u{n}", payload(n))
-    assert list(cache._memory) == ["u1", "u2"]
+    assert [url for _scope, url in cache._memory] == ["u1", "u2"]
     cache.get("u1")
     cache.put("u3", payload(3))
-    assert list(cache._memory) == ["u1", "u3"]
+    assert [url for _scope, url in cache._memory] == ["u1", "u3"]
     # evicted from memory, still on disk
     assert cache.get("u0").payload == payload(0)
 
@@ -197,3 +197,53 @@ def test_file_records_url_and_payload(cache):
     record = json.loads(cache.path_for("https://example.com/é").read_text("utf-8"))
     assert record["url"] == "https://example.com/é"
     assert record["version"] == 1 and record["payload"] == payload()
+
+
+# -- scopes: pages fetched under another policy --------------------------------------------
+
+def test_entries_are_kept_apart_by_scope(tmp_path, clock):
+    cache = PreviewCache(tmp_path / "p", clock=clock)
+    cache.put("u", payload(1), scope="private-hosts")
+    assert cache.get("u") is None  # not from memory
+    assert PreviewCache(tmp_path / "p", clock=clock).get("u") is None  # nor from disk
+    assert cache.get("u", scope="private-hosts").payload == payload(1)
+    cache.put("u", payload(2))
+    assert cache.get("u").payload == payload(2)
+    assert cache.get("u", scope="private-hosts").payload == payload(1)
+    cache.discard("u", scope="private-hosts")
+    assert PreviewCache(tmp_path / "p", clock=clock).get("u", scope="private-hosts") is None
+    assert PreviewCache(tmp_path / "p", clock=clock).get("u").payload == payload(2)
+
+
+def test_file_of_another_scope_under_this_name_is_corrupt(tmp_path, clock):
+    cache = PreviewCache(tmp_path / "p", clock=clock)
+    cache.put("u", payload(), scope="private-hosts")
+    os.replace(cache.path_for("u", "private-hosts"), cache.path_for("u"))
+    assert PreviewCache(tmp_path / "p", clock=clock).get("u") is None
+    assert not cache.path_for("u").exists()
+
+
+# -- symlinks and modes ----------------------------------------------------------------------
+
+def test_symlink_at_an_entry_is_not_followed(tmp_path, clock):
+    victim = tmp_path / "victim.json"
+    record = {"version": 1, "url": "u", "stored_at": clock(), "payload": payload()}
+    victim.write_text(json.dumps(record), encoding="utf-8")
+    before = victim.read_bytes()
+    cache = PreviewCache(tmp_path / "p", clock=clock)
+    cache.directory.mkdir(parents=True)
+    cache.path_for("u").symlink_to(victim)
+    assert cache.get("u") is None  # a planted link is never read
+    cache.put("u", payload(5))
+    assert victim.read_bytes() == before
+    assert not cache.path_for("u").is_symlink()
+    assert PreviewCache(tmp_path / "p", clock=clock).get("u").payload == payload(5)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="modes are POSIX")
+def test_cache_folders_are_private(tmp_path, clock):
+    cache = PreviewCache(tmp_path / "new" / "p", clock=clock)
+    cache.put("u", payload())
+    for folder in (tmp_path / "new", tmp_path / "new" / "p"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(cache.path_for("u").stat().st_mode) == 0o600

@@ -242,7 +242,7 @@ async def test_stale_cache_is_used_when_the_network_fails(tmp_path):
     cache.put(url, preview_to_payload(Preview(
         url=url, final_url=url, source_url_kind="webUrl", article=article,
         fetched_at=datetime(2025, 1, 1, tzinfo=timezone.utc), from_cache=False,
-        content_type="text/html")))
+        content_type="text/html")), scope="private-hosts")  # SETTINGS allow private hosts
     clock.now += 30 * DAY
     service = PreviewService(SETTINGS, cache, extractor=stub_extractor())
     result = await service.preview([("webUrl", url)])
@@ -276,12 +276,12 @@ async def test_refresh_falls_back_to_cache_when_offline(tmp_path, http_server):
 
 async def test_malformed_cache_payload_is_dropped_and_refetched(http_server, cache):
     url = http_server.url("/article")
-    cache.put(url, {"title": 5, "blocks": "nope"})
     service = PreviewService(SETTINGS, cache, extractor=stub_extractor())
+    cache.put(url, {"title": 5, "blocks": "nope"}, scope=service.cache_scope)
     result = await service.preview([("webUrl", url)])
     assert isinstance(result, Preview) and not result.from_cache
     assert http_server.count("/article") == 1
-    assert cache.get(url).payload["title"] == "Test article"
+    assert cache.get(url, scope=service.cache_scope).payload["title"] == "Test article"
 
 
 async def test_disabled_cache_always_fetches(http_server, tmp_path):
@@ -433,3 +433,38 @@ def test_cli_uses_the_cache(http_server, capsys):
     assert http_server.count("/article") == 1
     assert cli_main(argv + ["--refresh"]) == 0
     assert http_server.count("/article") == 2
+
+
+# --------------------------------------------------------------------- the fetch policy and the cache
+
+GUARDED = FetchSettings(deadline=2.0, connect_timeout=1.0, read_timeout=1.0, max_bytes=1024 * 1024)
+
+
+async def test_page_fetched_with_private_hosts_is_not_served_without_them(http_server, tmp_path):
+    url = http_server.url("/article")
+    cache = PreviewCache(tmp_path / "previews", clock=Clock())
+    private = PreviewService(SETTINGS, cache, extractor=stub_extractor())
+    assert isinstance(await private.preview([("webUrl", url)]), Preview)
+
+    # The same cache object (its memory) and a new one on the same folder (the disk).
+    for other_cache in (cache, PreviewCache(tmp_path / "previews", clock=Clock())):
+        guarded = PreviewService(GUARDED, other_cache, extractor=stub_extractor())
+        result = await guarded.preview([("webUrl", url)])
+        assert isinstance(result, PreviewFailed) and result.kind == "blocked_address", result
+        refreshed = await guarded.preview([("webUrl", url)], refresh=True)
+        assert isinstance(refreshed, PreviewFailed) and refreshed.kind == "blocked_address"
+    assert http_server.count("/article") == 1  # the guarded calls never reached it
+
+    # The caller that may fetch it still gets it from the cache.
+    again = await private.preview([("webUrl", url)])
+    assert isinstance(again, Preview) and again.from_cache
+
+
+def test_cli_preview_cache_keeps_private_pages_from_the_default_policy(http_server, capsys):
+    url = http_server.url("/article")
+    assert cli_main(["preview", url, "--allow-private-hosts", "--timeout", "2"]) == 0
+    assert "perfectly ordinary" in capsys.readouterr()[0]
+    code = cli_main(["preview", url, "--timeout", "2"])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == "" and "private" in err
+    assert http_server.count("/article") == 1

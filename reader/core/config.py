@@ -1,15 +1,23 @@
 """User settings from ``config.toml`` in the user's config directory.
 
 A missing file means defaults; a bad file or value is reported as a warning
-naming the file and the reason, and the defaults are used for what is bad.
+naming the file, the key and the reason (``setting_warning``), and the defaults
+are used for what is bad. Numbers must be finite and within ``LIMITS``: past
+those a value means nothing useful (a 10-year page TTL, a 1 GB page) and may
+break the code that uses it (``inf`` seconds, ``nan`` megabytes).
+
+A theme name is checked where the themes are known, in the UI
+(``reader.ui.app``), with the same message (``setting_warning``).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from platformdirs import user_cache_dir, user_config_dir
 
@@ -28,12 +36,34 @@ class PreviewConfig:
     debounce_ms: int = 350
 
 
+# The largest value that still means something, per number setting (the smallest is
+# 0, itself excluded for the float settings): (limit, unit for the message).
+LIMITS: dict[str, tuple[float, str]] = {
+    "timeout": (600.0, "seconds"),  # a preview fetch that may take 10 minutes
+    "max_bytes": (256 * 1024 * 1024, "bytes"),  # 256 MiB of one web page
+    "prefetch": (20, "items"),  # previews fetched ahead of the cursor
+    "cache_ttl_days": (3650.0, "days"),  # ten years
+    "cache_max_mb": (10_240.0, "MB"),  # 10 GB of previews on disk
+    "debounce_ms": (10_000, "ms"),  # 10 s before a preview starts
+}
+
+
 @dataclass(frozen=True)
 class Config:
     preview: PreviewConfig = field(default_factory=PreviewConfig)
     theme: str | None = None
     use_index: bool = True
     warnings: tuple[str, ...] = ()
+    path: Path | None = field(default=None, compare=False)  # the file the values came from
+
+    def with_warning(self, key: str, reason: str) -> Config:
+        """This config plus a warning about ``key`` (e.g. a theme the UI does not have)."""
+        return replace(self, warnings=(*self.warnings, setting_warning(self.path, key, reason)))
+
+
+def setting_warning(path: Path | str | None, key: str, reason: str) -> str:
+    """The one-line warning about a bad setting: the file, the key, why; the default is used."""
+    return f"{path if path is not None else config_path()}: {key}: {reason}; using the default"
 
 
 def config_path() -> Path:
@@ -55,17 +85,38 @@ def _coerce(name: str, default: object, value: object) -> object:
         if value in ("", None):
             return None
         if isinstance(value, str):
-            return value
+            return _proxy(value)
         raise ValueError("expected a string")
+    limit, unit = LIMITS.get(name, (math.inf, ""))
     if isinstance(default, int) and not isinstance(value, bool) and isinstance(value, int):
-        if value < 0:
-            raise ValueError("expected 0 or more")
+        if not 0 <= value <= limit:
+            raise ValueError(f"expected a whole number from 0 to {limit} ({unit})")
         return value
     if isinstance(default, float) and isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value <= 0:
-            raise ValueError("expected a positive number")
+        if not math.isfinite(value) or not 0 < value <= limit:
+            raise ValueError(f"expected a number above 0 and at most {limit:g} ({unit})")
         return float(value)
-    raise ValueError(f"expected a {type(default).__name__}")
+    raise ValueError(f"expected a {'whole number' if isinstance(default, int) else 'number'}")
+
+
+_PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+
+def _proxy(value: str) -> str:
+    """A proxy URL the fetcher can use: scheme://host[:port]."""
+    url = value.strip()
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # ValueError when it is not a number in range
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in _PROXY_SCHEMES or not parts.hostname:
+        raise ValueError(f"expected a proxy URL such as http://host:3128 "
+                         f"({', '.join(_PROXY_SCHEMES)})")
+    return url
+
+
+_TOP_LEVEL = ("preview", "theme", "use_index")
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -76,7 +127,10 @@ def load_config(path: Path | None = None) -> Config:
     except FileNotFoundError:
         return Config()
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return Config(warnings=(f"{path}: ignored ({exc})",))
+        return Config(warnings=(f"{path}: ignored ({exc})",), path=path)
+    for key in raw:
+        if key not in _TOP_LEVEL:
+            warnings.append(f"{path}: unknown setting {key}")
     preview_raw = raw.get("preview", {})
     values: dict[str, object] = {}
     if not isinstance(preview_raw, dict):
@@ -91,18 +145,21 @@ def load_config(path: Path | None = None) -> Config:
             try:
                 values[key] = _coerce(key, getattr(defaults, key), value)
             except ValueError as exc:
-                warnings.append(f"{path}: preview.{key}: {exc}; using the default")
+                warnings.append(setting_warning(path, f"preview.{key}", str(exc)))
     theme = raw.get("theme")
+    if theme == "":  # the default, said explicitly
+        theme = None
     if theme is not None and not isinstance(theme, str):
-        warnings.append(f"{path}: theme: expected a string; using the default")
+        warnings.append(setting_warning(path, "theme", "expected the name of a theme"))
         theme = None
     use_index = raw.get("use_index", True)
     if not isinstance(use_index, bool):
-        warnings.append(f"{path}: use_index: expected true or false; using the default")
+        warnings.append(setting_warning(path, "use_index", "expected true or false"))
         use_index = True
     return Config(
         preview=PreviewConfig(**values),  # type: ignore[arg-type]
-        theme=theme if isinstance(theme, str) else None,
-        use_index=use_index if isinstance(use_index, bool) else True,
+        theme=theme,
+        use_index=use_index,
         warnings=tuple(warnings),
+        path=path,
     )

@@ -12,6 +12,8 @@ The index is a cache: a corrupt file, a foreign schema version, something that
 is not a database at all -- each is deleted and rebuilt, never a crash. WAL
 mode, a busy timeout and short write transactions let two processes share it;
 if it stays locked, the caller carries on without it (``IndexUnavailable``).
+Rows are untrusted (see ``index_rows``): one that does not decode is read
+again from its file.
 """
 
 from __future__ import annotations
@@ -20,35 +22,30 @@ import contextlib
 import hashlib
 import os
 import sqlite3
-import sys
 import time
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from pathlib import Path
 
-from reader.core.model import Entry
-from reader.core.sanitize import sanitize
-from reader.core.store import LoadProblem
+# The rows and their decoding live in index_rows; importers may use them from here.
+from reader.core.index_rows import (  # noqa: F401
+    COLUMNS,
+    ENTRY,
+    PROBLEM,
+    SEP,
+    SKIPPED,
+    UNREADABLE,
+    BadRow,
+    Row,
+    RowDecoder,
+    problem_row,
+    row_from_entry,
+    skipped_row,
+    storable,
+)
+from reader.core.private_files import narrow_existing, open_private, private_dir
 
 SCHEMA_VERSION = 2  # 2: urls packed (Entry.url_data), search text instead of the excerpt
 APPLICATION = "reader-index"
-
-# Row kinds.
-ENTRY = 0
-PROBLEM = 1
-SKIPPED = 2  # not an item (no front matter): counted, never shown
-UNREADABLE = 3  # a problem that is not stored (the file may become readable)
-
-# A row, as the loader's workers produce it and as the table stores it.
-COLUMNS = (
-    "id", "size", "mtime_ns", "kind", "title", "provider", "published_at", "heat",
-    "quality", "published", "topics", "urls", "search", "heat_unscored", "reason",
-)
-Row = tuple  # (id, size, mtime_ns, kind, title, ..., reason) in COLUMNS order
-SEP = "\x1f"  # joins topics; the sanitiser never lets it through
-# ``urls`` holds Entry.url_data (packed URLs) and ``search`` Entry.search_text
-# (the casefolded UTF-8 haystack): both BLOBs, computed by the loader's workers,
-# so decoding a row builds no text at all.
 
 # A file whose mtime is this close to (or after) the scan start may be written
 # again within the same timestamp tick without its size changing: store it as
@@ -76,6 +73,12 @@ class IndexUnavailable(Exception):
     """The index cannot be used this time (locked, unwritable directory...)."""
 
 
+class IndexRebuilt(IndexUnavailable):
+    """What was read so far is void: the file was damaged and is now empty again.
+
+    The index stays open and usable (``Index.rebuilt`` says why)."""
+
+
 def default_directory() -> Path:
     from reader.core.config import cache_dir
 
@@ -86,83 +89,6 @@ def index_path(root: Path | str, directory: Path | str | None = None) -> Path:
     resolved = str(Path(root).resolve())
     digest = hashlib.sha256(os.fsencode(resolved)).hexdigest()
     return Path(directory if directory is not None else default_directory()) / f"{digest}.sqlite"
-
-
-# -- rows <-> entries ------------------------------------------------------------
-
-def row_from_entry(entry: Entry, size: int, mtime_ns: int) -> Row:
-    """The stored form of an entry (e.g. to store one item the app re-read itself;
-    the loader's workers build rows straight from the front matter)."""
-    return (
-        entry.id, size, mtime_ns, ENTRY, entry.title, entry.provider,
-        entry.published_at.isoformat() if entry.published_at is not None else None,
-        entry.heat, entry.quality,
-        None if entry.published is None else int(entry.published),
-        SEP.join(entry.topics), entry.url_data, entry.search_text,
-        int(entry.heat_unscored), None,
-    )
-
-
-def problem_row(item_id: str, size: int, mtime_ns: int, reason: str, kind: int = PROBLEM) -> Row:
-    return (item_id, size, mtime_ns, kind, None, None, None, None, None, None, None, None,
-            None, None, reason)
-
-
-def skipped_row(item_id: str, size: int, mtime_ns: int) -> Row:
-    return (item_id, size, mtime_ns, SKIPPED, None, None, None, None, None, None, None, None,
-            None, None, None)
-
-
-class RowDecoder:
-    """Builds entries from rows, sharing the topic tuples and provider strings
-    (interned: the same objects as in entries made by ``Entry.from_item``)."""
-
-    __slots__ = ("_topics", "_providers")
-
-    def __init__(self) -> None:
-        self._topics: dict[str, tuple[str, ...]] = {"": ()}
-        self._providers: dict[str, str] = {}
-
-    def entry(self, row: Row) -> Entry:
-        (item_id, _size, _mtime, _kind, title, provider, published_at, heat, quality,
-         published, topics, urls, search, unscored, _reason) = row
-        topic_tuple = self._topics.get(topics)
-        if topic_tuple is None:
-            topic_tuple = self._topics[topics] = tuple(map(sys.intern, topics.split(SEP)))
-        shared = self._providers.get(provider)
-        if shared is None:
-            shared = self._providers[provider] = sys.intern(provider)
-        return Entry(
-            item_id,
-            title,
-            shared,
-            datetime.fromisoformat(published_at) if published_at else None,
-            heat,
-            quality,
-            None if published is None else published == 1,
-            topic_tuple,
-            heat_unscored=unscored == 1,
-            search_text=search or b"",
-            url_data=urls or b"",
-        )
-
-    @staticmethod
-    def problem(row: Row) -> LoadProblem:
-        return LoadProblem(sanitize(row[0]), row[14])
-
-
-def storable(row: Row) -> bool:
-    """Rows SQLite can take: file names that are not valid UTF-8 are left out."""
-    if row[3] == UNREADABLE:
-        return False
-    item_id = row[0]
-    if item_id.isascii():
-        return True
-    try:
-        item_id.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 # -- the database --------------------------------------------------------------
@@ -184,12 +110,16 @@ class Index:
         if self._db is not None:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
         except OSError as exc:
             raise IndexUnavailable(f"cannot create {self.path.parent}: {exc.strerror or exc}") from None
         deadline = time.monotonic() + self.busy_timeout
         with self._file_lock(deadline):
             for attempt in range(3):
+                try:
+                    self._prepare_files()
+                except OSError as exc:
+                    raise IndexUnavailable(f"cannot open {self.path}: {exc.strerror or exc}") from None
                 try:
                     db = self._connect()
                 except sqlite3.DatabaseError as exc:
@@ -211,6 +141,18 @@ class Index:
                 db.close()
                 self._discard(problem)
         raise IndexUnavailable("index file could not be rebuilt")
+
+    def _prepare_files(self) -> None:
+        """The file and SQLite's siblings: private regular files, never a planted symlink.
+
+        SQLite opens paths as given and would follow a symlink to write (or turn
+        to WAL mode) whatever it points at; ``open_private`` replaces such a link
+        with a new 0600 file before SQLite sees the path, and SQLite gives the
+        -wal and -shm files it creates the database file's mode.
+        """
+        os.close(open_private(self.path))
+        for suffix in ("-wal", "-shm", "-journal"):
+            narrow_existing(f"{self.path}{suffix}")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
@@ -259,7 +201,7 @@ class Index:
             yield
             return
         try:
-            fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            fd = open_private(f"{self.path}.lock")
         except OSError as exc:
             raise IndexUnavailable(f"cannot open the index lock: {exc.strerror or exc}") from None
         try:
@@ -292,7 +234,12 @@ class Index:
 
     # reading and writing
     def iter_rows(self, chunk: int = 4096) -> Iterator[Row]:
-        """Every stored row, streamed from one SELECT. Raises IndexUnavailable."""
+        """Every stored row, streamed from one SELECT.
+
+        Raises IndexUnavailable (locked); ``IndexRebuilt`` when the file turned out
+        to be damaged midway (a corrupt page, text that is not UTF-8): it is then
+        emptied, the rows already yielded are void, and the index can be used on.
+        """
         db = self._require()
         try:
             cursor = db.execute(f"SELECT {', '.join(COLUMNS)} FROM files")
@@ -302,7 +249,13 @@ class Index:
                     return
                 yield from rows
         except sqlite3.DatabaseError as exc:
-            raise IndexUnavailable(f"cannot read the index: {exc}") from None
+            if _is_locked(exc):
+                raise IndexUnavailable(f"cannot read the index: {exc}") from None
+            why = f"unreadable index file ({exc})"
+        self.close()
+        self._discard(why)
+        self.open()  # an empty file now (or IndexUnavailable)
+        raise IndexRebuilt(why)
 
     def rows(self) -> dict[str, Row]:
         """Every stored row by id. Raises IndexUnavailable."""
@@ -337,18 +290,26 @@ class Index:
         return self._db
 
 
+_OBJECTS = {("table", "meta"), ("table", "files"), ("index", "sqlite_autoindex_meta_1"),
+            ("index", "sqlite_autoindex_files_1")}
+
+
 def _verify(db: sqlite3.Connection, root: str) -> str | None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version != SCHEMA_VERSION:
         return f"index schema version {version}, expected {SCHEMA_VERSION}"
     try:
+        objects = set(db.execute("SELECT type, name FROM sqlite_master"))
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         columns = [r[1] for r in db.execute("PRAGMA table_info(files)")]
     except sqlite3.OperationalError as exc:
         if _is_locked(exc):
             raise
         return f"not a reader index ({exc})"
-    if meta.get("application") != APPLICATION or tuple(columns) != COLUMNS:
+    except (TypeError, ValueError):  # e.g. meta rows that are not pairs
+        return "not a reader index"
+    # Exactly our tables (no views or triggers in their place) with our columns.
+    if objects != _OBJECTS or meta.get("application") != APPLICATION or tuple(columns) != COLUMNS:
         return "not a reader index"
     if meta.get("root") != root:
         return "index of another folder"

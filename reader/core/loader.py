@@ -31,13 +31,14 @@ from typing import Any
 
 from reader.core import frontmatter, normalize
 from reader.core.index import (
-    ENTRY, PROBLEM, RACY_NS, SEP, SKIPPED, UNKNOWN_MTIME, UNREADABLE, Index, IndexUnavailable,
-    Row, RowDecoder, problem_row, skipped_row,
+    ENTRY, PROBLEM, RACY_NS, SEP, SKIPPED, UNKNOWN_MTIME, UNREADABLE, BadRow, Index,
+    IndexRebuilt, IndexUnavailable, Row, RowDecoder, problem_row, skipped_row,
 )
 from reader.core.model import Entry, build_search_text, pack_urls
 from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, iter_files, read_bytes, read_front_matter
 
+_REREAD = (-1, -1, UNREADABLE)  # a damaged index row: matches no file, read it again
 POOL_THRESHOLD = 2_000  # fewer files to read than this: read them in this thread
 FIRST_BATCH = 250  # read by the calling thread while the pool starts: a quick first paint
 
@@ -202,22 +203,37 @@ def scan(
 
     # What the index holds, decoded in one pass. (The folder is listed after
     # this, not meanwhile: a listing thread would fight this one for the GIL.)
+    # The index is untrusted: a row that does not decode is not shown and its
+    # file is read again (its id gets a size no file has); a damaged file is
+    # emptied by the index itself (IndexRebuilt), and then every file is read.
     entries: list[Entry] = []
     problems: list[LoadProblem] = []
     known: dict[str, tuple[int, int, int]] = {}  # id -> (size, mtime_ns, kind)
     if index is not None:
+        bad = 0
         try:
             index.open()
+            decode = decoder.decode
             with _gc_paused():
                 for row in index.iter_rows():
-                    kind = row[3]
-                    known[row[0]] = (row[1], row[2], kind)
-                    if kind == ENTRY:
-                        entries.append(decoder.entry(row))
-                    elif kind == PROBLEM:
-                        problems.append(decoder.problem(row))
+                    try:
+                        decoded = decode(row)
+                    except BadRow:
+                        known[row[0]] = _REREAD
+                        bad += 1
+                        continue
+                    known[row[0]] = (row[1], row[2], row[3])
+                    if isinstance(decoded, Entry):
+                        entries.append(decoded)
+                    elif decoded is not None:
+                        problems.append(decoded)
+            report.index_used = True
+            report.index_note = index.rebuilt or (
+                f"{bad} damaged index rows dropped; their files were read again" if bad else None)
+        except IndexRebuilt:
             report.index_used = True
             report.index_note = index.rebuilt
+            entries, problems, known = [], [], {}
         except IndexUnavailable as exc:
             report.index_note = str(exc)
             index = None

@@ -1,9 +1,13 @@
 """The preview cache: a small in-memory LRU in front of one JSON file per URL on disk.
 
-* Keys are URLs; a file is named by the SHA-256 of its URL and records the URL, so a
-  file that does not match its name is treated as corrupt.
+* Keys are URLs within a *scope*: the fetch policy the page was fetched under. A page
+  fetched with private hosts allowed (``scope="private-hosts"``) is never served to a
+  caller without that permission (the default scope ``""``), and the other way round.
+  A file is named by the SHA-256 of its scope and URL and records both, so a file that
+  does not match its name is treated as corrupt.
 * Files are written atomically (temporary file in the same directory, fsync,
-  ``os.replace``) and are private to the user (0600 in a 0700 directory).
+  ``os.replace``), are private to the user (0600 in a 0700 directory) and are never
+  read through a symlink planted at their path (``reader.core.private_files``).
 * Entries older than ``ttl`` seconds are *stale*: ``get`` skips them unless the caller
   passes ``allow_stale=True`` (the service does that when a refetch fails for network
   reasons, so previews stay readable offline). Stale files are kept until the size cap
@@ -22,7 +26,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -31,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reader.core.private_files import TMP_PREFIX, open_private, write_private
+
 logger = logging.getLogger("reader.preview")
 if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
     logger.addHandler(logging.NullHandler())  # never logging's last-resort stderr output
@@ -38,7 +43,7 @@ if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
 FORMAT_VERSION = 1
 DAY = 86400.0
 _SUFFIX = ".json"
-_TMP_PREFIX = ".tmp-"
+_TMP_PREFIX = TMP_PREFIX
 
 
 def default_cache_dir() -> Path:
@@ -78,42 +83,46 @@ class PreviewCache:
         self.max_bytes = max_bytes
         self.max_age = max(max_age, ttl)
         self._clock = clock
-        self._memory: OrderedDict[str, tuple[dict[str, Any], float]] = OrderedDict()
+        # (scope, url) -> (payload, stored_at)
+        self._memory: OrderedDict[tuple[str, str], tuple[dict[str, Any], float]] = OrderedDict()
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ public API
 
     @staticmethod
-    def key(url: str) -> str:
-        return hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()
+    def key(url: str, scope: str = "") -> str:
+        name = f"{scope}\n{url}" if scope else url  # the default scope: the URL alone
+        return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
 
-    def path_for(self, url: str) -> Path:
-        return self.directory / (self.key(url) + _SUFFIX)
+    def path_for(self, url: str, scope: str = "") -> Path:
+        return self.directory / (self.key(url, scope) + _SUFFIX)
 
-    def get(self, url: str, *, allow_stale: bool = False) -> CacheHit | None:
+    def get(self, url: str, *, allow_stale: bool = False, scope: str = "") -> CacheHit | None:
         if not self.enabled:
             return None
         with self._lock:
-            found = self._memory.get(url)
+            found = self._memory.get((scope, url))
             if found is not None:
-                self._memory.move_to_end(url)
+                self._memory.move_to_end((scope, url))
         if found is None:
-            found = self._read_disk(url)
+            found = self._read_disk(url, scope)
             if found is None:
                 return None
-            self._remember(url, *found)
+            self._remember(url, scope, *found)
         payload, stored_at = found
         stale = self._is_stale(stored_at)
         if stale and not allow_stale:
             return None
         return CacheHit(payload=payload, stored_at=stored_at, stale=stale)
 
-    def put(self, url: str, payload: dict[str, Any]) -> None:
+    def put(self, url: str, payload: dict[str, Any], *, scope: str = "") -> None:
         if not self.enabled:
             return
         stored_at = self._clock()
-        self._remember(url, payload, stored_at)
+        self._remember(url, scope, payload, stored_at)
         record = {"version": FORMAT_VERSION, "url": url, "stored_at": stored_at, "payload": payload}
+        if scope:
+            record["scope"] = scope
         try:
             data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         except (TypeError, ValueError) as exc:
@@ -122,17 +131,17 @@ class PreviewCache:
         if len(data) > self.max_bytes:
             return
         try:
-            self._write_atomic(self.path_for(url), data)
+            write_private(self.path_for(url, scope), data)
         except OSError as exc:
             logger.info("preview cache: could not write %s: %s", self.directory, exc)
             return
         self.enforce_limits()
 
-    def discard(self, url: str) -> None:
+    def discard(self, url: str, *, scope: str = "") -> None:
         with self._lock:
-            self._memory.pop(url, None)
+            self._memory.pop((scope, url), None)
         if self.enabled:
-            self._unlink(self.path_for(url))
+            self._unlink(self.path_for(url, scope))
 
     def clear(self) -> None:
         with self._lock:
@@ -187,19 +196,19 @@ class PreviewCache:
         age = self._clock() - stored_at
         return age > self.ttl or age < -DAY  # far in the future: a broken clock or file
 
-    def _remember(self, url: str, payload: dict[str, Any], stored_at: float) -> None:
+    def _remember(self, url: str, scope: str, payload: dict[str, Any], stored_at: float) -> None:
         if self.memory_entries == 0:
             return
         with self._lock:
-            self._memory[url] = (payload, stored_at)
-            self._memory.move_to_end(url)
+            self._memory[(scope, url)] = (payload, stored_at)
+            self._memory.move_to_end((scope, url))
             while len(self._memory) > self.memory_entries:
                 self._memory.popitem(last=False)
 
-    def _read_disk(self, url: str) -> tuple[dict[str, Any], float] | None:
-        path = self.path_for(url)
+    def _read_disk(self, url: str, scope: str) -> tuple[dict[str, Any], float] | None:
+        path = self.path_for(url, scope)
         try:
-            with open(path, "rb") as fh:
+            with os.fdopen(open_private(path, os.O_RDONLY), "rb") as fh:
                 data = fh.read(self.max_bytes + 1)
         except FileNotFoundError:
             return None
@@ -212,7 +221,7 @@ class PreviewCache:
             record = json.loads(data.decode("utf-8"))
             if not isinstance(record, dict) or record.get("version") != FORMAT_VERSION:
                 raise ValueError("unknown format")
-            if record.get("url") != url:
+            if record.get("url") != url or record.get("scope", "") != scope:
                 raise ValueError("key mismatch")
             payload = record.get("payload")
             stored_at = record.get("stored_at")
@@ -224,19 +233,6 @@ class PreviewCache:
             self._unlink(path)
             return None
         return payload, float(stored_at)
-
-    def _write_atomic(self, path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=".part", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            self._unlink(Path(tmp))
-            raise
 
     def _scan(self, include_tmp: bool = False) -> list[os.DirEntry]:
         try:

@@ -3,7 +3,9 @@ for network or page problems.
 
 The URL and the page are untrusted and reader often runs on servers, so:
 
-* only ``http``/``https`` URLs without whitespace or control characters are fetched;
+* only ``http``/``https`` URLs without whitespace or control characters are fetched,
+  and a redirect elsewhere (``data:``, ``javascript:``, ``file:``...) is refused with a
+  reason that names the scheme, before httpx tries to make sense of it;
 * every hop (the first request and each redirect, followed by hand) resolves the host
   once, refuses it unless *every* address is globally routable (unless
   ``allow_private_hosts``), and then connects to that checked address: the request URL
@@ -221,6 +223,27 @@ async def default_resolver(host: str, port: int) -> list[str]:
 
 
 # --------------------------------------------------------------------------- URLs
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")  # RFC 3986 scheme, at the start
+
+
+def _refuse_redirect_scheme(location: str, status: int) -> None:
+    """A redirect may only lead to another http(s) page (a relative one included)."""
+    match = _SCHEME.match(location.strip())
+    if match is None:
+        return  # relative or scheme-relative ("//host/path"): resolved against http(s)
+    scheme = match.group(1).lower()
+    if scheme not in ("http", "https"):
+        raise _Failure("bad_url", f"redirect refused: {_short(scheme, 20)}: links are not "
+                       "followed (only http and https)", status=status)
+
+
+async def _check_redirect(response: httpx.Response) -> None:
+    """httpx response hook: runs before httpx builds (and chokes on) a redirect URL."""
+    location = response.headers.get("location")
+    if response.status_code in REDIRECT_STATUSES and location:
+        _refuse_redirect_scheme(location, response.status_code)
+
 
 _BAD_URL_CHARS = re.compile("[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200f\u2028-\u202f"
                             "\u205f-\u206f\u3000\ufeff]")
@@ -547,7 +570,7 @@ def _client(settings: FetchSettings, transport: httpx.AsyncBaseTransport | None)
     headers = {"User-Agent": settings.user_agent, "Accept": ACCEPT,
                "Accept-Encoding": ACCEPT_ENCODING}
     kwargs: dict = {"timeout": timeout, "headers": headers, "trust_env": False,
-                    "follow_redirects": False}
+                    "follow_redirects": False, "event_hooks": {"response": [_check_redirect]}}
     if transport is not None:
         kwargs["transport"] = _Borrowed(transport)
     else:
@@ -694,6 +717,7 @@ async def _fetch(url: str, settings: FetchSettings, resolver: Resolver,
                         raise _Failure("redirects",
                                        f"too many redirects (more than {settings.max_redirects})",
                                        status=status)
+                    _refuse_redirect_scheme(location, status)  # (the hook did already)
                     if _BAD_URL_CHARS.search(location.strip()):
                         raise _Failure("bad_url", "redirected to an invalid link", status=status)
                     try:

@@ -47,6 +47,7 @@ FAILURE_PRECEDENCE = (
     "blocked_address", "timeout", "network", "bad_url", "no_url",
 )
 NETWORK_KINDS = frozenset({"network", "timeout"})
+PRIVATE_HOSTS_SCOPE = "private-hosts"  # cache scope of pages fetched with private hosts allowed
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,12 @@ class PreviewService:
         self.resolver = resolver
         self.transport = transport
 
+    @property
+    def cache_scope(self) -> str:
+        """The cache keeps pages apart by the fetch policy that let them in: a page
+        from a private address must not reach a caller who would have been refused."""
+        return PRIVATE_HOSTS_SCOPE if self.settings.allow_private_hosts else ""
+
     async def preview(self, urls: Sequence[tuple[str, str]], *,
                       refresh: bool = False) -> Preview | PreviewFailed:
         candidates = clean_candidates(urls)
@@ -235,8 +242,9 @@ class PreviewService:
         cache = self.cache
         if cache is None or not cache.enabled:
             return None
+        scope = self.cache_scope
         try:
-            hit = await asyncio.to_thread(cache.get, url, allow_stale=allow_stale)
+            hit = await asyncio.to_thread(cache.get, url, allow_stale=allow_stale, scope=scope)
         except Exception:  # noqa: BLE001 - the cache is an optimisation, never a failure
             logger.warning("preview cache lookup failed", exc_info=True)
             return None
@@ -246,7 +254,7 @@ class PreviewService:
             return payload_to_preview(hit.payload, kind=kind, url=url, stale=hit.stale)
         except ValueError as exc:
             logger.info("preview cache: dropping entry for %s: %s", sanitize(url)[:200], exc)
-            await asyncio.to_thread(cache.discard, url)
+            await asyncio.to_thread(cache.discard, url, scope=scope)
             return None
 
     async def _store(self, preview: Preview) -> None:
@@ -254,7 +262,8 @@ class PreviewService:
         if cache is None or not cache.enabled:
             return
         try:
-            await asyncio.to_thread(cache.put, preview.url, preview_to_payload(preview))
+            await asyncio.to_thread(cache.put, preview.url, preview_to_payload(preview),
+                                    scope=self.cache_scope)
         except Exception:  # noqa: BLE001
             logger.warning("preview cache store failed", exc_info=True)
 

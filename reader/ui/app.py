@@ -123,8 +123,10 @@ class ReaderApp(PreviewFlow, App[None]):
         self._last_highlight = 0.0
         self._preview_state = PreviewState()
         self._cancel_load = threading.Event()
-        if self.config.theme:
+        if self.config.theme in self.available_themes:
             self.theme = self.config.theme
+        elif self.config.theme:
+            self.config = self.config.with_warning("theme", f"unknown theme {self.config.theme!r}")
 
     # -- layout ---------------------------------------------------------
     def compose(self) -> ComposeResult:
