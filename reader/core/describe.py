@@ -25,10 +25,28 @@ def format_date(dt: datetime | None, *, with_time: bool = True) -> str:
     return dt.strftime("%Y-%m-%d %H:%M UTC" if with_time else "%Y-%m-%d")
 
 
-def bar(value: int | None, width: int = 10) -> str:
-    if value is None:
-        return "░" * width
-    filled = round(value * width / 100)
+# Heat and quality have no upper bound (real items hold 150-250). A bar is drawn
+# against a scale: the largest value in the collection where there is one, never
+# below 100 (most values are 0-100, and one collection of small values should not
+# look hot); the number itself is always printed next to it.
+SCALE_FLOOR = 100
+
+
+def bar_scale(largest: int | None) -> int:
+    """The value a full bar stands for, given the largest in view (or the value alone)."""
+    return max(SCALE_FLOOR, largest or 0)
+
+
+def bar_cells(value: int | None, width: int = 10, scale: int = SCALE_FLOOR) -> int:
+    """How many of ``width`` cells ``value`` fills against ``scale`` (a value past
+    the scale fills the bar)."""
+    if value is None or value <= 0:
+        return 0
+    return min(width, round(value * width / max(1, scale)))
+
+
+def bar(value: int | None, width: int = 10, scale: int = SCALE_FLOOR) -> str:
+    filled = bar_cells(value, width, scale)
     return "█" * filled + "░" * (width - filled)
 
 
@@ -97,8 +115,11 @@ def describe(item: Item) -> str:
     kind = " / ".join(x for x in (item.category, item.type) if x)
     if kind:
         out.append(f"Category:  {kind}")
-    out.append(f"Heat:      {bar(item.heat)} {score_text(item.heat, item.heat_unscored)}")
-    out.append(f"Quality:   {bar(item.quality)} {score_text(item.quality)}")
+    # No collection here: a bar is full at 100 or at the value itself if larger.
+    out.append(f"Heat:      {bar(item.heat, scale=bar_scale(item.heat))} "
+               f"{score_text(item.heat, item.heat_unscored)}")
+    out.append(f"Quality:   {bar(item.quality, scale=bar_scale(item.quality))} "
+               f"{score_text(item.quality)}")
     state = "unpublished" if item.unpublished else "published" if item.published else "not set"
     out.append(f"Published: {state}")
     if item.topics:

@@ -30,7 +30,8 @@ from reader.core.model import Entry
 from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem
 
-SCHEMA_VERSION = 2  # 2: urls packed (Entry.url_data), search text instead of the excerpt
+SCHEMA_VERSION = 3  # 2: urls packed (Entry.url_data), search text instead of the excerpt;
+# 3: heat and quality as written (no longer clamped to 100)
 APPLICATION = "reader-index"
 
 # Row kinds.

@@ -8,6 +8,7 @@ string is passed through the sanitiser.
 from __future__ import annotations
 
 import html
+import math
 import re
 from datetime import date, datetime, timezone
 from typing import Any
@@ -28,6 +29,10 @@ _FALSE = {"false", "no", "off", "n"}
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _URL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_DIGITS = re.compile(r"[+-]?\d{1,30}")
+# Heat and quality have no upper bound, but a value past this is not a score: it
+# would not fit the index's 64-bit integers nor any column. 9 digits is plenty.
+MAX_SCORE = 999_999_999
 
 
 def text(value: Any, *, entities: bool = False, multiline: bool = False) -> str:
@@ -56,37 +61,56 @@ def url(value: Any) -> str | None:
 
 
 def integer(value: Any) -> int | None:
+    """A whole number from an int, a float or numeric text; a fraction is rounded to
+    the nearest integer, halves up (7.5 -> 8). Digits alone are read exactly."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value) if value == value and abs(value) != float("inf") else None
+        return _rounded(value)
     if isinstance(value, str):
         s = value.strip().replace("_", "")
+        if _DIGITS.fullmatch(s):
+            return int(s)
         if _NUMBER.fullmatch(s):
             try:
-                return int(float(s))
+                return _rounded(float(s))
             except (ValueError, OverflowError):
                 return None
     return None
 
 
-def score(value: Any) -> int | None:
-    n = integer(value)
-    if n is None:
+def _rounded(value: float) -> int | None:
+    if value != value or abs(value) == float("inf"):
         return None
-    return max(0, min(100, n))
+    return math.floor(value + 0.5)
+
+
+def _count(value: Any) -> int | None:
+    """Heat and quality: a whole number as written, no upper bound (real items hold
+    150-250), or ``None`` for what is not one. Past ``MAX_SCORE`` it is noise, not a score."""
+    n = integer(value)
+    if n is None or n > MAX_SCORE:
+        return None
+    return n
+
+
+def score(value: Any) -> int | None:
+    """Quality: a non-negative integer as written; a negative one is no score (``None``)."""
+    n = _count(value)
+    return n if n is not None and n >= 0 else None
 
 
 def heat(value: Any) -> tuple[int | None, bool]:
-    """(heat, unscored): ``heat: -1`` means "not scored yet" in real items."""
-    n = integer(value)
+    """(heat, unscored): a non-negative integer as written; ``heat: -1`` (any
+    negative) means "not scored yet" in real items."""
+    n = _count(value)
     if n is None:
         return None, False
     if n < 0:
         return None, True
-    return min(100, n), False
+    return n, False
 
 
 def boolean(value: Any) -> bool | None:

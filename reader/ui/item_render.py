@@ -16,9 +16,11 @@ def _field(label: str, value: Content | str) -> Content:
     return Content.assemble((f"{label:<10}", LABEL), value if isinstance(value, Content) else plain(value))
 
 
-def _bar(label: str, value: int | None, unscored: bool = False) -> Content:
-    filled = d.bar(value)
-    n = round((value or 0) * 10 / 100)
+def _bar(label: str, value: int | None, unscored: bool = False, scale: int = d.SCALE_FLOOR) -> Content:
+    """A bar drawn against ``scale`` (heat and quality have no upper bound), then
+    the value itself, always."""
+    filled = d.bar(value, scale=scale)
+    n = d.bar_cells(value, scale=scale)
     return Content.assemble(
         (f"{label:<10}", LABEL),
         (filled[:n], "$accent"),
@@ -37,7 +39,10 @@ def _images(images: tuple[Image, ...]) -> list[Content]:
     return out
 
 
-def item_content(item: Item) -> Content:
+def item_content(item: Item, *, heat_scale: int = d.SCALE_FLOOR,
+                 quality_scale: int = d.SCALE_FLOOR) -> Content:
+    """The item's fields; heat and quality bars are drawn against the scales given
+    (the app passes the collection's largest values, see ``describe.bar_scale``)."""
     lines: list[Content] = [styled(item.title or "(untitled)", "bold"), Content("")]
     p = item.provider
     if p:
@@ -51,8 +56,8 @@ def item_content(item: Item) -> Content:
         lines.append(_field("Category", kind))
     state = "unpublished" if item.unpublished else "published" if item.published else "not set"
     lines.append(_field("State", styled(state, "bold $warning") if item.unpublished else plain(state)))
-    lines.append(_bar("Heat", item.heat, item.heat_unscored))
-    lines.append(_bar("Quality", item.quality))
+    lines.append(_bar("Heat", item.heat, item.heat_unscored, heat_scale))
+    lines.append(_bar("Quality", item.quality, scale=quality_scale))
     if item.topics:
         lines.append(_field("Topics", ", ".join(item.topics)))
     if item.excerpt:
@@ -88,8 +93,8 @@ def related_content(rel: Related, *, in_corpus: bool = False) -> Content:
     lines.append(_field("Date", d.format_date(rel.published_at)))
     if rel.type:
         lines.append(_field("Type", rel.type))
-    if rel.quality is not None:
-        lines.append(_bar("Quality", rel.quality))
+    if rel.quality is not None:  # no collection to compare with: full at 100 or above
+        lines.append(_bar("Quality", rel.quality, scale=d.bar_scale(rel.quality)))
     if rel.excerpt:
         lines += [Content(""), plain(d.display_excerpt(rel.excerpt))]
     if rel.urls:
