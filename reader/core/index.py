@@ -31,7 +31,7 @@ from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem
 
 SCHEMA_VERSION = 3  # 2: urls packed (Entry.url_data), search text instead of the excerpt;
-# 3: heat and quality as written (no longer clamped to 100)
+# 3: heat and quality as written (no longer clamped to 100), excerpt line breaks kept
 APPLICATION = "reader-index"
 
 # Row kinds.

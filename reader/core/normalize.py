@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime, timezone
 from typing import Any
 
-from reader.core.model import Image, Item, Provider, Related
+from reader.core.model import Image, Item, Provider, Related, url_key
 from reader.core.sanitize import sanitize
 
 KNOWN_FIELDS = frozenset(
@@ -29,6 +29,7 @@ _FALSE = {"false", "no", "off", "n"}
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _URL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_BLANK_LINES = re.compile(r"\n{3,}")
 _DIGITS = re.compile(r"[+-]?\d{1,30}")
 # Heat and quality have no upper bound, but a value past this is not a score: it
 # would not fit the index's 64-bit integers nor any column. 9 digits is plenty.
@@ -44,6 +45,22 @@ def text(value: Any, *, entities: bool = False, multiline: bool = False) -> str:
         s = html.unescape(s)
     s = sanitize(s, multiline=multiline)
     return s if multiline else s.strip()
+
+
+def excerpt(value: Any) -> str:
+    """An excerpt as sanitised text that keeps its line breaks.
+
+    A ``\\n`` escape in a double-quoted YAML string is a real line break once YAML
+    has read it (real excerpts use it between paragraphs): it stays one, each line
+    trimmed, runs of blank lines cut to one. In a plain or single-quoted scalar
+    ``\\n`` is two characters, a backslash and an n, and stays so: that is what
+    the file says. Entities (``&#8217;``) are decoded before sanitising.
+    """
+    s = text(value, entities=True, multiline=True)
+    if "\n" not in s:
+        return s.strip()
+    s = "\n".join(line.strip() for line in s.split("\n"))
+    return _BLANK_LINES.sub("\n\n", s).strip()
 
 
 def opt_text(value: Any, **kw: Any) -> str | None:
@@ -231,7 +248,7 @@ def related_one(value: Any) -> Related | None:
         return None
     rel = Related(
         title=text(value.get("title"), entities=True),
-        excerpt=text(value.get("excerpt"), entities=True),
+        excerpt=excerpt(value.get("excerpt")),
         published_at=timestamp(value.get("publishedDateTime")),
         web_url=url(value.get("webUrl")),
         amp_web_url=url(value.get("ampWebUrl")),
@@ -248,11 +265,26 @@ def related_one(value: Any) -> Related | None:
 
 
 def related(value: Any) -> tuple[Related, ...]:
+    """The related items; one that leads to the same page as an earlier one (its
+    first URL equal up to ``url_key``: scheme, "www.", trailing slash, case) is a
+    repeat in real lists and is shown once, the first kept."""
     if isinstance(value, dict):
         value = [value]
     if not isinstance(value, list):
         return ()
-    return tuple(r for r in (related_one(v) for v in value) if r is not None)
+    out: list[Related] = []
+    seen: set[str] = set()
+    for rel in map(related_one, value):
+        if rel is None:
+            continue
+        urls = rel.urls
+        if urls:
+            key = url_key(urls[0])
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(rel)
+    return tuple(out)
 
 
 def item(item_id: str, data: dict[Any, Any], body: str = "") -> Item:
@@ -265,7 +297,7 @@ def item(item_id: str, data: dict[Any, Any], body: str = "") -> Item:
     return Item(
         id=item_id,
         title=text(data.get("title"), entities=True),
-        excerpt=text(data.get("excerpt"), entities=True),
+        excerpt=excerpt(data.get("excerpt")),
         published_at=timestamp(data.get("publishedDateTime")),
         original_url=url(data.get("originalUrl")),
         web_url=url(data.get("webUrl")),

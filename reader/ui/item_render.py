@@ -30,12 +30,19 @@ def _bar(label: str, value: int | None, unscored: bool = False, scale: int = d.S
     )
 
 
+def _url(url: str | None) -> Content:
+    """A URL as written; a link (percent-encoded target) only when it is http(s)."""
+    if not url:
+        return plain("(no url)")
+    target = d.link_target(url)
+    return link(target, label=url) if target else plain(url)
+
+
 def _images(images: tuple[Image, ...]) -> list[Content]:
     out = []
     for img in images:
         size = f"{img.width}×{img.height}" if img.width and img.height else "size unknown"
-        url = link(img.url) if img.url else plain("(no url)")
-        out.append(Content.assemble("  ", url, (f"  {size}", LABEL)))
+        out.append(Content.assemble("  ", _url(img.url), (f"  {size}", LABEL)))
     return out
 
 
@@ -61,14 +68,16 @@ def item_content(item: Item, *, heat_scale: int = d.SCALE_FLOOR,
     if item.topics:
         lines.append(_field("Topics", ", ".join(item.topics)))
     if item.excerpt:
-        lines += [Content(""), plain(d.display_excerpt(item.excerpt))]
+        lines += [Content(""), plain(d.display_excerpt(item.excerpt), multiline=True)]
     urls = d.url_fields(item)
     if urls:
         lines.append(Content(""))
         for name, url in urls:
-            lines.append(Content.assemble((f"{name:<13}", LABEL), link(url)))
+            lines.append(Content.assemble((f"{name:<13}", LABEL), _url(url)))
     if item.images:
         lines += [Content(""), styled("Images", "bold")] + _images(item.images)
+    if p and p.images:
+        lines += [Content(""), styled("Provider images", "bold")] + _images(p.images)
     if item.body:
         lines += [Content(""), plain(item.body, multiline=True)]
     if item.extra:
@@ -96,11 +105,11 @@ def related_content(rel: Related, *, in_corpus: bool = False) -> Content:
     if rel.quality is not None:  # no collection to compare with: full at 100 or above
         lines.append(_bar("Quality", rel.quality, scale=d.bar_scale(rel.quality)))
     if rel.excerpt:
-        lines += [Content(""), plain(d.display_excerpt(rel.excerpt))]
+        lines += [Content(""), plain(d.display_excerpt(rel.excerpt), multiline=True)]
     if rel.urls:
         lines.append(Content(""))
         for url in rel.urls:
-            lines.append(link(url))
+            lines.append(_url(url))
     if rel.images:
         lines += [Content(""), styled("Images", "bold")] + _images(rel.images)
     lines += [Content(""), styled("Related item, not in this collection", LABEL)]
