@@ -130,14 +130,18 @@ def format_table(rows: Sequence[Entry], width: int = 100) -> str:
     def num(n: int | None) -> str:
         return "-" if n is None else str(n)
 
-    title_w = max(20, width - 52)
-    lines = [f"{'DATE':<10}  {'HEAT':>4} {'QUAL':>4} {'':1} {'TITLE':<{title_w}}  PROVIDER"]
+    # Heat and quality have no upper bound: a column widens to its widest value.
+    heat_w = max([4, *(len(num(e.heat)) for e in rows)])
+    qual_w = max([4, *(len(num(e.quality)) for e in rows)])
+    title_w = max(20, width - 44 - heat_w - qual_w)
+    lines = [f"{'DATE':<10}  {'HEAT':>{heat_w}} {'QUAL':>{qual_w}} {'':1} {'TITLE':<{title_w}}  PROVIDER"]
     for e in rows:
         date = e.published_at.strftime("%Y-%m-%d") if e.published_at else "-"
         title = e.title if len(e.title) <= title_w else e.title[: title_w - 1] + "…"
         mark = "U" if e.published is False else " "
         lines.append(
-            f"{date:<10}  {num(e.heat):>4} {num(e.quality):>4} {mark} {title:<{title_w}}  {e.provider[:24]}"
+            f"{date:<10}  {num(e.heat):>{heat_w}} {num(e.quality):>{qual_w}} {mark} "
+            f"{title:<{title_w}}  {e.provider[:24]}"
         )
     return "\n".join(lines) + "\n"
 

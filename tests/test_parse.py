@@ -246,16 +246,17 @@ def test_garbage_dates_never_crash_sorting() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("59", 59), ('"59"', 59), ("59.7", 59), ("0", 0), ("100", 100), ("150", 100),
-     ("-5", 0), ("abc", None), ("true", None), ("no", None), ("", None), ("[1]", None),
-     ("1e3", 100), ("1_0", 10), (".5", 0), ("nan", None), ("inf", None)],
+    [("59", 59), ('"59"', 59), ("59.7", 60), ("59.2", 59), ("7.5", 8), ("0", 0), ("100", 100),
+     ("150", 150), ("241", 241), ("-5", None), ("abc", None), ("true", None), ("no", None),
+     ("", None), ("[1]", None), ("1e3", 1000), ("1_0", 10), (".5", 1), ("nan", None),
+     ("inf", None)],
 )
-def test_quality_is_an_int_clamped_to_0_100_or_none(raw: str, expected: int | None) -> None:
+def test_quality_is_a_non_negative_int_as_written_or_none(raw: str, expected: int | None) -> None:
     assert fm(title="t", quality=raw).quality == expected
 
 
 def test_score_accepts_python_numbers_but_not_bools() -> None:
-    assert normalize.score(59.7) == 59
+    assert normalize.score(59.7) == 60
     assert normalize.score(59) == 59
     assert normalize.score(True) is None
     assert normalize.score(float("nan")) is None
@@ -265,7 +266,7 @@ def test_score_accepts_python_numbers_but_not_bools() -> None:
 @pytest.mark.parametrize(
     ("raw", "heat", "unscored"),
     [("-1", None, True), ("-20", None, True), ("0", 0, False), ("69", 69, False),
-     ("59.7", 59, False), ("250", 100, False), ("abc", None, False), ("true", None, False),
+     ("59.7", 60, False), ("250", 250, False), ("abc", None, False), ("true", None, False),
      ("", None, False)],
 )
 def test_heat(raw: str, heat: int | None, unscored: bool) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from reader.core.model import URL_FIELDS, Image, Item, Related
 from reader.core.sanitize import sanitize
 
+# Characters a URI may hold as they are (RFC 3986 reserved and unreserved, plus
+# "%" so an existing escape is kept); the rest of a path/query is percent-encoded.
+_URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "’", ")", "]")
 
 
@@ -20,15 +24,37 @@ def display_excerpt(excerpt: str) -> str:
 
 
 def format_date(dt: datetime | None, *, with_time: bool = True) -> str:
+    """The date, and the time unless it is exactly midnight UTC: real items use
+    00:00:00Z as a placeholder when only the day is known."""
     if dt is None:
         return "no date"
-    return dt.strftime("%Y-%m-%d %H:%M UTC" if with_time else "%Y-%m-%d")
+    if with_time and dt.time() != time(0, 0):
+        return dt.strftime("%Y-%m-%d %H:%M UTC")
+    return dt.strftime("%Y-%m-%d")
 
 
-def bar(value: int | None, width: int = 10) -> str:
-    if value is None:
-        return "░" * width
-    filled = round(value * width / 100)
+# Heat and quality have no upper bound (real items hold 150-250). A bar is drawn
+# against a scale: the largest value in the collection where there is one, never
+# below 100 (most values are 0-100, and one collection of small values should not
+# look hot); the number itself is always printed next to it.
+SCALE_FLOOR = 100
+
+
+def bar_scale(largest: int | None) -> int:
+    """The value a full bar stands for, given the largest in view (or the value alone)."""
+    return max(SCALE_FLOOR, largest or 0)
+
+
+def bar_cells(value: int | None, width: int = 10, scale: int = SCALE_FLOOR) -> int:
+    """How many of ``width`` cells ``value`` fills against ``scale`` (a value past
+    the scale fills the bar)."""
+    if value is None or value <= 0:
+        return 0
+    return min(width, round(value * width / max(1, scale)))
+
+
+def bar(value: int | None, width: int = 10, scale: int = SCALE_FLOOR) -> str:
+    filled = bar_cells(value, width, scale)
     return "█" * filled + "░" * (width - filled)
 
 
@@ -67,6 +93,26 @@ def value_text(value: Any, indent: str = "") -> str:
     return sanitize(value)
 
 
+def link_target(url: str | None) -> str | None:
+    """Where a link to ``url`` leads, or None when it is not an absolute http(s) URL
+    (a site-relative path in an archive item is shown as written, not linked: it
+    is relative to the site that published the item, which the file does not name).
+    Spaces and other characters a URI may not hold are percent-encoded; the URL
+    is still shown as written."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    head = f"{parts.scheme}://{parts.netloc}"
+    if not url.startswith(head):
+        return None
+    return head + quote(url[len(head):], safe=_URI_SAFE)
+
+
 def url_fields(item: Item) -> list[tuple[str, str]]:
     """Every URL field the item has, as written (repeats included)."""
     values = (item.original_url, item.web_url, item.amp_web_url, item.cdn_amp_web_url)
@@ -97,8 +143,11 @@ def describe(item: Item) -> str:
     kind = " / ".join(x for x in (item.category, item.type) if x)
     if kind:
         out.append(f"Category:  {kind}")
-    out.append(f"Heat:      {bar(item.heat)} {score_text(item.heat, item.heat_unscored)}")
-    out.append(f"Quality:   {bar(item.quality)} {score_text(item.quality)}")
+    # No collection here: a bar is full at 100 or at the value itself if larger.
+    out.append(f"Heat:      {bar(item.heat, scale=bar_scale(item.heat))} "
+               f"{score_text(item.heat, item.heat_unscored)}")
+    out.append(f"Quality:   {bar(item.quality, scale=bar_scale(item.quality))} "
+               f"{score_text(item.quality)}")
     state = "unpublished" if item.unpublished else "published" if item.published else "not set"
     out.append(f"Published: {state}")
     if item.topics:
@@ -110,6 +159,8 @@ def describe(item: Item) -> str:
         out += [f"{name}: {url}" for name, url in url_fields(item)]
     if item.images:
         out += ["", "Images:"] + [f"  {image_text(i)}" for i in item.images]
+    if p and p.images:
+        out += ["", "Provider images:"] + [f"  {image_text(i)}" for i in p.images]
     if item.body:
         out += ["", item.body]
     if item.related:

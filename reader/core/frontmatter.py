@@ -3,11 +3,17 @@
 The YAML is read with libyaml's *base* loader: every scalar stays the string
 that was written (``title: no`` is "no", ``title: 012`` is "012"); the
 normaliser types the fields it knows. Tags other than YAML's own are refused
-(``!!python/object`` and friends), and alias expansion is bounded so an
-alias bomb is a clear error, not an exhausted machine.
+(``!!python/object`` and friends), and the nodes aliases would add are counted
+without expanding them (``count_nodes``) so an alias bomb is a clear error, not an
+exhausted machine, while an honest item of any size within the file limit loads.
+The base constructor builds each distinct node once (an alias becomes the same
+Python object), so constructing is bounded by the file too; it is whatever reads
+the result as plain data afterwards that would expand the aliases.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import yaml
 
@@ -17,7 +23,10 @@ except ImportError:  # pragma: no cover - only without libyaml
     from yaml import BaseLoader as _Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 1 << 20
-MAX_NODES = 20_000
+# Aliases may add this many nodes to what the file spells out (honest items use
+# none; a few shared blocks stay far below it); past it the file is an alias bomb.
+MAX_ALIAS_NODES = 10_000
+_SIZE_CAP = 1 << 62  # expanded sizes are capped here: a bomb's true size is astronomic
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in (
@@ -70,26 +79,78 @@ def split(text: str) -> tuple[str, str]:
         pos = end + 1
 
 
-def _check_nodes(root: yaml.Node) -> None:
-    """Refuse foreign tags and bound the expanded size (aliases counted each time used)."""
-    stack = [root]
-    count = 0
+@dataclass(frozen=True, slots=True)
+class NodeCount:
+    """What a composed document holds: ``distinct`` nodes (an anchored node and its
+    aliases are one), ``written`` node references as the file spells them (each
+    alias once), ``expanded`` nodes once every alias is replaced by a copy of what
+    it names, and the ``steps`` it took to find out: at most ``distinct + written``,
+    however large ``expanded`` is."""
+
+    distinct: int
+    written: int
+    expanded: int
+    steps: int
+
+
+def count_nodes(root: yaml.Node) -> NodeCount:
+    """Count ``root``'s nodes without expanding any alias; check the tags on the way.
+
+    libyaml's composer makes an alias the very node its anchor names, so a
+    document is a graph whose size is bounded by the file's. Each distinct node
+    is entered once (depth first, children before parents) and its expanded size
+    is 1 + the sum of its children's, so a billion laughs costs a hundred-odd
+    steps. A node reached again while it is being entered is a recursive alias.
+    Raises FrontMatterError for a foreign tag or a recursive alias.
+    """
+    sizes: dict[int, int] = {}  # id(node) -> expanded size, capped at _SIZE_CAP
+    entered: set[int] = set()  # nodes whose children are still being counted
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    steps = written = 0
     while stack:
-        node = stack.pop()
-        count += 1
-        if count > MAX_NODES:
-            raise FrontMatterError(
-                f"front matter too large or an alias bomb (over {MAX_NODES:,} nodes)"
-            )
+        steps += 1
+        node, leaving = stack.pop()
+        key = id(node)
+        if leaving:
+            entered.discard(key)
+            sizes[key] = min(_SIZE_CAP, 1 + sum(sizes[id(c)] for c in _children(node)))
+            continue
+        if key in sizes:
+            continue  # reached again through an alias: its size is known
+        if key in entered:
+            raise FrontMatterError("recursive YAML alias (an alias inside its own anchor)")
         tag = node.tag
         if tag and tag not in _STANDARD_TAGS and tag.startswith(("tag:", "!")):
             raise FrontMatterError(f"unsupported YAML tag {tag[:60]!r}")
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.append(key)
-                stack.append(value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+        entered.add(key)
+        stack.append((node, True))
+        children = _children(node)
+        written += len(children)
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return NodeCount(len(sizes), written + 1, sizes[id(root)], steps)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    return []
+
+
+def _check_nodes(root: yaml.Node) -> None:
+    """Refuse foreign tags, recursive aliases and alias expansion past MAX_ALIAS_NODES.
+
+    Honest nodes are not counted against any limit (the file size bounds them);
+    only the nodes aliases would add when the document is read as plain data.
+    """
+    count = count_nodes(root)
+    added = count.expanded - count.distinct
+    if added > MAX_ALIAS_NODES:
+        raise FrontMatterError(
+            f"an alias bomb: aliases would add over {MAX_ALIAS_NODES:,} nodes"
+            f" to the {count.distinct:,} written"
+        )
 
 
 def parse_yaml(source: str) -> object:

@@ -101,7 +101,7 @@ def entry_row(item_id: str, size: int, mtime_ns: int, data: dict) -> Row:
     title = normalize.text(data.get("title"), entities=True)
     provider = _provider_label(data.get("provider"))
     topics = normalize.topics(data.get("topics"))
-    excerpt = normalize.text(data.get("excerpt"), entities=True)
+    excerpt = normalize.excerpt(data.get("excerpt"))
     return (
         item_id, size, mtime_ns, ENTRY,
         title,

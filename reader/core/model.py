@@ -198,6 +198,8 @@ def build_search_text(title: str, excerpt: str, provider: str, topics: Sequence[
     The fields are joined by \\x1f, which ``str.split()`` treats as
     whitespace, so no search word can match across two fields.
     """
+    if "\n" in excerpt:  # an excerpt keeps its line breaks; a search text is one line
+        excerpt = excerpt.replace("\n", " ")
     return "\x1f".join((title, excerpt, provider, "\x1f".join(topics))).casefold().encode(
         "utf-8", "surrogatepass"
     )

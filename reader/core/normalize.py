@@ -8,11 +8,12 @@ string is passed through the sanitiser.
 from __future__ import annotations
 
 import html
+import math
 import re
 from datetime import date, datetime, timezone
 from typing import Any
 
-from reader.core.model import Image, Item, Provider, Related
+from reader.core.model import Image, Item, Provider, Related, url_key
 from reader.core.sanitize import sanitize
 
 KNOWN_FIELDS = frozenset(
@@ -28,6 +29,11 @@ _FALSE = {"false", "no", "off", "n"}
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _URL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_DIGITS = re.compile(r"[+-]?\d{1,30}")
+# Heat and quality have no upper bound, but a value past this is not a score: it
+# would not fit the index's 64-bit integers nor any column. 9 digits is plenty.
+MAX_SCORE = 999_999_999
 
 
 def text(value: Any, *, entities: bool = False, multiline: bool = False) -> str:
@@ -39,6 +45,22 @@ def text(value: Any, *, entities: bool = False, multiline: bool = False) -> str:
         s = html.unescape(s)
     s = sanitize(s, multiline=multiline)
     return s if multiline else s.strip()
+
+
+def excerpt(value: Any) -> str:
+    """An excerpt as sanitised text that keeps its line breaks.
+
+    A ``\\n`` escape in a double-quoted YAML string is a real line break once YAML
+    has read it (real excerpts use it between paragraphs): it stays one, each line
+    trimmed, runs of blank lines cut to one. In a plain or single-quoted scalar
+    ``\\n`` is two characters, a backslash and an n, and stays so: that is what
+    the file says. Entities (``&#8217;``) are decoded before sanitising.
+    """
+    s = text(value, entities=True, multiline=True)
+    if "\n" not in s:
+        return s.strip()
+    s = "\n".join(line.strip() for line in s.split("\n"))
+    return _BLANK_LINES.sub("\n\n", s).strip()
 
 
 def opt_text(value: Any, **kw: Any) -> str | None:
@@ -56,37 +78,56 @@ def url(value: Any) -> str | None:
 
 
 def integer(value: Any) -> int | None:
+    """A whole number from an int, a float or numeric text; a fraction is rounded to
+    the nearest integer, halves up (7.5 -> 8). Digits alone are read exactly."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value) if value == value and abs(value) != float("inf") else None
+        return _rounded(value)
     if isinstance(value, str):
         s = value.strip().replace("_", "")
+        if _DIGITS.fullmatch(s):
+            return int(s)
         if _NUMBER.fullmatch(s):
             try:
-                return int(float(s))
+                return _rounded(float(s))
             except (ValueError, OverflowError):
                 return None
     return None
 
 
-def score(value: Any) -> int | None:
-    n = integer(value)
-    if n is None:
+def _rounded(value: float) -> int | None:
+    if value != value or abs(value) == float("inf"):
         return None
-    return max(0, min(100, n))
+    return math.floor(value + 0.5)
+
+
+def _count(value: Any) -> int | None:
+    """Heat and quality: a whole number as written, no upper bound (real items hold
+    150-250), or ``None`` for what is not one. Past ``MAX_SCORE`` it is noise, not a score."""
+    n = integer(value)
+    if n is None or n > MAX_SCORE:
+        return None
+    return n
+
+
+def score(value: Any) -> int | None:
+    """Quality: a non-negative integer as written; a negative one is no score (``None``)."""
+    n = _count(value)
+    return n if n is not None and n >= 0 else None
 
 
 def heat(value: Any) -> tuple[int | None, bool]:
-    """(heat, unscored): ``heat: -1`` means "not scored yet" in real items."""
-    n = integer(value)
+    """(heat, unscored): a non-negative integer as written; ``heat: -1`` (any
+    negative) means "not scored yet" in real items."""
+    n = _count(value)
     if n is None:
         return None, False
     if n < 0:
         return None, True
-    return min(100, n), False
+    return n, False
 
 
 def boolean(value: Any) -> bool | None:
@@ -207,7 +248,7 @@ def related_one(value: Any) -> Related | None:
         return None
     rel = Related(
         title=text(value.get("title"), entities=True),
-        excerpt=text(value.get("excerpt"), entities=True),
+        excerpt=excerpt(value.get("excerpt")),
         published_at=timestamp(value.get("publishedDateTime")),
         web_url=url(value.get("webUrl")),
         amp_web_url=url(value.get("ampWebUrl")),
@@ -224,11 +265,26 @@ def related_one(value: Any) -> Related | None:
 
 
 def related(value: Any) -> tuple[Related, ...]:
+    """The related items; one that leads to the same page as an earlier one (its
+    first URL equal up to ``url_key``: scheme, "www.", trailing slash, case) is a
+    repeat in real lists and is shown once, the first kept."""
     if isinstance(value, dict):
         value = [value]
     if not isinstance(value, list):
         return ()
-    return tuple(r for r in (related_one(v) for v in value) if r is not None)
+    out: list[Related] = []
+    seen: set[str] = set()
+    for rel in map(related_one, value):
+        if rel is None:
+            continue
+        urls = rel.urls
+        if urls:
+            key = url_key(urls[0])
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(rel)
+    return tuple(out)
 
 
 def item(item_id: str, data: dict[Any, Any], body: str = "") -> Item:
@@ -241,7 +297,7 @@ def item(item_id: str, data: dict[Any, Any], body: str = "") -> Item:
     return Item(
         id=item_id,
         title=text(data.get("title"), entities=True),
-        excerpt=text(data.get("excerpt"), entities=True),
+        excerpt=excerpt(data.get("excerpt")),
         published_at=timestamp(data.get("publishedDateTime")),
         original_url=url(data.get("originalUrl")),
         web_url=url(data.get("webUrl")),

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from reader.core.config import Config, load_config
+from reader.core.describe import bar_scale
 from reader.core.model import Entry, Item
 from reader.core.catalog import Catalog
 from reader.core.query import Published, Query, SortKey
@@ -249,7 +250,11 @@ class ReaderApp(PreviewFlow, App[None]):
             ))
             return
         self.current_item = item
-        pane.show_item(item, in_corpus)
+        pane.show_item(
+            item, in_corpus,
+            heat_scale=bar_scale(self.catalog.largest(SortKey.HEAT)),
+            quality_scale=bar_scale(self.catalog.largest(SortKey.QUALITY)),
+        )
         self._schedule_preview(item)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -16,9 +16,11 @@ def _field(label: str, value: Content | str) -> Content:
     return Content.assemble((f"{label:<10}", LABEL), value if isinstance(value, Content) else plain(value))
 
 
-def _bar(label: str, value: int | None, unscored: bool = False) -> Content:
-    filled = d.bar(value)
-    n = round((value or 0) * 10 / 100)
+def _bar(label: str, value: int | None, unscored: bool = False, scale: int = d.SCALE_FLOOR) -> Content:
+    """A bar drawn against ``scale`` (heat and quality have no upper bound), then
+    the value itself, always."""
+    filled = d.bar(value, scale=scale)
+    n = d.bar_cells(value, scale=scale)
     return Content.assemble(
         (f"{label:<10}", LABEL),
         (filled[:n], "$accent"),
@@ -28,16 +30,26 @@ def _bar(label: str, value: int | None, unscored: bool = False) -> Content:
     )
 
 
+def _url(url: str | None) -> Content:
+    """A URL as written; a link (percent-encoded target) only when it is http(s)."""
+    if not url:
+        return plain("(no url)")
+    target = d.link_target(url)
+    return link(target, label=url) if target else plain(url)
+
+
 def _images(images: tuple[Image, ...]) -> list[Content]:
     out = []
     for img in images:
         size = f"{img.width}×{img.height}" if img.width and img.height else "size unknown"
-        url = link(img.url) if img.url else plain("(no url)")
-        out.append(Content.assemble("  ", url, (f"  {size}", LABEL)))
+        out.append(Content.assemble("  ", _url(img.url), (f"  {size}", LABEL)))
     return out
 
 
-def item_content(item: Item) -> Content:
+def item_content(item: Item, *, heat_scale: int = d.SCALE_FLOOR,
+                 quality_scale: int = d.SCALE_FLOOR) -> Content:
+    """The item's fields; heat and quality bars are drawn against the scales given
+    (the app passes the collection's largest values, see ``describe.bar_scale``)."""
     lines: list[Content] = [styled(item.title or "(untitled)", "bold"), Content("")]
     p = item.provider
     if p:
@@ -51,19 +63,21 @@ def item_content(item: Item) -> Content:
         lines.append(_field("Category", kind))
     state = "unpublished" if item.unpublished else "published" if item.published else "not set"
     lines.append(_field("State", styled(state, "bold $warning") if item.unpublished else plain(state)))
-    lines.append(_bar("Heat", item.heat, item.heat_unscored))
-    lines.append(_bar("Quality", item.quality))
+    lines.append(_bar("Heat", item.heat, item.heat_unscored, heat_scale))
+    lines.append(_bar("Quality", item.quality, scale=quality_scale))
     if item.topics:
         lines.append(_field("Topics", ", ".join(item.topics)))
     if item.excerpt:
-        lines += [Content(""), plain(d.display_excerpt(item.excerpt))]
+        lines += [Content(""), plain(d.display_excerpt(item.excerpt), multiline=True)]
     urls = d.url_fields(item)
     if urls:
         lines.append(Content(""))
         for name, url in urls:
-            lines.append(Content.assemble((f"{name:<13}", LABEL), link(url)))
+            lines.append(Content.assemble((f"{name:<13}", LABEL), _url(url)))
     if item.images:
         lines += [Content(""), styled("Images", "bold")] + _images(item.images)
+    if p and p.images:
+        lines += [Content(""), styled("Provider images", "bold")] + _images(p.images)
     if item.body:
         lines += [Content(""), plain(item.body, multiline=True)]
     if item.extra:
@@ -88,14 +102,14 @@ def related_content(rel: Related, *, in_corpus: bool = False) -> Content:
     lines.append(_field("Date", d.format_date(rel.published_at)))
     if rel.type:
         lines.append(_field("Type", rel.type))
-    if rel.quality is not None:
-        lines.append(_bar("Quality", rel.quality))
+    if rel.quality is not None:  # no collection to compare with: full at 100 or above
+        lines.append(_bar("Quality", rel.quality, scale=d.bar_scale(rel.quality)))
     if rel.excerpt:
-        lines += [Content(""), plain(d.display_excerpt(rel.excerpt))]
+        lines += [Content(""), plain(d.display_excerpt(rel.excerpt), multiline=True)]
     if rel.urls:
         lines.append(Content(""))
         for url in rel.urls:
-            lines.append(link(url))
+            lines.append(_url(url))
     if rel.images:
         lines += [Content(""), styled("Images", "bold")] + _images(rel.images)
     lines += [Content(""), styled("Related item, not in this collection", LABEL)]

@@ -29,8 +29,12 @@ class DetailPane(Vertical):
     def on_mount(self) -> None:
         self.query_one(RelatedList).display = False
 
-    def show_item(self, item: Item, in_corpus: list[bool]) -> None:
-        self.query_one("#item-view", Static).update(item_content(item))
+    def show_item(self, item: Item, in_corpus: list[bool], *, heat_scale: int = 100,
+                  quality_scale: int = 100) -> None:
+        """Show ``item``; its heat and quality bars are full at the scales given."""
+        self.query_one("#item-view", Static).update(
+            item_content(item, heat_scale=heat_scale, quality_scale=quality_scale)
+        )
         self.query_one(RelatedList).show(item.related, in_corpus)
         self.query_one(ItemScroll).scroll_home(animate=False)
 
