@@ -40,7 +40,8 @@ ROW_DAMAGE = {
     "kind skipped": f"kind = {index_mod.SKIPPED}",
     "kind problem": f"kind = {index_mod.PROBLEM}",
     "heat as text": "heat = 'very hot'",
-    "heat out of range": "heat = 1000000",
+    "heat out of range": "heat = 10000000000",
+    "negative quality": "quality = -5",
     "heat as a real": "heat = 12.5",
     "quality negative": "quality = -4",
     "published not a flag": "published = 7",
@@ -244,3 +245,20 @@ def test_decoder_accepts_every_row_the_loader_writes(tmp_path: Path) -> None:
 def test_decoder_refuses_malformed_rows(row) -> None:
     with pytest.raises(BadRow):
         RowDecoder().decode(row)
+
+
+def test_scores_over_100_are_valid_rows(tmp_path) -> None:
+    """Heat and quality have no upper bound: a row holding 241 is not damage."""
+    from reader.core.index import Index
+    from reader.core.loader import load_all
+    from tests.conftest import write_item
+
+    root = tmp_path / "c"
+    path = write_item(root, "a.md", title="Hot", heat=241, quality=191)
+    os.utime(path, ns=(10**18, 10**18))  # long ago: the index trusts its row next time
+    with Index(root) as index:
+        load_all(root, index=index)
+    with Index(root) as index:
+        entries, _, report = load_all(root, index=index)
+    assert report.parsed == 0  # every row was accepted, nothing read again
+    assert (entries[0].heat, entries[0].quality) == (241, 191)

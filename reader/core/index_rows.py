@@ -14,6 +14,7 @@ import sys
 from datetime import datetime
 
 from reader.core.model import Entry
+from reader.core.normalize import MAX_SCORE
 from reader.core.sanitize import is_clean, sanitize
 from reader.core.store import LoadProblem
 
@@ -39,7 +40,6 @@ class BadRow(Exception):
     """A stored row that does not hold what this module writes (a damaged index)."""
 
 
-_SCORES = frozenset((None, *range(101)))  # heat and quality
 _FLAGS = frozenset((None, 0, 1))  # published
 _BITS = frozenset((0, 1))  # heat_unscored
 _EMPTY = (None,) * len(COLUMNS)
@@ -125,8 +125,9 @@ class RowDecoder:
                     raise BadRow("published_at")  # every stored time is UTC
             # SQLite hands back int, float, str, bytes or None; the sets hold only
             # the ints (and None) this module writes.
-            if heat not in _SCORES or quality not in _SCORES:
-                raise BadRow("heat or quality")
+            if not (heat is None or (type(heat) is int and 0 <= heat <= MAX_SCORE)) or not (
+                    quality is None or (type(quality) is int and 0 <= quality <= MAX_SCORE)):
+                raise BadRow("heat or quality")  # no upper bound but the normaliser's
             if published not in _FLAGS or unscored not in _BITS:
                 raise BadRow("published or heat_unscored")
             if type(search) is not bytes or type(urls) is not bytes:
