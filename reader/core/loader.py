@@ -118,12 +118,17 @@ def entry_row(item_id: str, size: int, mtime_ns: int, data: dict) -> Row:
 
 
 NOT_PARSED, FAST, YAML = 0, 1, 2  # how parse_file read a file
+# The row kind of a file deleted between the listing and the read: it is just
+# not there (no entry, no problem), and such a row is never stored.
+GONE = -1
 
 
 def parse_file(item_id: str, path: str, size: int, mtime_ns: int) -> tuple[Row, int]:
     """One file → (row, FAST/YAML/NOT_PARSED); never raises."""
     try:
         data = read_bytes(path)
+    except FileNotFoundError:
+        return problem_row(item_id, size, mtime_ns, "deleted", GONE), NOT_PARSED
     except OSError as exc:
         return problem_row(item_id, size, mtime_ns, f"cannot read: {exc.strerror or exc}",
                            UNREADABLE), NOT_PARSED
@@ -250,6 +255,8 @@ def scan(
                 batch.entries.append(decoder.entry(row))
             elif kind == SKIPPED:
                 report.skipped += 1
+            elif kind == GONE:
+                continue  # deleted since the listing: neither shown nor stored
             else:
                 batch.problems.append(decoder.problem(row))
             if index is not None and kind != UNREADABLE:

@@ -31,6 +31,20 @@ class LoadProblem:
         return f"{self.id}: {self.reason}"
 
 
+class _Gone:
+    """The type of ``GONE``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "GONE"
+
+
+# ``load_file``'s answer for a file deleted between the listing and the read:
+# not an item, not a problem -- it is just not there any more.
+GONE = _Gone()
+
+
 @dataclass(frozen=True, slots=True)
 class FileRef:
     """A candidate item file: its id (path relative to the root) and stat facts."""
@@ -128,10 +142,13 @@ def read_bytes(path: str) -> bytes:
         return fh.read(frontmatter.MAX_FILE_BYTES + 1)
 
 
-def load_file(ref: FileRef) -> Item | LoadProblem | None:
-    """One file → an item, a problem, or ``None`` for a file without front matter."""
+def load_file(ref: FileRef) -> Item | LoadProblem | _Gone | None:
+    """One file → an item, a problem, ``None`` for a file without front matter,
+    or ``GONE`` for a file deleted since it was listed."""
     try:
         data = read_bytes(ref.path)
+    except FileNotFoundError:
+        return GONE
     except OSError as exc:
         return LoadProblem(sanitize(ref.id), f"cannot read: {exc.strerror or exc}")
     return parse_bytes(ref.id, data)
@@ -171,6 +188,8 @@ def load_directory(root: Path | str) -> LoadResult:
     result = LoadResult(Path(root))
     for ref in iter_files(root):
         loaded = load_file(ref)
+        if loaded is GONE:
+            continue
         if loaded is None:
             result.skipped += 1
         elif isinstance(loaded, LoadProblem):
@@ -191,6 +210,8 @@ def load_item(root: Path | str, item_id: str) -> Item | LoadProblem:
     except OSError as exc:
         return LoadProblem(sanitize(item_id), f"cannot read: {exc.strerror or exc}")
     loaded = load_file(FileRef(item_id, str(path), st.st_size, st.st_mtime_ns))
+    if loaded is GONE:
+        return LoadProblem(sanitize(item_id), "cannot read: the file was deleted")
     if loaded is None:
         return LoadProblem(sanitize(item_id), "no front matter (file does not start with '---')")
     return loaded
