@@ -11,9 +11,9 @@ from pathlib import Path
 from reader import __version__
 from reader.core.model import Entry
 from reader.core.query import Catalog, Published, Query, SortKey
-from reader.core.sanitize import sanitize
+from reader.core.sanitize import clip, sanitize
 from reader.core.serialize import item_dict
-from reader.core.store import LoadProblem, NotADirectory, load_item
+from reader.core.store import LoadProblem, NotADirectory, check_root, load_item
 from reader.resources import sample_content_dir
 
 SUBCOMMANDS = ("list", "show", "check", "preview")
@@ -24,11 +24,10 @@ class CLIError(Exception):
 
 
 def _root(path: str | None) -> Path:
+    """The content root; ``NotADirectory`` (one line, the path clipped) when it is
+    missing, not a directory, unreadable, a symlink loop or a name too long."""
     root = Path(path) if path else sample_content_dir()
-    if not root.exists():
-        raise CLIError(f"{sanitize(str(root))}: no such directory")
-    if not root.is_dir():
-        raise CLIError(f"{sanitize(str(root))}: not a directory")
+    check_root(root)
     return root
 
 
@@ -145,7 +144,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
     root = _root(args.path)
     item = load_item(root, args.id)
     if isinstance(item, LoadProblem):
-        raise CLIError(str(item))
+        raise CLIError(f"{clip(item.id)}: {item.reason}")
     if args.json:
         print(json.dumps(item_dict(item), ensure_ascii=False, indent=2))
         return 0
@@ -217,6 +216,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # e.g. the output cannot be written
+        where = f"{clip(exc.filename)}: " if exc.filename else ""
+        print(f"reader: {where}{exc.strerror or clip(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
+        print(f"reader: unexpected error: {type(exc).__name__}: {clip(exc)}", file=sys.stderr)
+        return 1
 
 
 def _open_app(argv: list[str]) -> int:

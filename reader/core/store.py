@@ -16,7 +16,7 @@ from pathlib import Path
 from reader.core import frontmatter, normalize
 from reader.core.fastparse import parse_fast
 from reader.core.model import Entry, Item
-from reader.core.sanitize import sanitize
+from reader.core.sanitize import clip, sanitize
 
 ITEM_SUFFIXES = (".txt", ".md", ".yaml", ".yml")
 TEMP_SUFFIX = ".reader-tmp"
@@ -79,21 +79,45 @@ def is_item_name(name: str) -> bool:
     )
 
 
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def check_root(root: Path | str) -> str:
+    """The real path of the content root ``root``, which must be a readable directory.
+
+    Raises ``NotADirectory`` with one line naming ``root`` (clipped) and the
+    reason: missing, not a directory, a symlink loop, a name too long, no
+    permission to list it.
+    """
+    try:
+        real = os.path.realpath(root, strict=True)
+        st = os.stat(real)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise NotADirectory(f"{clip(root)}: no such directory") from None
+        raise NotADirectory(f"{clip(root)}: cannot open: {_os_reason(exc)}") from None
+    except ValueError:  # an embedded NUL
+        raise NotADirectory(f"{clip(root)}: not a valid path") from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise NotADirectory(f"{clip(root)}: not a directory")
+    try:
+        with os.scandir(real):
+            pass
+    except OSError as exc:
+        raise NotADirectory(f"{clip(root)}: cannot read: {_os_reason(exc)}") from None
+    return real
+
+
 def iter_files(root: Path | str) -> Iterator[FileRef]:
     """Every candidate item file below ``root``, in a stable (sorted) order.
 
     Hidden folders and files, our writers' temp files, FIFOs/devices and
     symlinks that leave the root are skipped; symlink loops are walked once.
+    Raises ``NotADirectory`` for a root that is not a readable directory.
     """
-    root = Path(root)
-    try:
-        real_root = root.resolve(strict=True)
-    except OSError as exc:
-        raise NotADirectory(f"{root}: {exc.strerror or exc}") from None
-    if not real_root.is_dir():
-        raise NotADirectory(f"{root}: not a directory")
+    root_str = check_root(root)
     seen_dirs: set[tuple[int, int]] = set()
-    root_str = str(real_root)
 
     def inside(real: str) -> bool:
         return real == root_str or real.startswith(root_str.rstrip(os.sep) + os.sep)
@@ -200,18 +224,24 @@ def load_directory(root: Path | str) -> LoadResult:
 
 
 def load_item(root: Path | str, item_id: str) -> Item | LoadProblem:
-    """Read one item by id (its path relative to ``root``), refusing ids that leave the root."""
-    root_path = Path(root).resolve()
-    path = (root_path / item_id).resolve()
-    if not path.is_relative_to(root_path):
-        return LoadProblem(sanitize(item_id), "id points outside the content root")
+    """Read one item by id (its path relative to ``root``), refusing ids that leave the root.
+
+    Never raises for a bad id (too long, a symlink loop, a NUL): a ``LoadProblem``.
+    """
+    problem_id = sanitize(item_id)
     try:
+        root_path = Path(os.path.realpath(root))
+        path = Path(os.path.realpath(root_path / item_id))  # never raises for a loop
+        if not path.is_relative_to(root_path):
+            return LoadProblem(problem_id, "id points outside the content root")
         st = path.stat()
     except OSError as exc:
-        return LoadProblem(sanitize(item_id), f"cannot read: {exc.strerror or exc}")
+        return LoadProblem(problem_id, f"cannot read: {_os_reason(exc)}")
+    except ValueError:  # an embedded NUL
+        return LoadProblem(problem_id, "not a valid id")
     loaded = load_file(FileRef(item_id, str(path), st.st_size, st.st_mtime_ns))
     if loaded is GONE:
-        return LoadProblem(sanitize(item_id), "cannot read: the file was deleted")
+        return LoadProblem(problem_id, "cannot read: the file was deleted")
     if loaded is None:
-        return LoadProblem(sanitize(item_id), "no front matter (file does not start with '---')")
+        return LoadProblem(problem_id, "no front matter (file does not start with '---')")
     return loaded
