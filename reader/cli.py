@@ -13,7 +13,7 @@ from reader.core.model import Entry
 from reader.core.query import Catalog, Published, Query, SortKey
 from reader.core.sanitize import clip, sanitize
 from reader.core.serialize import item_dict
-from reader.core.store import LoadProblem, NotADirectory, check_root, load_item
+from reader.core.store import LoadProblem, NotADirectory, Skipped, check_root, load_item
 from reader.resources import sample_content_dir
 
 SUBCOMMANDS = ("list", "show", "check", "preview")
@@ -72,31 +72,37 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _load(root: Path, use_index: bool) -> tuple[list[Entry], list[LoadProblem], int]:
-    """Entries (in path order), problems and the count of skipped files.
+def _load(root: Path, use_index: bool, *, verify: bool = False
+          ) -> tuple[list[Entry], list[LoadProblem], int, list[Skipped]]:
+    """Entries (in path order), problems (unreadable folders among them), the
+    count of files without front matter, and what was skipped by design.
 
     Through the same loader and persistent index as the app, so a second
-    ``reader list`` on 100k items does not parse YAML again.
+    ``reader list`` on 100k items does not parse YAML again. ``verify``: open
+    every file the index vouches for (see ``loader.scan``).
     """
     from reader.core.index import Index
     from reader.core.loader import load_all
 
+    skipped: list[Skipped] = []
     index = Index(root) if use_index else None
     try:
-        entries, problems, report = load_all(root, index=index)
+        entries, problems, report = load_all(root, index=index, verify=verify,
+                                             on_skip=skipped.append)
     finally:
         if index is not None:
             index.close()
+    problems.extend(LoadProblem(s.id, s.reason) for s in skipped if s.unreadable)
     entries.sort(key=lambda e: e.id)
     problems.sort(key=lambda p: p.id)
-    return entries, problems, report.skipped
+    return entries, problems, report.skipped, [s for s in skipped if not s.unreadable]
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise CLIError("--limit must be 0 or more")
     root = _root(args.path)
-    entries, problems, _ = _load(root, not args.no_index)
+    entries, problems, _, _ = _load(root, not args.no_index)
     key = SortKey(args.sort)
     published = (
         Published.UNPUBLISHED if args.unpublished
@@ -155,20 +161,31 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    """The load report. Every file that could not be read is named (opened again
+    even when the index says it is unchanged), unreadable folders among them:
+    exit 1. What the listing skips by design (dangling, looping and outside
+    symlinks, FIFOs, a folder reached twice) is named with the reason, but
+    does not fail the check: nothing there was meant to be read."""
     root = _root(args.path)
-    entries, problems, skipped = _load(root, not args.no_index)
+    entries, problems, without_front_matter, skipped = _load(root, not args.no_index,
+                                                             verify=True)
     if args.json:
         print(json.dumps({
             "root": sanitize(str(root)),
             "items": len(entries),
-            "skipped": skipped,
+            "skipped": without_front_matter,
             "problems": [{"id": p.id, "reason": p.reason} for p in problems],
+            "skipped_by_design": [{"id": s.id, "reason": s.reason} for s in skipped],
         }, ensure_ascii=False))
     else:
         print(f"{len(entries)} items loaded, {len(problems)} files could not be read"
-              + (f", {skipped} files without front matter skipped" if skipped else ""))
+              + (f", {without_front_matter} files without front matter skipped"
+                 if without_front_matter else "")
+              + (f", {len(skipped)} skipped by design" if skipped else ""))
         for problem in problems:
             print(problem)
+        for entry in skipped:
+            print(f"skipped: {entry}")
     return 1 if problems else 0
 
 

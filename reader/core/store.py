@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,23 @@ TEMP_SUFFIX = ".reader-tmp"
 class LoadProblem:
     id: str
     reason: str
+
+    def __str__(self) -> str:
+        return f"{self.id}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Something the listing passed over, and why (``reader check`` names them).
+
+    ``unreadable``: it could not be read (a folder without read permission, a
+    file that cannot be looked at): a failure. Otherwise it is skipped by
+    design (a dangling or looping symlink, one that leaves the root, a FIFO).
+    """
+
+    id: str  # sanitised, relative to the root; a folder's ends with "/"
+    reason: str
+    unreadable: bool = False
 
     def __str__(self) -> str:
         return f"{self.id}: {self.reason}"
@@ -109,32 +126,52 @@ def check_root(root: Path | str) -> str:
     return real
 
 
-def iter_files(root: Path | str) -> Iterator[FileRef]:
+_KINDS = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "device"),
+          (stat.S_ISBLK, "device"))
+
+
+def _file_kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "special file")
+
+
+def iter_files(
+    root: Path | str, on_skip: Callable[[Skipped], object] | None = None
+) -> Iterator[FileRef]:
     """Every candidate item file below ``root``, in a stable (sorted) order.
 
-    Hidden folders and files, our writers' temp files, FIFOs/devices and
-    symlinks that leave the root are skipped; symlink loops are walked once.
+    Hidden folders and files, our writers' temp files and names without an
+    item suffix are not candidates. FIFOs/devices, symlinks that leave the
+    root, dangling and looping symlinks and unreadable folders are skipped;
+    a folder reached twice (a symlink cycle) is walked once. ``on_skip``, if
+    given, is called with a ``Skipped`` record for each of those (not for the
+    names that are simply not candidates); the normal walk pays nothing for it.
     Raises ``NotADirectory`` for a root that is not a readable directory.
     """
     root_str = check_root(root)
     seen_dirs: set[tuple[int, int]] = set()
+    root_prefix = root_str.rstrip(os.sep) + os.sep
 
     def inside(real: str) -> bool:
-        return real == root_str or real.startswith(root_str.rstrip(os.sep) + os.sep)
+        return real == root_str or real.startswith(root_prefix)
+
+    def skip(item_id: str, reason: str, unreadable: bool = False) -> None:
+        if on_skip is not None:
+            on_skip(Skipped(sanitize(item_id), reason, unreadable))
 
     def walk(directory: str, prefix: str) -> Iterator[FileRef]:
         try:
             st = os.stat(directory)
-        except OSError:
-            return
-        key = (st.st_dev, st.st_ino)
-        if key in seen_dirs:
-            return
-        seen_dirs.add(key)
-        try:
+            key = (st.st_dev, st.st_ino)
+            if key in seen_dirs:
+                skip(prefix, "folder already listed (reached again through a symlink)")
+                return
+            seen_dirs.add(key)
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:
+            if not prefix:  # the root, unreadable since check_root looked
+                raise NotADirectory(f"{clip(root)}: cannot read: {_os_reason(exc)}") from None
+            skip(prefix, f"cannot read folder: {_os_reason(exc)}", True)
             return
         for entry in entries:
             name = entry.name
@@ -144,16 +181,38 @@ def iter_files(root: Path | str) -> Iterator[FileRef]:
                 if entry.is_symlink():
                     real = os.path.realpath(entry.path)
                     if not inside(real):
+                        skip(prefix + name, "symlink to a path outside the content folder")
                         continue
                 st = entry.stat()  # follows a symlink that stays inside
-            except OSError:
+            except OSError as exc:
+                if on_skip is not None:
+                    _report_stat_error(entry, prefix + name, exc, skip)
                 continue
-            if stat.S_ISDIR(st.st_mode):
+            mode = st.st_mode
+            if stat.S_ISDIR(mode):
                 yield from walk(entry.path, f"{prefix}{name}/")
-            elif stat.S_ISREG(st.st_mode) and is_item_name(name):
-                yield FileRef(f"{prefix}{name}", entry.path, st.st_size, st.st_mtime_ns)
+            elif is_item_name(name):
+                if stat.S_ISREG(mode):
+                    yield FileRef(f"{prefix}{name}", entry.path, st.st_size, st.st_mtime_ns)
+                else:
+                    skip(prefix + name, f"not a regular file ({_file_kind(mode)})")
 
     yield from walk(root_str, "")
+
+
+def _report_stat_error(entry: os.DirEntry, item_id: str, exc: OSError, skip) -> None:
+    try:
+        link = entry.is_symlink()
+    except OSError:
+        link = False
+    if exc.errno == errno.ELOOP:
+        skip(item_id, "symlink loop")
+    elif exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        if link:
+            skip(item_id, "dangling symlink")
+        # else: deleted since the folder was listed, so not there
+    else:
+        skip(item_id, f"cannot read: {_os_reason(exc)}", True)
 
 
 def read_bytes(path: str) -> bytes:
