@@ -11,6 +11,7 @@ from pathlib import Path
 from reader import __version__
 from reader.core.model import Entry
 from reader.core.query import Catalog, Published, Query, SortKey
+from reader.core.cells import fit
 from reader.core.sanitize import clip, sanitize
 from reader.core.serialize import item_dict
 from reader.core.store import LoadProblem, NotADirectory, Skipped, check_root, load_item
@@ -131,19 +132,25 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def format_table(rows: Sequence[Entry], width: int = 100) -> str:
+    """Rows as a table; columns are measured in terminal cells, so wide (CJK,
+    emoji) and zero-width (combining) characters keep them in line."""
     def num(n: int | None) -> str:
         return "-" if n is None else str(n)
 
     title_w = max(20, width - 52)
-    lines = [f"{'DATE':<10}  {'HEAT':>4} {'QUAL':>4} {'':1} {'TITLE':<{title_w}}  PROVIDER"]
+    lines = [f"{'DATE':<10}  {'HEAT':>4} {'QUAL':>4} {'':1} {'TITLE':<{title_w}}  "
+             f"{'PROVIDER':<{PROVIDER_CELLS}}"]
     for e in rows:
         date = e.published_at.strftime("%Y-%m-%d") if e.published_at else "-"
-        title = e.title if len(e.title) <= title_w else e.title[: title_w - 1] + "…"
         mark = "U" if e.published is False else " "
         lines.append(
-            f"{date:<10}  {num(e.heat):>4} {num(e.quality):>4} {mark} {title:<{title_w}}  {e.provider[:24]}"
+            f"{date:<10}  {num(e.heat):>4} {num(e.quality):>4} {mark} {fit(e.title, title_w)}  "
+            f"{fit(e.provider, PROVIDER_CELLS)}"
         )
     return "\n".join(lines) + "\n"
+
+
+PROVIDER_CELLS = 24
 
 
 def _cmd_show(args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
 """Bad paths and ids on the command line: one line on stderr, a non-zero exit,
 never a traceback -- for every subcommand and for opening the app. Names that
-are not UTF-8 print as U+FFFD and keep ``--json`` valid."""
+are not UTF-8 print as U+FFFD and keep ``--json`` valid; table columns are
+measured in terminal cells."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from reader.cli import main
 from reader.core.sanitize import CLIP_LIMIT, ELLIPSIS
@@ -279,3 +281,61 @@ def test_show_by_bytes_argv_through_the_entry_point(bad_names: Path) -> None:
     proc = reader(b"show", b"bad\x9bname.md", os.fsencode(bad_names), b"--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.decode("utf-8"))["id"] == "bad\ufffdname.md"
+
+
+# -- the table: columns measured in terminal cells -----------------------------------------------
+
+def test_table_columns_line_up_with_wide_and_zero_width_characters(capsys, tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    root.mkdir()
+    titles = {
+        "cjk.md": ("日本語のニュースの見出しがとても長い場合には列からはみ出してしまうのでしょうか", "新華社通信新華社通信新華社通信新華社通信"),
+        "cjk2.md": ("ab日本語のニュースの見出しがとても長い場合には列からはみ出してしまうのでしょうか", "共同通信"),
+        "emoji.md": ("🤖 Robots 👩\u200d💻 coders 🎉🎉🎉 and a party", "Emoji 📰 Desk"),
+        "long-emoji.md": ("🎉" * 40, "📰" * 20),
+        "combining.md": ("Cafe\u0301 culture in Zu\u0308rich, n\u0303 and a\u0301\u0301 stacked", "Ünïcödé Dèsk"),
+        "ascii.md": ("A plain ASCII title that is long enough to need cutting at the end", "Plain"),
+    }
+    for i, (name, (title, provider)) in enumerate(titles.items()):
+        (root / name).write_text(item(title, provider, f"2025-01-{i + 1:02d}"), encoding="utf-8")
+    code, out, _ = run(capsys, "list", str(root))
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 1 + len(titles)
+    widths = {cell_len(line) for line in lines}
+    assert widths == {cell_len(lines[0])}, [(cell_len(line), line) for line in lines]
+    # the provider column starts at the same cell in every line
+    header = lines[0]
+    provider_cells = cell_len(header[: header.index("PROVIDER")])
+    rows = lines[1:]  # newest first: the reverse of the order written
+    for line, (_title, provider) in zip(rows, reversed(list(titles.values()))):
+        start = line.index(provider[:2])
+        assert cell_len(line[:start]) == provider_cells, line
+    assert ELLIPSIS in next(line for line in rows if "ab日本語" in line)
+    assert ELLIPSIS in next(line for line in rows if "🎉🎉" in line)
+    assert next(line for line in rows if "Cafe\u0301" in line).count(ELLIPSIS) == 0
+
+
+SAMPLES = ["plain", "Überschrift — “quoted” ’", "日本語のニュース", "한국어 뉴스", "🤖 robots 🎉",
+           "👩\u200d💻 coder", "Cafe\u0301 n\u0303", "Ｆｕｌｌｗｉｄｔｈ", "mixed 中文 and 🚀 ok",
+           "Ελληνικά и русский"]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_cell_width_agrees_with_the_terminal_measure(text: str) -> None:
+    from reader.core.cells import cell_width
+
+    assert cell_width(text) == cell_len(text)
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_fit_gives_exactly_the_cells_asked_for(text: str) -> None:
+    from reader.core.cells import fit
+
+    for cells in range(2, 24):
+        out = fit(text, cells)
+        assert cell_len(out) == cells, (cells, out)
+        if cell_len(text) > cells:
+            assert out.rstrip(" ").endswith(ELLIPSIS)
+        else:
+            assert out.rstrip(" ") == text.rstrip(" ")
