@@ -11,10 +11,11 @@ from pathlib import Path
 from reader import __version__
 from reader.core.model import Entry
 from reader.core.catalog import Catalog
+from reader.core.cells import fit
 from reader.core.query import Published, Query, SortKey
-from reader.core.sanitize import sanitize
+from reader.core.sanitize import clip, sanitize
 from reader.core.serialize import item_dict
-from reader.core.store import LoadProblem, NotADirectory, load_item
+from reader.core.store import LoadProblem, NotADirectory, Skipped, check_root, load_item
 from reader.resources import sample_content_dir
 
 SUBCOMMANDS = ("list", "show", "check", "preview")
@@ -25,11 +26,10 @@ class CLIError(Exception):
 
 
 def _root(path: str | None) -> Path:
+    """The content root; ``NotADirectory`` (one line, the path clipped) when it is
+    missing, not a directory, unreadable, a symlink loop or a name too long."""
     root = Path(path) if path else sample_content_dir()
-    if not root.exists():
-        raise CLIError(f"{sanitize(str(root))}: no such directory")
-    if not root.is_dir():
-        raise CLIError(f"{sanitize(str(root))}: not a directory")
+    check_root(root)
     return root
 
 
@@ -74,31 +74,37 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _load(root: Path, use_index: bool) -> tuple[list[Entry], list[LoadProblem], int]:
-    """Entries (in path order), problems and the count of skipped files.
+def _load(root: Path, use_index: bool, *, verify: bool = False
+          ) -> tuple[list[Entry], list[LoadProblem], int, list[Skipped]]:
+    """Entries (in path order), problems (unreadable folders among them), the
+    count of files without front matter, and what was skipped by design.
 
     Through the same loader and persistent index as the app, so a second
-    ``reader list`` on 100k items does not parse YAML again.
+    ``reader list`` on 100k items does not parse YAML again. ``verify``: open
+    every file the index vouches for (see ``loader.scan``).
     """
     from reader.core.index import Index
     from reader.core.loader import load_all
 
+    skipped: list[Skipped] = []
     index = Index(root) if use_index else None
     try:
-        entries, problems, report = load_all(root, index=index)
+        entries, problems, report = load_all(root, index=index, verify=verify,
+                                             on_skip=skipped.append)
     finally:
         if index is not None:
             index.close()
+    problems.extend(LoadProblem(s.id, s.reason) for s in skipped if s.unreadable)
     entries.sort(key=lambda e: e.id)
     problems.sort(key=lambda p: p.id)
-    return entries, problems, report.skipped
+    return entries, problems, report.skipped, [s for s in skipped if not s.unreadable]
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise CLIError("--limit must be 0 or more")
     root = _root(args.path)
-    entries, problems, _ = _load(root, not args.no_index)
+    entries, problems, _, _ = _load(root, not args.no_index)
     key = SortKey(args.sort)
     published = (
         Published.UNPUBLISHED if args.unpublished
@@ -127,6 +133,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def format_table(rows: Sequence[Entry], width: int = 100) -> str:
+    """Rows as a table; columns are measured in terminal cells, so wide (CJK,
+    emoji) and zero-width (combining) characters keep them in line."""
     def num(n: int | None) -> str:
         return "-" if n is None else str(n)
 
@@ -134,23 +142,26 @@ def format_table(rows: Sequence[Entry], width: int = 100) -> str:
     heat_w = max([4, *(len(num(e.heat)) for e in rows)])
     qual_w = max([4, *(len(num(e.quality)) for e in rows)])
     title_w = max(20, width - 44 - heat_w - qual_w)
-    lines = [f"{'DATE':<10}  {'HEAT':>{heat_w}} {'QUAL':>{qual_w}} {'':1} {'TITLE':<{title_w}}  PROVIDER"]
+    lines = [f"{'DATE':<10}  {'HEAT':>{heat_w}} {'QUAL':>{qual_w}} {'':1} {'TITLE':<{title_w}}  "
+             f"{'PROVIDER':<{PROVIDER_CELLS}}"]
     for e in rows:
         date = e.published_at.strftime("%Y-%m-%d") if e.published_at else "-"
-        title = e.title if len(e.title) <= title_w else e.title[: title_w - 1] + "…"
         mark = "U" if e.published is False else " "
         lines.append(
             f"{date:<10}  {num(e.heat):>{heat_w}} {num(e.quality):>{qual_w}} {mark} "
-            f"{title:<{title_w}}  {e.provider[:24]}"
+            f"{fit(e.title, title_w)}  {fit(e.provider, PROVIDER_CELLS)}"
         )
     return "\n".join(lines) + "\n"
+
+
+PROVIDER_CELLS = 24
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
     root = _root(args.path)
     item = load_item(root, args.id)
     if isinstance(item, LoadProblem):
-        raise CLIError(str(item))
+        raise CLIError(f"{clip(item.id)}: {item.reason}")
     if args.json:
         print(json.dumps(item_dict(item), ensure_ascii=False, indent=2))
         return 0
@@ -161,20 +172,31 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    """The load report. Every file that could not be read is named (opened again
+    even when the index says it is unchanged), unreadable folders among them:
+    exit 1. What the listing skips by design (dangling, looping and outside
+    symlinks, FIFOs, a folder reached twice) is named with the reason, but
+    does not fail the check: nothing there was meant to be read."""
     root = _root(args.path)
-    entries, problems, skipped = _load(root, not args.no_index)
+    entries, problems, without_front_matter, skipped = _load(root, not args.no_index,
+                                                             verify=True)
     if args.json:
         print(json.dumps({
             "root": sanitize(str(root)),
             "items": len(entries),
-            "skipped": skipped,
+            "skipped": without_front_matter,
             "problems": [{"id": p.id, "reason": p.reason} for p in problems],
+            "skipped_by_design": [{"id": s.id, "reason": s.reason} for s in skipped],
         }, ensure_ascii=False))
     else:
         print(f"{len(entries)} items loaded, {len(problems)} files could not be read"
-              + (f", {skipped} files without front matter skipped" if skipped else ""))
+              + (f", {without_front_matter} files without front matter skipped"
+                 if without_front_matter else "")
+              + (f", {len(skipped)} skipped by design" if skipped else ""))
         for problem in problems:
             print(problem)
+        for entry in skipped:
+            print(f"skipped: {entry}")
     return 1 if problems else 0
 
 
@@ -222,6 +244,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # e.g. the output cannot be written
+        where = f"{clip(exc.filename)}: " if exc.filename else ""
+        print(f"reader: {where}{exc.strerror or clip(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
+        print(f"reader: unexpected error: {type(exc).__name__}: {clip(exc)}", file=sys.stderr)
+        return 1
 
 
 def _open_app(argv: list[str]) -> int:

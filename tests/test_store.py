@@ -168,14 +168,37 @@ def test_unreadable_file_is_a_problem(tmp_path: Path) -> None:
     assert "cannot read" in result.problems[0].reason
 
 
-def test_file_deleted_between_walk_and_read_is_a_problem(tmp_path: Path) -> None:
-    from reader.core.store import load_file
+def test_file_deleted_between_walk_and_read_is_just_gone(tmp_path: Path) -> None:
+    from reader.core.store import GONE, load_file
 
     put(tmp_path, "gone.md")
     ref = next(iter_files(tmp_path))
     (tmp_path / "gone.md").unlink()
-    loaded = load_file(ref)
-    assert isinstance(loaded, LoadProblem) and "cannot read" in loaded.reason
+    assert load_file(ref) is GONE
+
+
+def test_load_directory_ignores_a_file_deleted_after_the_listing(tmp_path: Path, monkeypatch) -> None:
+    from reader.core import store
+
+    put(tmp_path, "a.md", "Alpha")
+    put(tmp_path, "b.md", "Beta")
+    real_iter_files = store.iter_files
+
+    def listing_then_delete(root, *args, **kwargs):
+        refs = list(real_iter_files(root, *args, **kwargs))
+        (tmp_path / "b.md").unlink()  # deleted between the listing and the read
+        yield from refs
+
+    monkeypatch.setattr(store, "iter_files", listing_then_delete)
+    result = store.load_directory(tmp_path)
+    assert [i.id for i in result.items] == ["a.md"]
+    assert result.problems == [] and result.skipped == 0
+
+
+def test_load_item_of_a_deleted_file_is_still_a_problem(tmp_path: Path) -> None:
+    # Asked for by id (``reader show``), a missing file is an error, not silence.
+    result = load_item(tmp_path, "gone.md")
+    assert isinstance(result, LoadProblem) and "cannot read" in result.reason
 
 
 def test_root_must_be_an_existing_directory(tmp_path: Path) -> None:

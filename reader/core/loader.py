@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from reader.core.index import (
 )
 from reader.core.model import Entry, build_search_text, pack_urls
 from reader.core.sanitize import sanitize
-from reader.core.store import LoadProblem, iter_files, read_bytes, read_front_matter
+from reader.core.store import LoadProblem, Skipped, iter_files, read_bytes, read_front_matter
 
 _REREAD = (-1, -1, UNREADABLE)  # a damaged index row: matches no file, read it again
 POOL_THRESHOLD = 2_000  # fewer files to read than this: read them in this thread
@@ -119,12 +119,17 @@ def entry_row(item_id: str, size: int, mtime_ns: int, data: dict) -> Row:
 
 
 NOT_PARSED, FAST, YAML = 0, 1, 2  # how parse_file read a file
+# The row kind of a file deleted between the listing and the read: it is just
+# not there (no entry, no problem), and such a row is never stored.
+GONE = -1
 
 
 def parse_file(item_id: str, path: str, size: int, mtime_ns: int) -> tuple[Row, int]:
     """One file → (row, FAST/YAML/NOT_PARSED); never raises."""
     try:
         data = read_bytes(path)
+    except FileNotFoundError:
+        return problem_row(item_id, size, mtime_ns, "deleted", GONE), NOT_PARSED
     except OSError as exc:
         return problem_row(item_id, size, mtime_ns, f"cannot read: {exc.strerror or exc}",
                            UNREADABLE), NOT_PARSED
@@ -163,6 +168,8 @@ def scan(
     workers: int | None = None,
     cancel: threading.Event | None = None,
     index_first: bool = True,
+    verify: bool = False,
+    on_skip: Callable[[Skipped], object] | None = None,
 ) -> Iterator[Batch]:
     """Load ``root`` in batches; the last one has ``finished`` set and a ``report``.
 
@@ -190,6 +197,10 @@ def scan(
     ``workers``: processes for reading many files (``None``: one per CPU, at
     most 4, when more than ``POOL_THRESHOLD`` files need reading; ``0``: none).
     ``cancel``: when set, the scan stops at the next batch boundary.
+    ``verify`` (``reader check``): open every file the index says is unchanged,
+    so one made unreadable since (same size and mtime) is read again and
+    reported; one ``open`` per file, which a normal start does not pay.
+    ``on_skip``: passed to ``store.iter_files`` (what the listing skipped, and why).
     Raises ``store.NotADirectory`` (before the first batch) for a bad root.
     Stop iterating (or ``close()`` the generator) to abandon the scan: the
     process pool, if any, is shut down before ``close()`` returns.
@@ -198,7 +209,7 @@ def scan(
     started_ns = time.time_ns()
     report = ScanReport()
     decoder = RowDecoder()
-    files = iter_files(root)
+    files = iter_files(root, on_skip)
     first_file = next(files, None)  # NotADirectory is raised here, before any batch
 
     # What the index holds, decoded in one pass. (The folder is listed after
@@ -266,6 +277,8 @@ def scan(
                 batch.entries.append(decoder.entry(row))
             elif kind == SKIPPED:
                 report.skipped += 1
+            elif kind == GONE:
+                continue  # deleted since the listing: neither shown nor stored
             else:
                 batch.problems.append(decoder.problem(row))
             if index is not None and kind != UNREADABLE:
@@ -287,7 +300,7 @@ def scan(
         total += 1
         k = known.pop(ref.id, None)
         if k is not None:
-            if k[0] == ref.size and k[1] == ref.mtime_ns:
+            if k[0] == ref.size and k[1] == ref.mtime_ns and (not verify or _openable(ref.path)):
                 if k[2] == SKIPPED:
                     report.skipped += 1
                 continue
@@ -344,6 +357,15 @@ def scan(
             yield rows_to_batch(parse_chunk(chunks.popleft()))
         return
     yield from _pooled(chunks, n_workers, rows_to_batch, cancel)
+
+
+def _openable(path: str) -> bool:
+    """Can the file be opened for reading now? (O_NONBLOCK: a FIFO must not block.)"""
+    try:
+        os.close(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
+    except OSError:
+        return False
+    return True
 
 
 @contextlib.contextmanager
@@ -475,15 +497,19 @@ def _finish(report: ScanReport, started: float) -> ScanReport:
 
 
 def load_all(root: Path | str, *, index: Index | None = None, workers: int | None = None,
-             batch_size: int = 2_000) -> tuple[list[Entry], list[LoadProblem], ScanReport]:
+             batch_size: int = 2_000, verify: bool = False,
+             on_skip: Callable[[Skipped], object] | None = None,
+             ) -> tuple[list[Entry], list[LoadProblem], ScanReport]:
     """The whole folder at once (the CLI): entries, problems, report.
 
     Also the reference for consuming ``scan``: drop ``removed``, then add.
+    ``verify`` and ``on_skip``: see ``scan``.
     """
     entries: dict[str, Entry] = {}
     problems: dict[str, LoadProblem] = {}
     report = ScanReport()
-    for batch in scan(root, index=index, workers=workers, batch_size=batch_size):
+    for batch in scan(root, index=index, workers=workers, batch_size=batch_size,
+                      verify=verify, on_skip=on_skip):
         for item_id in batch.removed:
             entries.pop(item_id, None)
             problems.pop(item_id, None)

@@ -9,14 +9,14 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.core import frontmatter, normalize
 from reader.core.fastparse import parse_fast
 from reader.core.model import Entry, Item
-from reader.core.sanitize import sanitize
+from reader.core.sanitize import clip, sanitize
 
 ITEM_SUFFIXES = (".txt", ".md", ".yaml", ".yml")
 TEMP_SUFFIX = ".reader-tmp"
@@ -29,6 +29,37 @@ class LoadProblem:
 
     def __str__(self) -> str:
         return f"{self.id}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Something the listing passed over, and why (``reader check`` names them).
+
+    ``unreadable``: it could not be read (a folder without read permission, a
+    file that cannot be looked at): a failure. Otherwise it is skipped by
+    design (a dangling or looping symlink, one that leaves the root, a FIFO).
+    """
+
+    id: str  # sanitised, relative to the root; a folder's ends with "/"
+    reason: str
+    unreadable: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.id}: {self.reason}"
+
+
+class _Gone:
+    """The type of ``GONE``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "GONE"
+
+
+# ``load_file``'s answer for a file deleted between the listing and the read:
+# not an item, not a problem -- it is just not there any more.
+GONE = _Gone()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,38 +96,82 @@ def is_item_name(name: str) -> bool:
     )
 
 
-def iter_files(root: Path | str) -> Iterator[FileRef]:
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def check_root(root: Path | str) -> str:
+    """The real path of the content root ``root``, which must be a readable directory.
+
+    Raises ``NotADirectory`` with one line naming ``root`` (clipped) and the
+    reason: missing, not a directory, a symlink loop, a name too long, no
+    permission to list it.
+    """
+    try:
+        real = os.path.realpath(root, strict=True)
+        st = os.stat(real)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise NotADirectory(f"{clip(root)}: no such directory") from None
+        raise NotADirectory(f"{clip(root)}: cannot open: {_os_reason(exc)}") from None
+    except ValueError:  # an embedded NUL
+        raise NotADirectory(f"{clip(root)}: not a valid path") from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise NotADirectory(f"{clip(root)}: not a directory")
+    try:
+        with os.scandir(real):
+            pass
+    except OSError as exc:
+        raise NotADirectory(f"{clip(root)}: cannot read: {_os_reason(exc)}") from None
+    return real
+
+
+_KINDS = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "device"),
+          (stat.S_ISBLK, "device"))
+
+
+def _file_kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "special file")
+
+
+def iter_files(
+    root: Path | str, on_skip: Callable[[Skipped], object] | None = None
+) -> Iterator[FileRef]:
     """Every candidate item file below ``root``, in a stable (sorted) order.
 
-    Hidden folders and files, our writers' temp files, FIFOs/devices and
-    symlinks that leave the root are skipped; symlink loops are walked once.
+    Hidden folders and files, our writers' temp files and names without an
+    item suffix are not candidates. FIFOs/devices, symlinks that leave the
+    root, dangling and looping symlinks and unreadable folders are skipped;
+    a folder reached twice (a symlink cycle) is walked once. ``on_skip``, if
+    given, is called with a ``Skipped`` record for each of those (not for the
+    names that are simply not candidates); the normal walk pays nothing for it.
+    Raises ``NotADirectory`` for a root that is not a readable directory.
     """
-    root = Path(root)
-    try:
-        real_root = root.resolve(strict=True)
-    except OSError as exc:
-        raise NotADirectory(f"{root}: {exc.strerror or exc}") from None
-    if not real_root.is_dir():
-        raise NotADirectory(f"{root}: not a directory")
+    root_str = check_root(root)
     seen_dirs: set[tuple[int, int]] = set()
-    root_str = str(real_root)
+    root_prefix = root_str.rstrip(os.sep) + os.sep
 
     def inside(real: str) -> bool:
-        return real == root_str or real.startswith(root_str.rstrip(os.sep) + os.sep)
+        return real == root_str or real.startswith(root_prefix)
+
+    def skip(item_id: str, reason: str, unreadable: bool = False) -> None:
+        if on_skip is not None:
+            on_skip(Skipped(sanitize(item_id), reason, unreadable))
 
     def walk(directory: str, prefix: str) -> Iterator[FileRef]:
         try:
             st = os.stat(directory)
-        except OSError:
-            return
-        key = (st.st_dev, st.st_ino)
-        if key in seen_dirs:
-            return
-        seen_dirs.add(key)
-        try:
+            key = (st.st_dev, st.st_ino)
+            if key in seen_dirs:
+                skip(prefix, "folder already listed (reached again through a symlink)")
+                return
+            seen_dirs.add(key)
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:
+            if not prefix:  # the root, unreadable since check_root looked
+                raise NotADirectory(f"{clip(root)}: cannot read: {_os_reason(exc)}") from None
+            skip(prefix, f"cannot read folder: {_os_reason(exc)}", True)
             return
         for entry in entries:
             name = entry.name
@@ -106,16 +181,38 @@ def iter_files(root: Path | str) -> Iterator[FileRef]:
                 if entry.is_symlink():
                     real = os.path.realpath(entry.path)
                     if not inside(real):
+                        skip(prefix + name, "symlink to a path outside the content folder")
                         continue
                 st = entry.stat()  # follows a symlink that stays inside
-            except OSError:
+            except OSError as exc:
+                if on_skip is not None:
+                    _report_stat_error(entry, prefix + name, exc, skip)
                 continue
-            if stat.S_ISDIR(st.st_mode):
+            mode = st.st_mode
+            if stat.S_ISDIR(mode):
                 yield from walk(entry.path, f"{prefix}{name}/")
-            elif stat.S_ISREG(st.st_mode) and is_item_name(name):
-                yield FileRef(f"{prefix}{name}", entry.path, st.st_size, st.st_mtime_ns)
+            elif is_item_name(name):
+                if stat.S_ISREG(mode):
+                    yield FileRef(f"{prefix}{name}", entry.path, st.st_size, st.st_mtime_ns)
+                else:
+                    skip(prefix + name, f"not a regular file ({_file_kind(mode)})")
 
     yield from walk(root_str, "")
+
+
+def _report_stat_error(entry: os.DirEntry, item_id: str, exc: OSError, skip) -> None:
+    try:
+        link = entry.is_symlink()
+    except OSError:
+        link = False
+    if exc.errno == errno.ELOOP:
+        skip(item_id, "symlink loop")
+    elif exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        if link:
+            skip(item_id, "dangling symlink")
+        # else: deleted since the folder was listed, so not there
+    else:
+        skip(item_id, f"cannot read: {_os_reason(exc)}", True)
 
 
 def read_bytes(path: str) -> bytes:
@@ -128,10 +225,13 @@ def read_bytes(path: str) -> bytes:
         return fh.read(frontmatter.MAX_FILE_BYTES + 1)
 
 
-def load_file(ref: FileRef) -> Item | LoadProblem | None:
-    """One file → an item, a problem, or ``None`` for a file without front matter."""
+def load_file(ref: FileRef) -> Item | LoadProblem | _Gone | None:
+    """One file → an item, a problem, ``None`` for a file without front matter,
+    or ``GONE`` for a file deleted since it was listed."""
     try:
         data = read_bytes(ref.path)
+    except FileNotFoundError:
+        return GONE
     except OSError as exc:
         return LoadProblem(sanitize(ref.id), f"cannot read: {exc.strerror or exc}")
     return parse_bytes(ref.id, data)
@@ -171,6 +271,8 @@ def load_directory(root: Path | str) -> LoadResult:
     result = LoadResult(Path(root))
     for ref in iter_files(root):
         loaded = load_file(ref)
+        if loaded is GONE:
+            continue
         if loaded is None:
             result.skipped += 1
         elif isinstance(loaded, LoadProblem):
@@ -181,16 +283,24 @@ def load_directory(root: Path | str) -> LoadResult:
 
 
 def load_item(root: Path | str, item_id: str) -> Item | LoadProblem:
-    """Read one item by id (its path relative to ``root``), refusing ids that leave the root."""
-    root_path = Path(root).resolve()
-    path = (root_path / item_id).resolve()
-    if not path.is_relative_to(root_path):
-        return LoadProblem(sanitize(item_id), "id points outside the content root")
+    """Read one item by id (its path relative to ``root``), refusing ids that leave the root.
+
+    Never raises for a bad id (too long, a symlink loop, a NUL): a ``LoadProblem``.
+    """
+    problem_id = sanitize(item_id)
     try:
+        root_path = Path(os.path.realpath(root))
+        path = Path(os.path.realpath(root_path / item_id))  # never raises for a loop
+        if not path.is_relative_to(root_path):
+            return LoadProblem(problem_id, "id points outside the content root")
         st = path.stat()
     except OSError as exc:
-        return LoadProblem(sanitize(item_id), f"cannot read: {exc.strerror or exc}")
+        return LoadProblem(problem_id, f"cannot read: {_os_reason(exc)}")
+    except ValueError:  # an embedded NUL
+        return LoadProblem(problem_id, "not a valid id")
     loaded = load_file(FileRef(item_id, str(path), st.st_size, st.st_mtime_ns))
+    if loaded is GONE:
+        return LoadProblem(problem_id, "cannot read: the file was deleted")
     if loaded is None:
-        return LoadProblem(sanitize(item_id), "no front matter (file does not start with '---')")
+        return LoadProblem(problem_id, "no front matter (file does not start with '---')")
     return loaded

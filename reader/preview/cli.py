@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from reader.core.sanitize import sanitize
+from reader.core.sanitize import clip, sanitize
 
 logger = logging.getLogger("reader.preview")
 
@@ -35,7 +35,7 @@ def urls_for_item(path: str | None, item_id: str) -> list[tuple[str, str]]:
     Hook for the core: replace ``reader.preview.cli.urls_for_item`` (or pass
     ``item_urls=`` to :func:`run`) to change how an item's links are found.
     """
-    from reader.core.store import LoadProblem, load_item  # noqa: PLC0415
+    from reader.core.store import LoadProblem, NotADirectory, check_root, load_item  # noqa: PLC0415
 
     if path:
         root = Path(path)
@@ -43,11 +43,13 @@ def urls_for_item(path: str | None, item_id: str) -> list[tuple[str, str]]:
         from reader.resources import sample_content_dir  # noqa: PLC0415
 
         root = sample_content_dir()
-    if not root.is_dir():
-        raise PreviewCLIError(f"{sanitize(str(root))}: no such directory")
+    try:
+        check_root(root)  # the same checks (and one-line reasons) as every other command
+    except NotADirectory as exc:
+        raise PreviewCLIError(str(exc)) from None
     item = load_item(root, item_id)
     if isinstance(item, LoadProblem):
-        raise PreviewCLIError(sanitize(str(item)))
+        raise PreviewCLIError(f"{clip(item.id)}: {item.reason}")
     return list(item.url_candidates)
 
 
@@ -122,7 +124,7 @@ def run(args: argparse.Namespace, *, item_urls: Callable[[str | None, str], list
             finder = item_urls or urls_for_item
             urls = finder(args.target, args.item)
             if not urls:
-                raise PreviewCLIError(f"item {sanitize(args.item)!s} has no link to preview")
+                raise PreviewCLIError(f"item {clip(args.item)} has no link to preview")
         else:
             if not args.target:
                 raise PreviewCLIError("give a URL to preview, or --item ID [PATH]")
@@ -154,6 +156,6 @@ def run(args: argparse.Namespace, *, item_urls: Callable[[str | None, str], list
         return 0
     except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
         logger.debug("reader preview failed", exc_info=True)
-        print(f"reader: preview failed: {sanitize(type(exc).__name__)}: {sanitize(str(exc))[:200]}",
+        print(f"reader: preview failed: {sanitize(type(exc).__name__)}: {clip(exc)}",
               file=sys.stderr)
         return 1

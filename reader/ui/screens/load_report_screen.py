@@ -10,7 +10,7 @@ from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from reader.core.store import LoadProblem
-from reader.ui.text import plain
+from reader.ui.text import plain, styled
 
 
 class LoadReportScreen(ModalScreen[None]):
@@ -23,7 +23,9 @@ class LoadReportScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         options = OptionList(
             *(
-                Option(Content.assemble(Content.styled(p.id, "bold"), "\n  ", plain(p.reason)))
+                # Through the sanitiser: a file name that is not UTF-8 carries lone
+                # surrogates, which have no cell width and cannot be drawn.
+                Option(Content.assemble(styled(p.id, "bold"), "\n  ", plain(p.reason)))
                 for p in self._problems
             ),
             id="report-list",
