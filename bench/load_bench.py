@@ -290,7 +290,7 @@ def parse_speed(root: Path, limit: int = 3000) -> None:
     """files/s of fastparse.parse_fast vs frontmatter.parse on the corpus' own files (in memory)."""
     from reader.core import frontmatter
     from reader.core.fastparse import parse_fast
-    from reader.core.loader import parse_file
+    from reader.core.parse_rows import parse_file
 
     paths = []
     for path in sorted(root.rglob("*")):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.core import loader
+from reader.core import loader, parse_rows
 from reader.core.index import Index
 from reader.core.loader import load_all
 
@@ -64,5 +64,5 @@ def test_check_does_not_fail_for_a_file_deleted_while_checking(capsys, monkeypat
 
 
 def test_parse_file_of_a_deleted_file(tmp_path: Path) -> None:
-    row, _ = loader.parse_file("gone.md", str(tmp_path / "gone.md"), 10, OLD)
-    assert row[3] == loader.GONE
+    row, _ = parse_rows.parse_file("gone.md", str(tmp_path / "gone.md"), 10, OLD)
+    assert row[3] == parse_rows.GONE

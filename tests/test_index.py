@@ -488,7 +488,7 @@ ODD_ITEMS = [
 @pytest.mark.parametrize("fields", ODD_ITEMS)
 def test_entry_rows_equal_entries_from_items(tmp_path: Path, fields: str) -> None:
     from reader.core.index import RowDecoder
-    from reader.core.loader import parse_file
+    from reader.core.parse_rows import parse_file
     from reader.core.store import parse_bytes
 
     data = ("---\n" + fields + "---\nbody\n").encode("utf-8")
@@ -529,7 +529,7 @@ class _BrokenPool:
 
 @pytest.mark.parametrize("fail_submit_after", [None, 0, 2])
 def test_broken_pool_falls_back_to_this_thread(tmp_path: Path, monkeypatch, fail_submit_after) -> None:
-    import reader.core.loader as loader_mod
+    import reader.core.pool as pool_mod
 
     pools: list[_BrokenPool] = []
 
@@ -537,7 +537,7 @@ def test_broken_pool_falls_back_to_this_thread(tmp_path: Path, monkeypatch, fail
         pools.append(_BrokenPool(*a, fail_submit_after=fail_submit_after, **k))
         return pools[-1]
 
-    monkeypatch.setattr(loader_mod.futures, "ProcessPoolExecutor", make)
+    monkeypatch.setattr(pool_mod.futures, "ProcessPoolExecutor", make)
     root = tmp_path / "c"
     for i in range(900):
         write_item(root, f"i{i:04d}.md", title=f"Item {i}", heat=i % 100)

@@ -12,7 +12,8 @@ import pytest
 from reader.cli import main
 from reader.core import index as index_mod
 from reader.core.index import BadRow, Index, RowDecoder, default_directory, index_path
-from reader.core.loader import load_all, parse_chunk
+from reader.core.loader import load_all
+from reader.core.parse_rows import parse_chunk
 from reader.core.store import load_directory
 
 OLD = 1_600_000_000_000_000_000  # well before any scan: rows keep their real mtime

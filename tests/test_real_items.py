@@ -37,7 +37,7 @@ from reader.core.catalog import Catalog
 from reader.core.describe import describe
 from reader.core.fastparse import parse_fast
 from reader.core.index import RowDecoder
-from reader.core.loader import entry_row
+from reader.core.parse_rows import entry_row
 from reader.core.model import Entry, Item
 from reader.core.query import Query, SortKey
 from reader.core.store import parse_bytes

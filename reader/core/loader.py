@@ -8,39 +8,34 @@ process pool when there are many. It yields ``Batch``es as it goes, so a caller
 (the app's worker thread) can show entries long before the last file is read.
 Stopping the iteration stops the scan: the pool is shut down, its processes gone.
 
-Workers return rows (``index.COLUMNS`` tuples), not items: small to pickle,
-ready to store, and turned into ``Entry`` objects in the calling process.
+Workers return rows (``index.COLUMNS`` tuples, see ``reader.core.parse_rows``),
+not items; the process pool is ``reader.core.pool``.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as futures
 import contextlib
 import gc
 import itertools
-import multiprocessing
 import os
-import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from reader.core import frontmatter, normalize
 from reader.core.index import (
-    ENTRY, PROBLEM, RACY_NS, SEP, SKIPPED, UNKNOWN_MTIME, UNREADABLE, BadRow, Index,
-    IndexRebuilt, IndexUnavailable, Row, RowDecoder, problem_row, skipped_row,
+    ENTRY, PROBLEM, RACY_NS, SKIPPED, UNKNOWN_MTIME, UNREADABLE, BadRow, Index,
+    IndexRebuilt, IndexUnavailable, Row, RowDecoder,
 )
-from reader.core.model import Entry, build_search_text, pack_urls
+from reader.core.model import Entry
+from reader.core.parse_rows import GONE, parse_chunk
+from reader.core.pool import FIRST_BATCH, pooled, worker_count
 from reader.core.sanitize import sanitize
-from reader.core.store import LoadProblem, Skipped, iter_files, read_bytes, read_front_matter
+from reader.core.store import LoadProblem, Skipped, iter_files
 
 _REREAD = (-1, -1, UNREADABLE)  # a damaged index row: matches no file, read it again
-POOL_THRESHOLD = 2_000  # fewer files to read than this: read them in this thread
-FIRST_BATCH = 250  # read by the calling thread while the pool starts: a quick first paint
 
 
 @dataclass(slots=True)
@@ -71,91 +66,6 @@ class Batch:
     # Ids of entries/problems yielded earlier (from the index) that are stale:
     # drop them before adding this batch's entries and problems (see ``scan``).
     removed: list[str] = field(default_factory=list)
-
-
-# -- one file ----------------------------------------------------------------------
-
-_URL_FIELDS = ("originalUrl", "webUrl", "ampWebUrl", "cdnAmpWebUrl")
-
-
-def _provider_label(value: Any) -> str:
-    """``Provider.label`` of ``normalize.provider(value)``."""
-    provider = normalize.provider(value)
-    return provider.label if provider else ""
-
-
-def entry_row(item_id: str, size: int, mtime_ns: int, data: dict) -> Row:
-    """The index row of ``Entry.from_item(normalize.item(item_id, data, body))``.
-
-    Only the entry's fields are computed (no related items, images or body),
-    the search text and packed URLs included: the calling process only decodes.
-    """
-    heat, unscored = normalize.heat(data.get("heat"))
-    published = normalize.boolean(data.get("published"))
-    published_at = normalize.timestamp(data.get("publishedDateTime"))
-    urls: list[str] = []
-    for name in _URL_FIELDS:
-        u = normalize.url(data.get(name))
-        if u and u not in urls:
-            urls.append(u)
-    title = normalize.text(data.get("title"), entities=True)
-    provider = _provider_label(data.get("provider"))
-    topics = normalize.topics(data.get("topics"))
-    excerpt = normalize.excerpt(data.get("excerpt"))
-    return (
-        item_id, size, mtime_ns, ENTRY,
-        title,
-        provider,
-        published_at.isoformat() if published_at is not None else None,
-        heat,
-        normalize.score(data.get("quality")),
-        None if published is None else int(published),
-        SEP.join(topics),
-        pack_urls(urls),
-        build_search_text(title, excerpt, provider, topics),
-        int(unscored),
-        None,
-    )
-
-
-NOT_PARSED, FAST, YAML = 0, 1, 2  # how parse_file read a file
-# The row kind of a file deleted between the listing and the read: it is just
-# not there (no entry, no problem), and such a row is never stored.
-GONE = -1
-
-
-def parse_file(item_id: str, path: str, size: int, mtime_ns: int) -> tuple[Row, int]:
-    """One file → (row, FAST/YAML/NOT_PARSED); never raises."""
-    try:
-        data = read_bytes(path)
-    except FileNotFoundError:
-        return problem_row(item_id, size, mtime_ns, "deleted", GONE), NOT_PARSED
-    except OSError as exc:
-        return problem_row(item_id, size, mtime_ns, f"cannot read: {exc.strerror or exc}",
-                           UNREADABLE), NOT_PARSED
-    how = NOT_PARSED
-    try:
-        parsed = read_front_matter(data)
-        if parsed is None:
-            return skipped_row(item_id, size, mtime_ns), NOT_PARSED
-        how = FAST if parsed[2] else YAML
-        return entry_row(item_id, size, mtime_ns, parsed[0]), how
-    except frontmatter.FrontMatterError as exc:
-        reason = str(exc)
-    except Exception as exc:  # a bug must not take the whole load down
-        reason = f"unexpected error: {type(exc).__name__}: {exc}"
-    return problem_row(item_id, size, mtime_ns, reason), how
-
-
-def parse_chunk(chunk: Sequence[tuple[str, str, int, int]]) -> tuple[list[Row], int, int]:
-    """Worker entry point: rows for (id, path, size, mtime_ns) tuples; fast and YAML counts."""
-    rows = []
-    counts = [0, 0, 0]
-    for ref in chunk:
-        row, how = parse_file(*ref)
-        rows.append(row)
-        counts[how] += 1
-    return rows, counts[FAST], counts[YAML]
 
 
 # -- a folder ------------------------------------------------------------------------
@@ -348,7 +258,7 @@ def scan(
     chunks = deque([todo[:first]])
     chunks.extend(todo[i:i + batch_size] for i in range(first, len(todo), batch_size))
     del todo
-    n_workers = _worker_count(workers, total - done)
+    n_workers = worker_count(workers, total - done)
     report.workers = n_workers
     if n_workers == 0:
         while chunks:
@@ -356,7 +266,7 @@ def scan(
                 return
             yield rows_to_batch(parse_chunk(chunks.popleft()))
         return
-    yield from _pooled(chunks, n_workers, rows_to_batch, cancel)
+    yield from pooled(chunks, n_workers, rows_to_batch, cancel)
 
 
 def _openable(path: str) -> bool:
@@ -378,106 +288,6 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _pooled(chunks: deque, n_workers: int, rows_to_batch, cancel) -> Iterator[Batch]:
-    """The first chunk in this thread, the others in a (spawn) process pool, in order.
-
-    If the pool breaks (a worker killed, or processes that cannot start), the
-    remaining chunks are read in this thread instead.
-    """
-    context = multiprocessing.get_context("spawn")  # never fork: the app has threads
-    try:
-        _ensure_resource_tracker()
-        pool = futures.ProcessPoolExecutor(max_workers=n_workers, mp_context=context)
-    except (OSError, ValueError, RuntimeError):  # no processes here: read everything here
-        for chunk in chunks:
-            if cancel is not None and cancel.is_set():
-                return
-            yield rows_to_batch(parse_chunk(chunk))
-        return
-    pending: deque[tuple[futures.Future, list]] = deque()
-    first = chunks.popleft()
-    broken = False
-
-    def submit() -> None:
-        nonlocal broken
-        chunk = chunks.popleft()
-        try:
-            pending.append((pool.submit(parse_chunk, chunk), chunk))
-        except Exception:  # BrokenProcessPool, RuntimeError: read it here
-            chunks.appendleft(chunk)
-            broken = True
-
-    try:
-        # Queue work before reading the first chunk here, so the processes start
-        # meanwhile; only a few chunks are in flight at a time (bounded memory).
-        while chunks and not broken and len(pending) < n_workers * 2:
-            submit()
-        yield rows_to_batch(parse_chunk(first))
-        while pending or chunks:
-            if cancel is not None and cancel.is_set():
-                return
-            if pending and not broken:
-                future, chunk = pending.popleft()
-                try:
-                    result = future.result()
-                except Exception:  # the pool broke: this chunk and the rest here
-                    broken = True
-                    result = parse_chunk(chunk)
-                if chunks and not broken:
-                    submit()
-            else:
-                if pending:
-                    chunk = pending.popleft()[1]
-                else:
-                    chunk = chunks.popleft()
-                result = parse_chunk(chunk)
-            yield rows_to_batch(result)
-    finally:
-        for future, _chunk in pending:
-            future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _ensure_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with a real stderr.
-
-    The tracker process is handed ``sys.stderr.fileno()``; under a Textual app
-    ``sys.stderr`` is a capture object whose descriptor is not valid, and
-    starting any process pool would fail ("bad value(s) in fds_to_keep").
-    """
-    from multiprocessing import resource_tracker
-
-    try:
-        valid = sys.stderr is not None and sys.stderr.fileno() >= 0
-    except (AttributeError, OSError, ValueError):
-        valid = False
-    if valid or sys.__stderr__ is None:
-        resource_tracker.ensure_running()
-        return
-    saved = sys.stderr
-    sys.stderr = sys.__stderr__
-    try:
-        resource_tracker.ensure_running()
-    finally:
-        sys.stderr = saved
-
-
-def _worker_count(workers: int | None, n_files: int) -> int:
-    if workers is None:
-        if n_files <= POOL_THRESHOLD:
-            return 0
-        workers = min(4, _cpu_count())
-        return workers if workers > 1 else 0
-    return max(0, workers) if n_files > FIRST_BATCH else 0
-
-
-def _cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def _write(index: Index, rows, deleted, report: ScanReport) -> Index | None:
@@ -522,4 +332,4 @@ def load_all(root: Path | str, *, index: Index | None = None, workers: int | Non
     return list(entries.values()), list(problems.values()), report
 
 
-__all__ = ["Batch", "ScanReport", "scan", "load_all", "parse_file", "parse_chunk", "entry_row"]
+__all__ = ["Batch", "ScanReport", "load_all", "scan"]

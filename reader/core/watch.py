@@ -28,7 +28,7 @@ from pathlib import Path
 from reader.core.index import (
     ENTRY, RACY_NS, SKIPPED, UNKNOWN_MTIME, UNREADABLE, Index, IndexUnavailable, RowDecoder,
 )
-from reader.core.loader import parse_file
+from reader.core.parse_rows import parse_file
 from reader.core.model import Entry
 from reader.core.store import TEMP_SUFFIX, ITEM_SUFFIXES, LoadProblem, iter_files
 

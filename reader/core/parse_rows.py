@@ -1,0 +1,98 @@
+"""One item file -> one index row: what the loader's workers (and live reload) compute.
+
+Workers return rows (``index.COLUMNS`` tuples), not items: small to pickle,
+ready to store, and turned into ``Entry`` objects in the calling process.
+``parse_file`` never raises: a bad file is a problem row with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from reader.core import frontmatter, normalize
+from reader.core.index import ENTRY, SEP, UNREADABLE, Row, problem_row, skipped_row
+from reader.core.model import build_search_text, pack_urls
+from reader.core.store import read_bytes, read_front_matter
+
+_URL_FIELDS = ("originalUrl", "webUrl", "ampWebUrl", "cdnAmpWebUrl")
+
+
+def _provider_label(value: Any) -> str:
+    """``Provider.label`` of ``normalize.provider(value)``."""
+    provider = normalize.provider(value)
+    return provider.label if provider else ""
+
+
+def entry_row(item_id: str, size: int, mtime_ns: int, data: dict) -> Row:
+    """The index row of ``Entry.from_item(normalize.item(item_id, data, body))``.
+
+    Only the entry's fields are computed (no related items, images or body),
+    the search text and packed URLs included: the calling process only decodes.
+    """
+    heat, unscored = normalize.heat(data.get("heat"))
+    published = normalize.boolean(data.get("published"))
+    published_at = normalize.timestamp(data.get("publishedDateTime"))
+    urls: list[str] = []
+    for name in _URL_FIELDS:
+        u = normalize.url(data.get(name))
+        if u and u not in urls:
+            urls.append(u)
+    title = normalize.text(data.get("title"), entities=True)
+    provider = _provider_label(data.get("provider"))
+    topics = normalize.topics(data.get("topics"))
+    excerpt = normalize.excerpt(data.get("excerpt"))
+    return (
+        item_id, size, mtime_ns, ENTRY,
+        title,
+        provider,
+        published_at.isoformat() if published_at is not None else None,
+        heat,
+        normalize.score(data.get("quality")),
+        None if published is None else int(published),
+        SEP.join(topics),
+        pack_urls(urls),
+        build_search_text(title, excerpt, provider, topics),
+        int(unscored),
+        None,
+    )
+
+
+NOT_PARSED, FAST, YAML = 0, 1, 2  # how parse_file read a file
+# The row kind of a file deleted between the listing and the read: it is just
+# not there (no entry, no problem), and such a row is never stored.
+GONE = -1
+
+
+def parse_file(item_id: str, path: str, size: int, mtime_ns: int) -> tuple[Row, int]:
+    """One file → (row, FAST/YAML/NOT_PARSED); never raises."""
+    try:
+        data = read_bytes(path)
+    except FileNotFoundError:
+        return problem_row(item_id, size, mtime_ns, "deleted", GONE), NOT_PARSED
+    except OSError as exc:
+        return problem_row(item_id, size, mtime_ns, f"cannot read: {exc.strerror or exc}",
+                           UNREADABLE), NOT_PARSED
+    how = NOT_PARSED
+    try:
+        parsed = read_front_matter(data)
+        if parsed is None:
+            return skipped_row(item_id, size, mtime_ns), NOT_PARSED
+        how = FAST if parsed[2] else YAML
+        return entry_row(item_id, size, mtime_ns, parsed[0]), how
+    except frontmatter.FrontMatterError as exc:
+        reason = str(exc)
+    except Exception as exc:  # a bug must not take the whole load down
+        reason = f"unexpected error: {type(exc).__name__}: {exc}"
+    return problem_row(item_id, size, mtime_ns, reason), how
+
+
+def parse_chunk(chunk: Sequence[tuple[str, str, int, int]]) -> tuple[list[Row], int, int]:
+    """Worker entry point: rows for (id, path, size, mtime_ns) tuples; fast and YAML counts."""
+    rows = []
+    counts = [0, 0, 0]
+    for ref in chunk:
+        row, how = parse_file(*ref)
+        rows.append(row)
+        counts[how] += 1
+    return rows, counts[FAST], counts[YAML]
