@@ -288,3 +288,13 @@ def test_a_lock_that_cannot_be_created_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(EditError, match="cannot create the lock file"):
         with files.item_lock(tmp_path / "missing-folder" / "a.md"):
             pass
+
+
+def test_errors_cross_process_boundaries_intact() -> None:
+    """A pool unpickles a worker's exception; it must come back whole, not hang the pool."""
+    import pickle
+
+    for error in (EditError("a.md", "x"), WriteError("a.md", "disk full", errno.ENOSPC), LockTimeout("a.md", "y")):
+        back = pickle.loads(pickle.dumps(error))
+        assert (type(back), str(back), back.path, back.reason) == (type(error), str(error), "a.md", error.reason)
+    assert pickle.loads(pickle.dumps(WriteError("a.md", "z", errno.EROFS))).errno == errno.EROFS

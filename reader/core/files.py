@@ -29,7 +29,7 @@ import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from typing import Any
 
 from reader.core.store import TEMP_SUFFIX
 
@@ -56,6 +56,9 @@ class EditError(Exception):
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable, e.g. from a worker process
+        return type(self), (self.path, self.reason)
+
 
 class WriteError(EditError):
     """The new content could not be written; the original file is intact."""
@@ -63,6 +66,9 @@ class WriteError(EditError):
     def __init__(self, path: str | os.PathLike[str], reason: str, errno_: int | None = None) -> None:
         self.errno = errno_
         super().__init__(path, reason)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.path, self.reason, self.errno)
 
 
 class Conflict(EditError):
@@ -209,6 +215,7 @@ def remove_stale_temps(
     now = time.time() if now is None else now
     where = os.fspath(where)
     removed = 0
+    folders: Iterator[tuple[str, list[str], str | None]]
     try:
         if os.path.isdir(where):
             walker = os.walk(where, onerror=None, followlinks=False)
@@ -289,7 +296,3 @@ def read_stable(path: str | os.PathLike[str], limit: int) -> tuple[bytes, os.sta
         if not stat.S_ISREG(st.st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
         return fh.read(limit), st
-
-
-def folder_of(path: str | os.PathLike[str]) -> Path:
-    return Path(os.path.realpath(path)).parent
