@@ -80,7 +80,8 @@ def concurrency(processes: int, edits: int, item_lock: bool) -> bool:
             originals = {p: Path(p).read_bytes() for p in paths}
             started = time.perf_counter()
             with multiprocessing.get_context("fork").Pool(processes) as pool:
-                outcomes = pool.map_async(_editor, [(paths, tmp, w, edits) for w in range(processes)]).get(600)
+                jobs = [(paths, tmp, w, edits) for w in range(processes)]
+                outcomes = pool.map_async(_editor, jobs).get(600)
             elapsed = time.perf_counter() - started
             added = [pair for o in outcomes for pair in o[0]]
             failed = [reason for o in outcomes for reason in o[3]]
@@ -195,7 +196,8 @@ def crash_spawned(kills: int, seed: int = 11) -> bool:
         env = dict(os.environ, PYTHONPATH=str(REPO))
         started = time.perf_counter()
         for _ in range(kills):
-            child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, env=env)
+            command = [sys.executable, "-c", CHILD, str(path)]
+            child = subprocess.Popen(command, stdout=subprocess.PIPE, env=env)
             assert child.stdout is not None
             child.stdout.readline()
             time.sleep(rng.uniform(0, 0.02))

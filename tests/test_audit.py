@@ -6,7 +6,7 @@ import errno
 import json
 import multiprocessing
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ import reader
 from reader.core import audit
 from reader.core.audit import AuditError, AuditReader, read_audit
 
-T0 = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
 def test_a_record_is_one_json_line_with_every_field(tmp_path: Path) -> None:
@@ -37,7 +37,7 @@ def test_user_and_host_default_to_this_process(tmp_path: Path) -> None:
     audit.append(tmp_path, "a.md", "published", None, True)
     (record,) = AuditReader(tmp_path)
     assert record.user == audit.current_user() and record.host
-    assert record.time.tzinfo == timezone.utc
+    assert record.time.tzinfo == UTC
 
 
 def _appender(args: tuple[str, int, int]) -> None:

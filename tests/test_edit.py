@@ -87,7 +87,8 @@ def test_an_equal_value_is_unchanged_even_when_spelled_differently() -> None:
 def test_a_missing_key_is_added_at_the_end_in_the_file_style() -> None:
     data = b"\xef\xbb\xbf" + fm("title: x", "topics:", "  - AI", eol="\r\n", body="body\r\n")
     out = plan_published(data, False).data
-    assert out == b"\xef\xbb\xbf" + fm("title: x", "topics:", "  - AI", "published: false", eol="\r\n", body="body\r\n")
+    expected = fm("title: x", "topics:", "  - AI", "published: false", eol="\r\n", body="body\r\n")
+    assert out == b"\xef\xbb\xbf" + expected
 
 
 def test_an_indented_front_matter_keeps_its_indentation() -> None:
@@ -161,7 +162,8 @@ def test_an_edit_that_would_change_another_field_is_refused() -> None:
         (["topics: ~  # none"], "AI", ["topics:  # none", "  - AI"]),
         (["title: t"], "AI", ["title: t", "topics:", "  - AI"]),
         (["images:", "- url: x", "title: t"], "AI", ["images:", "- url: x", "title: t", "topics:", "- AI"]),
-        (["topics:", "  - |", "    AI", "title: t"], "X", ["topics:", "  - |", "    AI", "  - X", "title: t"]),
+        (["topics:", "  - |", "    AI", "title: t"], "X",
+         ["topics:", "  - |", "    AI", "  - X", "title: t"]),
     ],
 )
 def test_add_topic_in_the_style_of_the_file(before: list[str], topic: str, after: list[str]) -> None:
@@ -212,7 +214,9 @@ def test_a_topic_that_yaml_would_misread_is_quoted(topic: str, shape: list[str])
     assert topic not in topics_of(back.data)
 
 
-@pytest.mark.parametrize("topic", ["", " AI", "AI ", "a\nb", "a\tb", "\x1b[31m", "null", "~", "a\u2028b", "x" * 201])
+@pytest.mark.parametrize(
+    "topic", ["", " AI", "AI ", "a\nb", "a\tb", "\x1b[31m", "null", "~", "a\u2028b", "x" * 201]
+)
 def test_an_unusable_topic_is_refused(topic: str) -> None:
     with pytest.raises(EditRefused, match="not a usable topic"):
         plan_topic(SEED, topic, add=True)

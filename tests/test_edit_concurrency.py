@@ -61,7 +61,8 @@ def _editor(args: tuple[list[str], str, int, int]) -> tuple[list[tuple[str, str]
             result = edit.add_topic(path, topic, root=root, user=f"editor{worker}", timeout=60)
             added.append((path, topic))
         else:
-            result = edit.set_published(path, rng.random() < 0.5, root=root, user=f"editor{worker}", timeout=60)
+            value = rng.random() < 0.5
+            result = edit.set_published(path, value, root=root, user=f"editor{worker}", timeout=60)
         changed += result.changed
     return added, changed
 
@@ -91,7 +92,8 @@ def test_processes_editing_the_same_items_lose_nothing(tmp_path: Path) -> None:
         assert body == before_body
         assert {k: v for k, v in raw.items() if k not in ("published", "topics")} == {
             k: v for k, v in before_raw.items() if k not in ("published", "topics")}
-        assert lines_without(data, "published", "topics") == lines_without(originals[path], "published", "topics")
+        fields = ("published", "topics")
+        assert lines_without(data, *fields) == lines_without(originals[path], *fields)
     records, damaged = audit.read_audit(tmp_path)
     assert damaged == 0 and len(records) == changed
     assert not [n for n in os.listdir(tmp_path) if n.endswith(TEMP_SUFFIX)]

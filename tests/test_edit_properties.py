@@ -166,7 +166,7 @@ def test_a_topic_edit_changes_only_topics(data: bytes, topic: str, pick_existing
     if pick_existing and old:
         topic = old[len(topic) % len(old)]
     added = plan_topic(data, topic, add=True)
-    check(data, added.data, "topics", old if topic in old else old + (topic,))
+    check(data, added.data, "topics", old if topic in old else (*old, topic))
     removed = plan_topic(added.data, topic, add=False)
     check(added.data, removed.data, "topics", tuple(t for t in old if t != topic))
     lines, close = split_lines(data)
@@ -191,7 +191,7 @@ def test_real_items_publish_and_topics(source: Path, tmp_path: Path) -> None:
     steps = [
         (lambda: edit.set_published(path, True), "published", True),
         (lambda: edit.set_published(path, False), "published", False),
-        (lambda: edit.add_topic(path, "Robotics: Humanoids"), "topics", existing + ("Robotics: Humanoids",)),
+        (lambda: edit.add_topic(path, "Robotics: Humanoids"), "topics", (*existing, "Robotics: Humanoids")),
         (lambda: edit.remove_topic(path, "Robotics: Humanoids"), "topics", existing),
     ]
     if existing:

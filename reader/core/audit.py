@@ -11,6 +11,7 @@ Reading never raises: damaged lines are skipped and counted.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import fcntl
 import getpass
@@ -18,9 +19,8 @@ import json
 import os
 import socket
 from collections.abc import Iterator
-import dataclasses
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +78,7 @@ def append(
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Append one change record; return it. Raises ``AuditError``."""
-    when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    when = (now or datetime.now(UTC)).astimezone(UTC)
     record: dict[str, Any] = {
         "time": when.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "user": user or current_user(),
@@ -115,7 +115,7 @@ def append(
 
 
 def _as_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _record(line: bytes) -> AuditRecord | None:
@@ -160,7 +160,7 @@ class AuditReader:
         self.damaged = 0
         self.error = None
         try:
-            fh = open(self.path, "rb")
+            fh = open(self.path, "rb")  # noqa: SIM115 - a generator: the with below closes it
         except FileNotFoundError:
             return
         except OSError as exc:

@@ -17,7 +17,6 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Union
 
 from reader.core import audit, files, frontmatter
 from reader.core.files import DEFAULT_LOCK_TIMEOUT, EditError
@@ -36,11 +35,18 @@ from reader.core.fmedit import (
 )
 
 __all__ = [
-    "PUBLISHED", "TOPICS", "EditError", "EditRefused", "EditResult",
-    "set_published", "add_topic", "remove_topic", "undo",
+    "PUBLISHED",
+    "TOPICS",
+    "EditError",
+    "EditRefused",
+    "EditResult",
+    "add_topic",
+    "remove_topic",
+    "set_published",
+    "undo",
 ]
 
-Expected = Union[tuple[int, int], str, None]
+Expected = tuple[int, int] | str | None
 _ATTEMPTS = 3
 
 
@@ -188,7 +194,8 @@ def undo(
             doc = Doc(p, data)
             current = current_value(doc.raw, PUBLISHED)
             if current != result.new:
-                raise EditRefused(p, f"published was changed by someone else since (now {_show(current)}); not undone")
+                now = _show(current)
+                raise EditRefused(p, f"published was changed by someone else since (now {now}); not undone")
             return plan_restore_published(doc, result.old_raw, result.old)
 
         return _run(result.path, PUBLISHED, "set", plan, root=root, expected=expected,

@@ -20,6 +20,7 @@ it would let two holders in.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -170,10 +171,8 @@ def _keep_owner(fd: int, st: os.stat_result) -> None:
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.EINVAL):
             raise
-        try:  # not the owner's privileges: keep at least the group if we are in it
+        with contextlib.suppress(OSError):  # not the owner's privileges: keep at least the group
             os.fchown(fd, -1, st.st_gid)
-        except OSError:
-            pass
 
 
 def _fsync_dir(folder: str) -> None:
@@ -192,10 +191,8 @@ def _fsync_dir(folder: str) -> None:
 
 
 def _unlink_quietly(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def is_temp_name(name: str) -> bool:

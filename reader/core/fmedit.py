@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover - only without libyaml
 PUBLISHED = "published"
 TOPICS = "topics"
 MAX_TOPIC = 200
-Value = Union[bool, None, tuple[str, ...]]
+Value = bool | None | tuple[str, ...]
 _Edit = tuple[int, int, str]  # replace src[a:b] with text
 _BOM = b"\xef\xbb\xbf"
 _ITEM_PREFIX = re.compile(r" *- +")
@@ -177,7 +177,8 @@ def _verify(doc: Doc, data: bytes, field: str, intended: Value) -> None:
     keys = [k for k in {**doc.raw, **raw} if k != field]
     others = [str(k) for k in keys if k not in doc.raw or k not in raw or doc.raw[k] != raw[k]]
     if others:
-        raise EditRefused(doc.path, f"the edit would also change {', '.join(sorted(others))[:200]}; not changed")
+        names = ", ".join(sorted(others))[:200]
+        raise EditRefused(doc.path, f"the edit would also change {names}; not changed")
     if current_value(raw, field) != intended:
         raise EditRefused(doc.path, f"the edit would not give {field} the intended value; not changed")
 
@@ -236,7 +237,8 @@ def plan_restore_published(doc: Doc, old_raw: str | None, intended: Value) -> Ap
     s, e = v.start_mark.index, v.end_mark.index
     current_raw = doc.src[s:e]
     if old_raw is None:
-        edit = (_line_start(doc.src, k.start_mark.index), _line_end(doc.src, max(e - 1, k.end_mark.index)), "")
+        line = _line_start(doc.src, k.start_mark.index)
+        edit = (line, _line_end(doc.src, max(e - 1, k.end_mark.index)), "")
     else:
         if not old_raw and s > k.end_mark.index + 1 and doc.src[s - 1] == " ":
             s -= 1  # the space this session put before the value
@@ -268,7 +270,7 @@ def plan_topic(data: bytes, topic: str, *, add: bool, path: str = "") -> Applied
     assert isinstance(old, tuple)
     if (topic in old) == add:
         return Applied(doc.rebuild([]), old, old)
-    new = old + (topic,) if add else tuple(t for t in old if t != topic)
+    new = (*old, topic) if add else tuple(t for t in old if t != topic)
     edits = _add_edits(doc, topic) if add else _remove_edits(doc, topic)
     return _plan(doc, TOPICS, edits, old, new, None)
 
@@ -327,7 +329,9 @@ def _remove_edits(doc: Doc, topic: str) -> list[_Edit]:
     if isinstance(v, yaml.ScalarNode):
         return [(v.start_mark.index, v.end_mark.index, "[]")]
     items = v.value
-    hits = [i for i, n in enumerate(items) if isinstance(n, yaml.ScalarNode) and normalize.text(n.value) == topic]
+    hits = [
+        i for i, n in enumerate(items) if isinstance(n, yaml.ScalarNode) and normalize.text(n.value) == topic
+    ]
     if not hits:
         raise EditRefused(doc.path, _ODD_TOPICS)
     opened = doc.flow_open(v)

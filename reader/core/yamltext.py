@@ -8,13 +8,15 @@ first, no ``: `` or `` #``; otherwise quoted, escaping what must be escaped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import yaml
 
 # Printable in YAML and safe unescaped: no C0/C1 controls, no line or paragraph
 # separators (YAML line breaks), no BOM.
 PRINTABLE = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
-_RESOLVER = yaml.resolver.Resolver()
+# YAML 1.1's implicit types, as PyYAML resolves them (the stubs leave it untyped).
+_resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = yaml.resolver.Resolver().resolve
 _STR_TAG = "tag:yaml.org,2002:str"
 # Numbers to YAML 1.2 readers that the YAML 1.1 resolver lets through (1e3, 0o17).
 _NUMBER = re.compile(r"[-+]?(?:\.\d+|\d[\d_]*(?:\.[\d_]*)?)(?:[eE][-+]?\d+)?|[-+]?0[oOxX][0-9a-fA-F_]+")
@@ -30,8 +32,7 @@ def plain_ok(s: str, flow: bool) -> bool:
         return False
     if s.lower() in ("y", "n") or _NUMBER.fullmatch(s):  # booleans/numbers to some readers
         return False
-    tag = _RESOLVER.resolve(yaml.ScalarNode, s, (True, False))  # type: ignore[no-untyped-call]
-    return bool(tag == _STR_TAG)
+    return _resolve(yaml.ScalarNode, s, (True, False)) == _STR_TAG
 
 
 def quote(s: str, *, flow: bool = False, prefer: str = '"') -> str:
@@ -48,5 +49,8 @@ def quote(s: str, *, flow: bool = False, prefer: str = '"') -> str:
             out.append(ch)
         else:
             code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+            if code < 0x100:
+                out.append(f"\\x{code:02x}")
+            else:
+                out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
     return '"' + "".join(out) + '"'
