@@ -75,25 +75,25 @@ async def test_sort_cycle_and_reverse(small_corpus, fake_preview):
     app = make(small_corpus, fake_preview)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        assert app.query.sort is SortKey.DATE
+        assert app.view.sort is SortKey.DATE
         await pilot.press("s")
-        assert app.query.sort is SortKey.HEAT and app.query.descending
+        assert app.view.sort is SortKey.HEAT and app.view.descending
         assert titles(app)[0] == "Alpha robots learn to walk"
         # heat -1 (not scored) is last
         assert titles(app)[-1] == "Epsilon energy policy"
         await pilot.press("S")
-        assert not app.query.descending
+        assert not app.view.descending
         assert titles(app)[0] == "Beta batteries store more"
         assert titles(app)[-1] == "Epsilon energy policy"  # missing stays last
         await pilot.press("s")
-        assert app.query.sort is SortKey.QUALITY
+        assert app.view.sort is SortKey.QUALITY
         assert titles(app)[0] == "Beta batteries store more"
         await pilot.press("s")
-        assert app.query.sort is SortKey.TITLE and not app.query.descending
+        assert app.view.sort is SortKey.TITLE and not app.view.descending
         await pilot.press("s")
-        assert app.query.sort is SortKey.PROVIDER
+        assert app.view.sort is SortKey.PROVIDER
         await pilot.press("s")
-        assert app.query.sort is SortKey.DATE
+        assert app.view.sort is SortKey.DATE
 
 
 async def test_click_on_column_header_sorts(small_corpus, fake_preview):
@@ -105,9 +105,9 @@ async def test_click_on_column_header_sorts(small_corpus, fake_preview):
 
         heat_col = next(c for c in layout(header.size.width) if c.key is SortKey.HEAT)
         await pilot.click("#columns", offset=(heat_col.start + 1, 0))
-        assert app.query.sort is SortKey.HEAT and app.query.descending
+        assert app.view.sort is SortKey.HEAT and app.view.descending
         await pilot.click("#columns", offset=(heat_col.start + 1, 0))
-        assert app.query.sort is SortKey.HEAT and not app.query.descending
+        assert app.view.sort is SortKey.HEAT and not app.view.descending
 
 
 async def test_search_filters_instantly_and_escape_clears(small_corpus, fake_preview):
@@ -125,7 +125,7 @@ async def test_search_filters_instantly_and_escape_clears(small_corpus, fake_pre
         await pilot.press("space", *"policy")
         assert titles(app) == ["Epsilon energy policy"]
         await pilot.press("escape")
-        assert app.query.search == ""
+        assert app.view.search == ""
         assert len(app.rows) == 6
         assert not bar.display
         assert app.query_one(ArticleList).has_focus
@@ -155,13 +155,13 @@ async def test_topic_sidebar_filters(small_corpus, fake_preview):
         assert "AI 3" in labels and "Energy 2" in labels
         sidebar.highlighted = labels.index("Energy 2")
         await pilot.press("enter")
-        assert app.query.topic == "Energy"
+        assert app.view.topic == "Energy"
         assert sorted(titles(app)) == ["Beta batteries store more", "Epsilon energy policy"]
         assert app.query_one(ArticleList).has_focus
         await pilot.press("t")
         sidebar.highlighted = 1
         await pilot.press("enter")
-        assert app.query.published is Published.UNPUBLISHED and app.query.topic is None
+        assert app.view.published is Published.UNPUBLISHED and app.view.topic is None
         assert sorted(titles(app)) == ["Beta batteries store more", "Gamma rays from a quiet star"]
         await pilot.press("t")
         sidebar.highlighted = 0
@@ -315,14 +315,14 @@ async def test_palette_reaches_actions(small_corpus, fake_preview):
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause(0.2)
-        assert app.query.sort is SortKey.HEAT
+        assert app.view.sort is SortKey.HEAT
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)
         await pilot.press(*"topic: quantum")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause(0.2)
-        assert app.query.topic == "Quantum"
+        assert app.view.topic == "Quantum"
         assert titles(app) == ["Zeta quantum chips"]
 
 
@@ -355,9 +355,9 @@ async def test_keys_typed_in_one_burst_after_slash_go_to_the_search(small_corpus
         for ch in "/robots":
             lst.post_message(events.Key("slash" if ch == "/" else ch, ch))
         await pilot.pause(0.3)
-        assert app.query.search == "robots"
+        assert app.view.search == "robots"
         assert titles(app) == ["Alpha robots learn to walk"]
-        assert app.query.topic is None  # 't' did not open topics
+        assert app.view.topic is None  # 't' did not open topics
 
 
 async def test_warm_start_from_the_index_applies_changes(small_corpus, fake_preview):

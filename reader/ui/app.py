@@ -89,7 +89,7 @@ class ReaderApp(PreviewFlow, App[None]):
                 tooltip="Clear search and filters (or close the sidebar)"),
     ]
 
-    query: reactive[Query] = reactive(Query, always_update=True)
+    view: reactive[Query] = reactive(Query, always_update=True)
     rows: reactive[list[Entry]] = reactive(list, always_update=True)
     shown: reactive[int] = reactive(0)
     total: reactive[int] = reactive(0)
@@ -135,11 +135,11 @@ class ReaderApp(PreviewFlow, App[None]):
                 yield SearchBar(id="search")
                 with Container(id="panes"):
                     with Vertical(id="list-pane"):
-                        yield ColumnHeader(id="columns").data_bind(ReaderApp.query)
+                        yield ColumnHeader(id="columns").data_bind(ReaderApp.view)
                         yield ArticleList(id="articles").data_bind(ReaderApp.rows)
                     yield DetailPane(id="detail")
         yield StatusBar(id="status").data_bind(
-            ReaderApp.query, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
+            ReaderApp.view, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
             ReaderApp.problems, ReaderApp.progress,
         )
         yield Footer()
@@ -189,11 +189,11 @@ class ReaderApp(PreviewFlow, App[None]):
         gc.freeze()
 
     def _requery(self) -> None:
-        rows = self.catalog.query(self.query)
+        rows = self.catalog.query(self.view)
         self.rows = rows
         self.shown = len(rows)
 
-    def watch_query(self) -> None:
+    def watch_view(self) -> None:
         # A new sort, filter or search starts at the top (the best match, the
         # hottest item...); batches arriving while loading keep the selection.
         self._requery()
@@ -278,10 +278,10 @@ class ReaderApp(PreviewFlow, App[None]):
 
     @on(ColumnHeader.SortClicked)
     def _on_sort_clicked(self, event: ColumnHeader.SortClicked) -> None:
-        if event.key == self.query.sort:
+        if event.key == self.view.sort:
             self.action_reverse_sort()
         else:
-            self.query = self.query.with_sort(event.key)
+            self.view = self.view.with_sort(event.key)
 
     @on(TopicSidebar.Chosen)
     def _on_topic(self, event: TopicSidebar.Chosen) -> None:
@@ -291,7 +291,7 @@ class ReaderApp(PreviewFlow, App[None]):
         self.focus_now(self.query_one(ArticleList))
 
     def _apply_choice(self, choice: TopicChoice) -> None:
-        self.query = replace(self.query, topic=choice.topic, published=choice.published)
+        self.view = replace(self.view, topic=choice.topic, published=choice.published)
 
     def show_topic(self, topic: str | None) -> None:
         self._apply_choice(TopicChoice(topic, Published.ALL))
@@ -307,15 +307,15 @@ class ReaderApp(PreviewFlow, App[None]):
         articles = self.query_one(ArticleList)
         if not articles.move_to_id(target.id):
             # Not in the current filter: widen to everything, then jump.
-            self.query = Query(sort=self.query.sort, descending=self.query.descending)
+            self.view = Query(sort=self.view.sort, descending=self.view.descending)
             self.query_one(SearchBar).value = ""
             articles.move_to_id(target.id)
         self.focus_now(articles)
 
     @on(Input.Changed, "#search")
     def _on_search(self, event: Input.Changed) -> None:
-        if event.value != self.query.search:
-            self.query = replace(self.query, search=event.value)
+        if event.value != self.view.search:
+            self.view = replace(self.view, search=event.value)
 
     @on(SearchBar.Finished)
     def _on_search_done(self, event: SearchBar.Finished) -> None:
@@ -352,13 +352,13 @@ class ReaderApp(PreviewFlow, App[None]):
         self.focus_now(bar)
 
     def action_cycle_sort(self) -> None:
-        self.query = self.query.with_sort(self.query.sort.next())
+        self.view = self.view.with_sort(self.view.sort.next())
 
     def action_reverse_sort(self) -> None:
-        self.query = replace(self.query, descending=not self.query.descending)
+        self.view = replace(self.view, descending=not self.view.descending)
 
     def action_sort_by(self, key: str) -> None:
-        self.query = self.query.with_sort(SortKey(key))
+        self.view = self.view.with_sort(SortKey(key))
 
     def action_topics(self) -> None:
         self.sidebar_open = True
@@ -373,8 +373,8 @@ class ReaderApp(PreviewFlow, App[None]):
         self.query_one(TopicSidebar).set_class(open_, "-open")
 
     def action_toggle_unpublished(self) -> None:
-        wanted = Published.ALL if self.query.published is Published.UNPUBLISHED else Published.UNPUBLISHED
-        self.query = replace(self.query, published=wanted, topic=None)
+        wanted = Published.ALL if self.view.published is Published.UNPUBLISHED else Published.UNPUBLISHED
+        self.view = replace(self.view, published=wanted, topic=None)
 
     def action_zoom(self) -> None:
         zoomed = not self.screen.has_class("-zoom")
@@ -397,8 +397,8 @@ class ReaderApp(PreviewFlow, App[None]):
             self.sidebar_open = False
             self.focus_now(self.query_one(ArticleList))
             return
-        if self.query.search or self.query.topic or self.query.published is not Published.ALL:
-            self.query = Query(sort=self.query.sort, descending=self.query.descending)
+        if self.view.search or self.view.topic or self.view.published is not Published.ALL:
+            self.view = Query(sort=self.view.sort, descending=self.view.descending)
             bar = self.query_one(SearchBar)
             bar.value = ""
             bar.display = False
