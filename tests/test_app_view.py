@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from reader.core.query import Query, SortKey
 from reader.ui.app import ReaderApp, create_app
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
@@ -41,3 +42,22 @@ async def test_status_line_and_column_header_follow_the_view(small_corpus, fake_
         status = str(app.query_one("#status-text", Static).render())
         assert "sort heat ▼" in status and "unpublished only" in status
         assert "Heat▼" in str(app.query_one(ColumnHeader).render())
+
+
+# -- a view set before the widgets exist --------------------------------------------
+async def test_a_view_set_before_the_app_runs_is_applied(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    app.view = Query(sort=SortKey.HEAT)  # no widgets yet: nothing to move
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        assert app.view.sort is SortKey.HEAT
+        assert app.rows[0].title == "Alpha robots learn to walk"  # the hottest
+        assert app.query_one(ArticleList).cursor == 0
+
+
+async def test_a_view_change_after_the_app_closed_is_harmless(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+    app.view = app.view.with_sort(SortKey.TITLE)  # the widgets are gone
+    assert app.rows[-1].title == "Zeta quantum chips"

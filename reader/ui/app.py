@@ -136,7 +136,7 @@ class ReaderApp(PreviewFlow, App[None]):
                 with Container(id="panes"):
                     with Vertical(id="list-pane"):
                         yield ColumnHeader(id="columns").data_bind(ReaderApp.view)
-                        yield ArticleList(id="articles").data_bind(ReaderApp.rows)
+                        yield ArticleList(id="articles").data_bind(ReaderApp.rows, ReaderApp.view)
                     yield DetailPane(id="detail")
         yield StatusBar(id="status").data_bind(
             ReaderApp.view, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
@@ -194,11 +194,9 @@ class ReaderApp(PreviewFlow, App[None]):
         self.shown = len(rows)
 
     def watch_view(self) -> None:
-        # A new sort, filter or search starts at the top (the best match, the
-        # hottest item...); batches arriving while loading keep the selection.
+        # The rows first: the widgets bound to the view (the list goes to the
+        # top) are told after this returns.
         self._requery()
-        if self.is_mounted:
-            self.query_one(ArticleList).action_first()
 
     # -- selection → detail (thread worker) → preview (debounced async worker)
     @on(ArticleList.Highlighted)

@@ -21,6 +21,7 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from reader.core.model import Entry
+from reader.core.query import Query
 from reader.ui.columns import Column, layout
 
 
@@ -58,6 +59,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     rows: reactive[list[Entry]] = reactive(list, always_update=True, layout=False)
     cursor: reactive[int] = reactive(0, init=False)
+    view: reactive[Query] = reactive(Query, init=False)
 
     @dataclass
     class Highlighted(Message):
@@ -86,6 +88,12 @@ class ArticleList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view(center=True)
         self.refresh()
         self._announce()
+
+    def watch_view(self) -> None:
+        # A new sort, filter or search starts at the top (the best match, the
+        # hottest item...); batches arriving while loading keep the selection.
+        # The app sets ``rows`` for the view before it sets the view.
+        self.action_first()
 
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
