@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Static
 
-from reader.core.query import Query, SortKey
+from reader.core.query import Published, Query, SortKey
 from reader.ui.app import ReaderApp, create_app
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.status_bar import StatusBar
-from reader.ui.widgets.topic_sidebar import TopicSidebar
+from reader.ui.widgets.topic_sidebar import ALL, UNPUBLISHED, TopicSidebar
 from tests.conftest import quiet_config
 from tests.conftest import wait_loaded as loaded
 
 
 def make(root, fake=None) -> ReaderApp:
     return create_app(root, config=quiet_config(), preview_service=fake, use_index=False)
+
+
+async def wait_until(pilot, predicate, tries: int = 250) -> None:
+    for _ in range(tries):
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached")
 
 
 # -- the view does not shadow DOMNode.query -------------------------------------
@@ -61,3 +70,69 @@ async def test_a_view_change_after_the_app_closed_is_harmless(small_corpus, fake
         await loaded(pilot)
     app.view = app.view.with_sort(SortKey.TITLE)  # the widgets are gone
     assert app.rows[-1].title == "Zeta quantum chips"
+
+
+# -- the topic sidebar's highlight is the view's filter ------------------------------
+def highlighted_id(sidebar: TopicSidebar) -> str | None:
+    if sidebar.highlighted is None:
+        return None
+    return sidebar.get_option_at_index(sidebar.highlighted).id
+
+
+async def choose(pilot, sidebar: TopicSidebar, option_id: str) -> None:
+    await pilot.press("t")
+    sidebar.highlighted = sidebar.get_option_index(option_id)
+    await pilot.press("enter")
+
+
+async def test_sidebar_follows_u(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await loaded(pilot)
+        sidebar = app.query_one(TopicSidebar)
+        await choose(pilot, sidebar, "Energy")
+        assert app.view.topic == "Energy" and highlighted_id(sidebar) == "Energy"
+        await pilot.press("u")
+        assert app.view.published is Published.UNPUBLISHED
+        assert highlighted_id(sidebar) == UNPUBLISHED
+        await pilot.press("u")
+        assert highlighted_id(sidebar) == ALL
+
+
+async def test_sidebar_follows_escape(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await loaded(pilot)
+        sidebar = app.query_one(TopicSidebar)
+        await choose(pilot, sidebar, "AI")
+        assert highlighted_id(sidebar) == "AI"
+        await pilot.press("escape")
+        assert app.view.topic is None
+        assert highlighted_id(sidebar) == ALL
+
+
+async def test_sidebar_follows_the_palette_topic_jump(small_corpus, fake_preview):
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await loaded(pilot)
+        sidebar = app.query_one(TopicSidebar)
+        await choose(pilot, sidebar, "Energy")
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"topic: quantum")
+        commands = app.screen.query_one(CommandList)
+        await wait_until(pilot, lambda: commands.option_count >= 1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.view.topic == "Quantum")
+        assert highlighted_id(sidebar) == "Quantum"
+
+
+async def test_sidebar_keeps_the_filter_highlighted_while_loading(small_corpus, fake_preview):
+    """New topic counts rebuild the options; the highlight stays on the view's filter."""
+    app = make(small_corpus, fake_preview)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await loaded(pilot)
+        sidebar = app.query_one(TopicSidebar)
+        app.show_topic("Space")
+        app.topics = [("Space", 1), ("AI", 3), ("Zebra", 9)]
+        assert highlighted_id(sidebar) == "Space"

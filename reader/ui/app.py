@@ -129,7 +129,8 @@ class ReaderApp(PreviewFlow, App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield TopicSidebar(id="sidebar").data_bind(
-                ReaderApp.topics, total=ReaderApp.total, unpublished=ReaderApp.unpublished
+                ReaderApp.topics, ReaderApp.view,
+                total=ReaderApp.total, unpublished=ReaderApp.unpublished,
             )
             with Vertical(id="content"):
                 yield SearchBar(id="search")
@@ -195,7 +196,7 @@ class ReaderApp(PreviewFlow, App[None]):
 
     def watch_view(self) -> None:
         # The rows first: the widgets bound to the view (the list goes to the
-        # top) are told after this returns.
+        # top, the sidebar highlights the filter) are told after this returns.
         self._requery()
 
     # -- selection → detail (thread worker) → preview (debounced async worker)
