@@ -13,7 +13,8 @@ though Textual itself writes plenty of legitimate escape sequences:
 * the markers with the sanitiser's visible placeholders between them *do*
   appear on the screen (a small terminal emulator replays the output), which
   proves the hostile text was really drawn;
-* markup in titles is shown literally and clicking it does not run the action.
+* markup in titles and topics is shown literally, in the panes and in the
+  command palette's search results, and clicking it does not run the action.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ LITERAL_MARKUP = (
     "[bold red]M2a",                # item title
     "[bold red]M3a",                # topic
     "[@click=app.quit]R3a",         # related item title
+    "[@click=app.quit]M4a[/]",      # topic (sidebar, palette, status line)
 )
 
 # The only hyperlinks the app may emit: the corpus's clean URLs.
@@ -370,6 +372,7 @@ def off_screen(text: str) -> Callable[[Terminal], bool]:
 
 
 HOME, SHIFT_TAB, TAB, ENTER, ESCAPE = b"\x1b[H", b"\x1b[Z", b"\t", b"\r", b"\x1b"
+CTRL_P = b"\x10"
 
 
 @pytest.fixture
@@ -418,6 +421,28 @@ def test_hostile_text_cannot_drive_the_terminal(session: Session):
     s.wait_for("the help screen", on_screen("Everywhere"))
     s.send(ESCAPE)
     s.wait_for("the help screen to close", off_screen("Everywhere"))
+
+    # The command palette's topic hits: literal, and a click jumps to the topic.
+    s.send(CTRL_P)
+    s.wait_for("the command palette", on_screen("Search for commands"))
+    for ch in b"M4":
+        s.send(bytes([ch]))
+    hit = "Topic: [@click=app.quit]M4a[/]"
+    s.wait_for("the markup topic hit", lambda t: len(t.find_all(hit)) == 1)
+    s.send(b"\x7f\x7f")  # backspace twice: every topic, including "[/]"
+    for ch in b"topic":
+        s.send(bytes([ch]))
+    s.wait_for("the unbalanced-markup topic hit", on_screen("Topic: [/]"))
+    s.send(b"\x7f" * 5)
+    for ch in b"M4":
+        s.send(bytes([ch]))
+    s.wait_for("the markup topic hit again", lambda t: len(t.find_all(hit)) == 1)
+    col, row = s.term.find(hit)
+    s.click(col + len("Topic: ") + 1, row)  # where the "M4a" link would be if parsed
+    s.wait_for("the topic filter", on_screen("topic [@click=app.quit]M4a[/]"))
+    assert s.alive(), "clicking the palette hit quit the app: its markup was parsed"
+    s.send(ESCAPE)
+    s.wait_for("the topic filter to clear", off_screen("topic [@click=app.quit]M4a[/]"))
 
     # Click the markup: first the list row (selects the item), then its title in
     # the detail pane (below the list), both where the literal "[" is and where

@@ -1,4 +1,9 @@
-"""Command palette: every action, plus a jump to each topic."""
+"""Command palette: every action, plus a jump to each topic.
+
+Topic names come from the items, so they are untrusted: a hit is built from
+literal ``Content`` here. (``Matcher.highlight`` parses its argument as
+markup, and the palette parses any plain ``str`` prompt as markup too.)
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,21 @@ from collections.abc import Iterable
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.fuzzy import Matcher
 
 from reader.core.query import SortKey
 from reader.core.sanitize import sanitize
+
+
+def highlight_literal(matcher: Matcher, text: str) -> Content:
+    """``text`` as literal Content, the letters the query matched styled as the palette does."""
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if score:
+        for offset in offsets:
+            if not text[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class TopicCommands(Provider):
@@ -36,7 +53,7 @@ class TopicCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(label),
+                    highlight_literal(matcher, label),
                     partial(self.app.show_topic, topic),  # type: ignore[attr-defined]
                     help=f"{count} items",
                 )
