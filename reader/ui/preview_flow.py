@@ -13,6 +13,7 @@ from typing import Any
 from textual import work
 from textual.widgets import TabbedContent
 
+from reader.core.links import choose_link
 from reader.core.model import Item
 from reader.core.sanitize import sanitize
 from reader.core.store import load_item
@@ -107,9 +108,22 @@ class PreviewFlow:
             self._schedule_preview(self.current_item, refresh=True, delay=0)
 
     def action_copy_url(self) -> None:
+        """Copy the item's first http(s) URL. Any other kind is never copied, and ``c`` says why."""
         item = self.current_item
-        if item is not None and item.url_candidates:
-            url = item.url_candidates[0][1]
-            self.copy_to_clipboard(url)
-            self.notify(f"Copied {sanitize(url)}", markup=False)
+        if item is None:
+            return
+        candidates = list(item.url_candidates)
+        if not candidates:
+            self.notify("This item has no URL to copy.", markup=False)
+            return
+        choice = choose_link(candidates)
+        refused = [f"{sanitize(name)} not copied: {reason}" for name, _url, reason in choice.skipped]
+        if choice.chosen is None:
+            self.notify("\n".join(["Nothing copied: only http and https links are.", *refused]),
+                        severity="warning", markup=False)
+            return
+        name, url = choice.chosen
+        self.copy_to_clipboard(url)
+        said = f"Copied {sanitize(url)}" if not refused else f"Copied the {sanitize(name)} {sanitize(url)}"
+        self.notify("\n".join([said, *refused]), markup=False)
 
