@@ -1,4 +1,5 @@
-"""Pilot tests: only http(s) URLs become links or are copied."""
+"""Pilot tests: only http(s) URLs become links or are copied; the preview failure
+pane names the URL of every line, and ``c`` copies the one it offers."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from textual.style import Style
 from textual.widgets import Static
 
 from reader.ui.app import ReaderApp, create_app
+from reader.ui.widgets.preview_view import PreviewView
 from tests.conftest import FakePreviewService, quiet_config, write_item
 from tests.conftest import wait_loaded as loaded
 
@@ -119,3 +121,120 @@ async def test_c_with_no_url_at_all(tmp_path):
         await pilot.press("c")
         assert app.clipboard == ""
         assert messages(app)[-1] == "This item has no URL to copy."
+
+
+# -- the preview failure pane -------------------------------------------------------
+PDF = "https://docs.example.com/report.pdf"
+PAGE = "https://news.example.com/page"
+
+
+class DocumentFailure(FakePreviewService):
+    """The first URL is a PDF, the second answers 404: two reasons, two URLs."""
+
+    async def preview(self, urls, *, refresh: bool = False):
+        from reader.preview.service import PreviewFailed
+
+        self.calls.append((tuple(urls), refresh))
+        return PreviewFailed(
+            reason="HTTP 404 Not Found", kind="http_status",
+            attempts=(("originalUrl", PDF, "not a web page (application/pdf, 12.1 kB)"),
+                      ("webUrl", PAGE, "HTTP 404 Not Found")),
+            url=PDF, content_type="application/pdf", size=12345,
+        )
+
+
+def failure_corpus(tmp_path):
+    root = tmp_path / "content"
+    write_item(root, "a.md", title="A report", originalUrl=PDF, webUrl=PAGE)
+    return root
+
+
+def preview_lines(app) -> list[str]:
+    return app.query_one("#preview-body", Static).visual.plain.split("\n")  # type: ignore[union-attr]
+
+
+async def test_failure_pane_names_the_url_of_every_line(tmp_path):
+    app = make(failure_corpus(tmp_path), DocumentFailure())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await wait_until(pilot, lambda: app.query_one(PreviewView).state.status == "failed")
+        lines = preview_lines(app)
+        assert lines[0] == "Preview unavailable"
+        # Each URL tried, then its own reason under it.
+        assert lines[1:5] == [
+            f"originalUrl  {PDF}", "  not a web page (application/pdf, 12.1 kB)",
+            f"webUrl  {PAGE}", "  HTTP 404 Not Found",
+        ]
+        # The document offered names its URL, and the copy hint is about that URL.
+        offer = lines.index("Open or copy the document at originalUrl (application/pdf, 12,345 bytes):")
+        assert lines[offer + 1] == f"  {PDF}"
+        assert lines[offer + 2] == "press c to copy this URL, r to retry"
+
+
+async def test_c_on_the_preview_tab_copies_the_url_it_offers(tmp_path):
+    root = tmp_path / "content"
+    # The item's first URL is the page; the document is its second.
+    write_item(root, "a.md", title="A report", originalUrl=PAGE, webUrl=PDF)
+    app = make(root, DocumentFailure())
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await loaded(pilot)
+        await wait_until(pilot, lambda: app.query_one(PreviewView).state.status == "failed")
+        await pilot.press("c")  # on the Item tab: the item's first URL
+        assert app.clipboard == PAGE
+        app.query_one("#detail-tabs").active = "tab-preview"
+        await pilot.pause()
+        await pilot.press("c")  # on the Preview tab: the document it offers
+        assert app.clipboard == PDF
+        assert messages(app)[-1] == f"Copied {PDF}"
+
+
+async def test_failure_pane_never_links_or_offers_a_non_web_url(tmp_path):
+    class LocalFailure(FakePreviewService):
+        async def preview(self, urls, *, refresh: bool = False):
+            from reader.preview.service import PreviewFailed
+
+            return PreviewFailed(
+                reason="only http and https links can be previewed (not file:)", kind="bad_url",
+                attempts=(("originalUrl", "file:///etc/passwd",
+                           "only http and https links can be previewed (not file:)"),),
+                url="file:///etc/passwd", content_type="text/plain", size=10,
+            )
+
+    root = tmp_path / "content"
+    write_item(root, "a.md", title="Local", originalUrl="file:///etc/passwd")
+    app = make(root, LocalFailure())
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await loaded(pilot)
+        await wait_until(pilot, lambda: app.query_one(PreviewView).state.status == "failed")
+        body = app.query_one("#preview-body", Static).visual
+        assert "file:///etc/passwd" in body.plain
+        assert links_in(body) == {}
+        assert "press c" not in body.plain
+        app.query_one("#detail-tabs").active = "tab-preview"
+        await pilot.pause()
+        await pilot.press("c")
+        assert app.clipboard == ""
+        assert "originalUrl not copied: it is a file: link" in messages(app)[-1]
+
+
+async def test_c_on_a_preview_copies_the_url_it_was_read_from(tmp_path):
+    from reader.ui.screens.preview_screen import PreviewScreen
+
+    root = tmp_path / "content"
+    write_item(root, "a.md", title="Fallback", originalUrl=PAGE, webUrl=PDF)
+    fake = FakePreviewService(pages={PDF: "word " * 80})  # the first URL fails, the second reads
+    app = make(root, fake)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await loaded(pilot)
+        await wait_until(pilot, lambda: app.query_one(PreviewView).state.status == "ready")
+        await pilot.press("c")
+        assert app.clipboard == PAGE  # the Item tab: the item's first URL
+        app.query_one("#detail-tabs").active = "tab-preview"
+        await pilot.pause()
+        await pilot.press("c")
+        assert app.clipboard == PDF
+        app.copy_to_clipboard("")
+        await pilot.press("p")
+        assert isinstance(app.screen, PreviewScreen)
+        await pilot.press("c")
+        assert app.clipboard == PDF

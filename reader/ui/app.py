@@ -80,7 +80,7 @@ class ReaderApp(PreviewFlow, App[None]):
         Binding("r", "refetch", "Refetch", id="app.refetch",
                 tooltip="Fetch the preview again, bypassing the cache"),
         Binding("c", "copy_url", "Copy URL", show=False, id="app.copy_url",
-                tooltip="Copy the item's URL to the clipboard"),
+                tooltip="Copy the item's first http(s) URL (on the preview: the one it names)"),
         Binding("e", "load_report", "Errors", id="app.load_report",
                 tooltip="Files that could not be read, with reasons"),
         Binding("z", "zoom", "Zoom", id="app.zoom",

@@ -19,7 +19,7 @@ from reader.core.sanitize import sanitize
 from reader.core.store import load_item
 from reader.ui.screens.preview_screen import PreviewScreen
 from reader.ui.widgets.detail_pane import DetailPane
-from reader.ui.widgets.preview_view import PreviewState
+from reader.ui.widgets.preview_view import PreviewState, shown_link
 
 log = logging.getLogger("reader.ui")
 
@@ -107,12 +107,21 @@ class PreviewFlow:
         if self.current_item is not None:
             self._schedule_preview(self.current_item, refresh=True, delay=0)
 
+    def _preview_in_view(self) -> bool:
+        if isinstance(self.screen, PreviewScreen):
+            return True
+        panes = self.screen.query(DetailPane)
+        return bool(panes) and panes.first().active_tab == "tab-preview"
+
     def action_copy_url(self) -> None:
-        """Copy the item's first http(s) URL. Any other kind is never copied, and ``c`` says why."""
+        """Copy the URL in view: on the preview, the one it names; else the item's
+        first http(s) URL. Any other kind is never copied, and ``c`` says why."""
         item = self.current_item
         if item is None:
             return
-        candidates = list(item.url_candidates)
+        state = self._preview_state
+        shown = shown_link(state) if state.item_id == item.id and self._preview_in_view() else None
+        candidates = [shown] if shown is not None else list(item.url_candidates)
         if not candidates:
             self.notify("This item has no URL to copy.", markup=False)
             return
