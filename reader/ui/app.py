@@ -29,6 +29,7 @@ from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, load_item
 from reader.resources import styles_dir
 from reader.ui.commands import TopicCommands, reader_commands
+from reader.ui.keys import LIST_KEYS, SCROLL_KEYS
 from reader.ui.preview_flow import PreviewFlow
 from reader.ui.screens.help_screen import HelpScreen
 from reader.ui.screens.load_report_screen import LoadReportScreen
@@ -36,7 +37,6 @@ from reader.ui.screens.preview_screen import PreviewScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
-from reader.ui.widgets.item_scroll import ItemScroll
 from reader.ui.widgets.preview_view import PreviewState, PreviewView
 from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.search_bar import SearchBar
@@ -337,8 +337,9 @@ class ReaderApp(PreviewFlow, App[None]):
     def action_help(self) -> None:
         sections = [
             ("Everywhere", list(self.BINDINGS)),
-            ("Article list", list(ArticleList.BINDINGS)),
-            ("Item pane", list(ItemScroll.BINDINGS)),
+            ("Every list (articles, topics, related items, load report)", list(LIST_KEYS)),
+            ("Article list", [b for b in ArticleList.BINDINGS if b not in LIST_KEYS]),
+            ("Item, preview and this help", list(SCROLL_KEYS)),
             ("Search", list(SearchBar.BINDINGS)),
             ("Preview tab", list(PreviewView.BINDINGS)),
             ("Full-screen preview", list(PreviewScreen.BINDINGS)),

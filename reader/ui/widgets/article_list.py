@@ -23,6 +23,7 @@ from textual.widgets import Input
 from reader.core.model import Entry
 from reader.core.query import Query
 from reader.ui.columns import Column, layout
+from reader.ui.keys import LIST_KEYS
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
@@ -48,12 +49,7 @@ class ArticleList(ScrollView, can_focus=True):
     }
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup,b", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("home,g", "first", "First", show=False, id="list.first"),
-        Binding("end,G", "last", "Last", show=False, id="list.last"),
+        *LIST_KEYS,
         Binding("enter", "select", "Open", id="list.select", tooltip="Open the item: focus its related items"),
     ]
 

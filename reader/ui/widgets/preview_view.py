@@ -7,7 +7,6 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import LoadingIndicator, Static
@@ -16,6 +15,7 @@ from reader.core.links import is_web_link
 from reader.core.sanitize import sanitize
 from reader.ui.article_render import blocks_content, preview_header
 from reader.ui.text import link, plain
+from reader.ui.widgets.reading_scroll import ReadingScroll
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def failure_content(failure: Any) -> Content:
     return Content("\n").join(lines)
 
 
-class PreviewView(VerticalScroll, can_focus=True):
+class PreviewView(ReadingScroll):
     """Shows ``state``; the app sets it (attributes down)."""
 
     BINDINGS = [

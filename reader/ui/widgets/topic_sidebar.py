@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from reader.core.query import Published, Query
 from reader.core.sanitize import sanitize
+from reader.ui.widgets.nav_list import NavList
 
 ALL = "\x00all"
 UNPUBLISHED = "\x00unpublished"
@@ -32,7 +33,7 @@ def _label(name: str, count: int, style: str = "") -> Content:
     return Content.assemble(name_part, " ", Content.styled(str(count), "$text-muted"))
 
 
-class TopicSidebar(OptionList):
+class TopicSidebar(NavList):
     """Choosing an entry posts ``Chosen`` with the filter it stands for."""
 
     topics: reactive[list[tuple[str, int]]] = reactive(list, always_update=True)
