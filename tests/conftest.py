@@ -151,6 +151,16 @@ async def wait_loaded(pilot, tries: int = 200) -> None:
     raise AssertionError("the app did not finish loading")
 
 
+async def wait_until(pilot, predicate, tries: int = 500) -> None:
+    """Until ``predicate()`` holds. The app is waited on, never a fixed time: the
+    pauses only yield to it, and ``tries`` bounds a failing test, not a fast one."""
+    for _ in range(tries):
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the app never reached the expected state")
+
+
 def load_make_corpus():
     """bench/make_corpus.py as a module (bench/ is not a package)."""
     import importlib.util

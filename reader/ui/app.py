@@ -7,7 +7,7 @@ import logging
 import threading
 import time
 from dataclasses import replace
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +119,9 @@ class ReaderApp(PreviewFlow, App[None]):
         self._use_index = self.config.use_index if use_index is None else use_index
         self._preview_timer: Timer | None = None
         self._detail_timer: Timer | None = None
-        self._last_highlight = 0.0
+        self._last_highlight = float("-inf")
+        # The clock the held-key detection reads; tests put a fake one here.
+        self.clock: Callable[[], float] = time.monotonic
         self._preview_state = PreviewState()
         self._cancel_load = threading.Event()
         if self.config.theme:
@@ -211,20 +213,26 @@ class ReaderApp(PreviewFlow, App[None]):
         if event.entry is None:
             self.current_item = None
             return
-        now = time.monotonic()
+        now = self.clock()
         moving_fast = now - self._last_highlight < DETAIL_SETTLE * 2
         self._last_highlight = now
         if moving_fast:
             # A held key: redraw the detail pane once the cursor rests, so the
             # keys are not queued behind a detail render each.
-            item_id = event.entry.id
-            self._detail_timer = self.set_timer(DETAIL_SETTLE, lambda: self._start_detail(item_id))
+            self._detail_when_rested(event.entry.id)
         else:
-            self._start_detail(event.entry.id)
+            self.load_detail(event.entry.id)
 
-    def _start_detail(self, item_id: str) -> None:
+    def _detail_when_rested(self, item_id: str) -> None:
+        """Read the detail once ``self.clock`` says the cursor has rested
+        DETAIL_SETTLE; the timer only wakes this up to ask."""
         self._detail_timer = None
-        self.load_detail(item_id)
+        waited = self.clock() - self._last_highlight
+        if waited >= DETAIL_SETTLE:
+            self.load_detail(item_id)
+        else:
+            self._detail_timer = self.set_timer(
+                DETAIL_SETTLE - waited, lambda: self._detail_when_rested(item_id))
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, item_id: str) -> None:
