@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from reader.ui.app import ReaderApp, create_app
 from reader.ui.widgets.preview_view import PreviewView
-from tests.conftest import FakePreviewService, quiet_config, write_item
+from tests.conftest import FakePreviewService, quiet_config, wait_until, write_item
 from tests.conftest import wait_loaded as loaded
 
 HOSTILE_URLS = {
@@ -24,13 +24,6 @@ def make(root, fake=None, **preview) -> ReaderApp:
     return create_app(root, config=quiet_config(**preview), preview_service=fake or FakePreviewService(),
                       use_index=False)
 
-
-async def wait_until(pilot, predicate, tries: int = 250) -> None:
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
 
 
 def links_in(content: Content) -> dict[str, str]:

@@ -16,7 +16,7 @@ from reader.ui.widgets.preview_view import PreviewView
 from reader.ui.widgets.reading_scroll import ReadingScroll
 from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.topic_sidebar import TopicSidebar
-from tests.conftest import FakePreviewService, quiet_config, write_item
+from tests.conftest import FakePreviewService, quiet_config, wait_until, write_item
 from tests.conftest import wait_loaded as loaded
 
 
@@ -24,13 +24,6 @@ def make(root, fake=None, **preview) -> ReaderApp:
     return create_app(root, config=quiet_config(**preview), preview_service=fake,
                       use_index=False)
 
-
-async def wait_until(pilot, predicate, tries: int = 250) -> None:
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
 
 
 def key_actions(cls) -> dict[str, str]:

@@ -7,7 +7,7 @@ from textual.content import Content
 from textual.style import Style
 
 from reader.ui.app import ReaderApp, create_app
-from tests.conftest import quiet_config, write_item
+from tests.conftest import quiet_config, wait_until, write_item
 
 # Topic names that Textual markup would turn into actions, links or a parse error.
 HOSTILE_TOPICS = (
@@ -30,13 +30,6 @@ def hostile_corpus(tmp_path):
 def make(root) -> ReaderApp:
     return create_app(root, config=quiet_config(enabled=False), use_index=False)
 
-
-async def wait_until(pilot, predicate, tries: int = 250) -> None:
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
 
 
 async def loaded(pilot) -> None:

@@ -11,20 +11,13 @@ from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.status_bar import StatusBar
 from reader.ui.widgets.topic_sidebar import ALL, UNPUBLISHED, TopicSidebar
-from tests.conftest import quiet_config
+from tests.conftest import quiet_config, wait_until
 from tests.conftest import wait_loaded as loaded
 
 
 def make(root, fake=None) -> ReaderApp:
     return create_app(root, config=quiet_config(), preview_service=fake, use_index=False)
 
-
-async def wait_until(pilot, predicate, tries: int = 250) -> None:
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
 
 
 # -- the view does not shadow DOMNode.query -------------------------------------
