@@ -10,6 +10,22 @@ from reader.core.config import Config, PreviewConfig
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_content"
+# The shared samples (real items, the extraction bench) sit beside the repository:
+# found from the repository root, never from an absolute path.
+SHARED = REPO.parent / "shared"
+
+
+def shared_dir(path: Path = SHARED) -> Path:
+    """``path`` if it is a folder; otherwise the test fails (it never skips quietly)."""
+    if not path.is_dir():
+        pytest.fail(f"the shared samples are missing: expected them in {path}")
+    return path
+
+
+@pytest.fixture
+def shared() -> Path:
+    """``../shared`` beside the repository: the real items and the extraction bench."""
+    return shared_dir()
 
 
 @pytest.fixture(autouse=True)
