@@ -452,7 +452,7 @@ async def interact(app, pilot, probe: Probe, spec: dict) -> dict:
         expect = typed
 
         def searched(old, expect=expect) -> bool:
-            return app.query.search == expect and probe.rows_drawn is app.rows
+            return app.view.search == expect and probe.rows_drawn is app.rows
 
         r = await measure("space" if ch == " " else ch, searched)
         r["shown"] = app.shown
@@ -461,7 +461,7 @@ async def interact(app, pilot, probe: Probe, spec: dict) -> dict:
     res["search_letter"]["per_letter"] = [
         {"text": three[:i + 1], "frame_ms": _ms(r["frame"]), "requery_ms": _ms(r["requery"]),
          "shown": r["shown"]} for i, r in enumerate(letters)]
-    cleared = await measure("escape", lambda old: app.query.search == "" and probe.rows_drawn is app.rows)
+    cleared = await measure("escape", lambda old: app.view.search == "" and probe.rows_drawn is app.rows)
     res["clear_search"] = {"frame_ms": _ms(cleared["frame"]), "requery_ms": _ms(cleared["requery"])}
 
     # -- sort keys (s cycles date -> heat -> quality -> title -> provider -> date), S, u --------
@@ -470,17 +470,17 @@ async def interact(app, pilot, probe: Probe, spec: dict) -> dict:
         app.screen.set_focus(lst)
     sorts = []
     for _ in range(len(SortKey)):
-        want = app.query.sort.next()
-        r = await measure("s", lambda old, want=want: app.query.sort is want and probe.rows_drawn is app.rows)
+        want = app.view.sort.next()
+        r = await measure("s", lambda old, want=want: app.view.sort is want and probe.rows_drawn is app.rows)
         sorts.append({"sort": want.value, "frame_ms": _ms(r["frame"]), "requery_ms": _ms(r["requery"])})
-    desc = not app.query.descending
-    r = await measure("S", lambda old: app.query.descending is desc and probe.rows_drawn is app.rows)
-    sorts.append({"sort": f"{app.query.sort.value} reversed", "frame_ms": _ms(r["frame"]),
+    desc = not app.view.descending
+    r = await measure("S", lambda old: app.view.descending is desc and probe.rows_drawn is app.rows)
+    sorts.append({"sort": f"{app.view.sort.value} reversed", "frame_ms": _ms(r["frame"]),
                   "requery_ms": _ms(r["requery"])})
     res["sort_keys"] = sorts
     unpub = []
     for want in (Published.UNPUBLISHED, Published.ALL):
-        r = await measure("u", lambda old, want=want: app.query.published is want and probe.rows_drawn is app.rows)
+        r = await measure("u", lambda old, want=want: app.view.published is want and probe.rows_drawn is app.rows)
         unpub.append({"published": want.value, "frame_ms": _ms(r["frame"]), "requery_ms": _ms(r["requery"])})
     res["unpublished_key"] = unpub
 

@@ -10,6 +10,22 @@ from reader.core.config import Config, PreviewConfig
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_content"
+# The shared samples (real items, the extraction bench) sit beside the repository:
+# found from the repository root, never from an absolute path.
+SHARED = REPO.parent / "shared"
+
+
+def shared_dir(path: Path = SHARED) -> Path:
+    """``path`` if it is a folder; otherwise the test fails (it never skips quietly)."""
+    if not path.is_dir():
+        pytest.fail(f"the shared samples are missing: expected them in {path}")
+    return path
+
+
+@pytest.fixture
+def shared() -> Path:
+    """``../shared`` beside the repository: the real items and the extraction bench."""
+    return shared_dir()
 
 
 @pytest.fixture(autouse=True)
@@ -149,6 +165,16 @@ async def wait_loaded(pilot, tries: int = 200) -> None:
         if app.total and app.progress is None and app.current_item is not None:
             return
     raise AssertionError("the app did not finish loading")
+
+
+async def wait_until(pilot, predicate, tries: int = 500) -> None:
+    """Until ``predicate()`` holds. The app is waited on, never a fixed time: the
+    pauses only yield to it, and ``tries`` bounds a failing test, not a fast one."""
+    for _ in range(tries):
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the app never reached the expected state")
 
 
 def load_make_corpus():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.command import CommandList, CommandPalette
 from textual.widgets import OptionList
 
 from reader.core.query import Published, SortKey
@@ -12,7 +13,7 @@ from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.topic_sidebar import TopicSidebar
-from tests.conftest import quiet_config
+from tests.conftest import quiet_config, wait_until
 from tests.conftest import wait_loaded as loaded
 
 
@@ -46,9 +47,8 @@ async def test_cursor_keys_move_and_detail_follows(small_corpus, fake_preview):
         lst = app.query_one(ArticleList)
         assert lst.cursor == 0
         await pilot.press("j")
-        await pilot.pause(0.1)
         assert lst.cursor == 1
-        assert app.current_item.title == titles(app)[1]
+        await wait_until(pilot, lambda: app.current_item.title == titles(app)[1])
         await pilot.press("down", "down")
         assert lst.cursor == 3
         await pilot.press("k")
@@ -67,33 +67,32 @@ async def test_cursor_keys_move_and_detail_follows(small_corpus, fake_preview):
         assert lst.cursor == 5  # clamped at the end
         await pilot.press("pageup")
         assert lst.cursor == 0
-        await pilot.pause(0.1)
-        assert app.current_item.title == titles(app)[0]
+        await wait_until(pilot, lambda: app.current_item.title == titles(app)[0])
 
 
 async def test_sort_cycle_and_reverse(small_corpus, fake_preview):
     app = make(small_corpus, fake_preview)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        assert app.query.sort is SortKey.DATE
+        assert app.view.sort is SortKey.DATE
         await pilot.press("s")
-        assert app.query.sort is SortKey.HEAT and app.query.descending
+        assert app.view.sort is SortKey.HEAT and app.view.descending
         assert titles(app)[0] == "Alpha robots learn to walk"
         # heat -1 (not scored) is last
         assert titles(app)[-1] == "Epsilon energy policy"
         await pilot.press("S")
-        assert not app.query.descending
+        assert not app.view.descending
         assert titles(app)[0] == "Beta batteries store more"
         assert titles(app)[-1] == "Epsilon energy policy"  # missing stays last
         await pilot.press("s")
-        assert app.query.sort is SortKey.QUALITY
+        assert app.view.sort is SortKey.QUALITY
         assert titles(app)[0] == "Beta batteries store more"
         await pilot.press("s")
-        assert app.query.sort is SortKey.TITLE and not app.query.descending
+        assert app.view.sort is SortKey.TITLE and not app.view.descending
         await pilot.press("s")
-        assert app.query.sort is SortKey.PROVIDER
+        assert app.view.sort is SortKey.PROVIDER
         await pilot.press("s")
-        assert app.query.sort is SortKey.DATE
+        assert app.view.sort is SortKey.DATE
 
 
 async def test_click_on_column_header_sorts(small_corpus, fake_preview):
@@ -105,9 +104,9 @@ async def test_click_on_column_header_sorts(small_corpus, fake_preview):
 
         heat_col = next(c for c in layout(header.size.width) if c.key is SortKey.HEAT)
         await pilot.click("#columns", offset=(heat_col.start + 1, 0))
-        assert app.query.sort is SortKey.HEAT and app.query.descending
+        assert app.view.sort is SortKey.HEAT and app.view.descending
         await pilot.click("#columns", offset=(heat_col.start + 1, 0))
-        assert app.query.sort is SortKey.HEAT and not app.query.descending
+        assert app.view.sort is SortKey.HEAT and not app.view.descending
 
 
 async def test_search_filters_instantly_and_escape_clears(small_corpus, fake_preview):
@@ -125,7 +124,7 @@ async def test_search_filters_instantly_and_escape_clears(small_corpus, fake_pre
         await pilot.press("space", *"policy")
         assert titles(app) == ["Epsilon energy policy"]
         await pilot.press("escape")
-        assert app.query.search == ""
+        assert app.view.search == ""
         assert len(app.rows) == 6
         assert not bar.display
         assert app.query_one(ArticleList).has_focus
@@ -155,13 +154,13 @@ async def test_topic_sidebar_filters(small_corpus, fake_preview):
         assert "AI 3" in labels and "Energy 2" in labels
         sidebar.highlighted = labels.index("Energy 2")
         await pilot.press("enter")
-        assert app.query.topic == "Energy"
+        assert app.view.topic == "Energy"
         assert sorted(titles(app)) == ["Beta batteries store more", "Epsilon energy policy"]
         assert app.query_one(ArticleList).has_focus
         await pilot.press("t")
         sidebar.highlighted = 1
         await pilot.press("enter")
-        assert app.query.published is Published.UNPUBLISHED and app.query.topic is None
+        assert app.view.published is Published.UNPUBLISHED and app.view.topic is None
         assert sorted(titles(app)) == ["Beta batteries store more", "Gamma rays from a quiet star"]
         await pilot.press("t")
         sidebar.highlighted = 0
@@ -200,27 +199,23 @@ async def test_related_jump_in_corpus_and_outside(small_corpus, fake_preview):
         await loaded(pilot)
         lst = app.query_one(ArticleList)
         lst.move_to_id("a.md")
-        await pilot.pause(0.2)
-        assert app.current_item.id == "a.md"
+        await wait_until(pilot, lambda: app.current_item.id == "a.md")
         await pilot.press("enter")  # Enter on the list focuses the related list
         related = app.query_one(RelatedList)
         assert related.has_focus
         assert related.option_count == 2
         related.highlighted = 0
         await pilot.press("enter")
-        await pilot.pause(0.2)
         assert lst.highlighted.id == "b.md"
-        assert app.current_item.id == "b.md"
+        await wait_until(pilot, lambda: app.current_item.id == "b.md")
         # Back to alpha, follow the outside link: its fields show in the pane.
         lst.move_to_id("a.md")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: app.current_item.id == "a.md")
         await pilot.press("enter")
         related.highlighted = 1
         await pilot.press("enter")
-        await pilot.pause(0.1)
-        shown = str(app.query_one("#item-view").render())
-        assert "Outside story" in shown
-        assert "not in this collection" in shown
+        await wait_until(pilot, lambda: "Outside story" in str(app.query_one("#item-view").render()))
+        assert "not in this collection" in str(app.query_one("#item-view").render())
 
 
 async def test_related_jump_widens_filter_when_target_hidden(small_corpus, fake_preview):
@@ -229,12 +224,11 @@ async def test_related_jump_widens_filter_when_target_hidden(small_corpus, fake_
         await loaded(pilot)
         await pilot.press("slash", *"alpha", "enter")
         assert titles(app) == ["Alpha robots learn to walk"]
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: app.current_item and app.current_item.id == "a.md")
         await pilot.press("enter")
         related = app.query_one(RelatedList)
         related.highlighted = 0
         await pilot.press("enter")
-        await pilot.pause(0.2)
         assert len(app.rows) == 6
         assert app.query_one(ArticleList).highlighted.id == "b.md"
 
@@ -271,7 +265,7 @@ async def test_click_markup_in_title_is_literal_and_inert(small_corpus, fake_pre
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
         app.query_one(ArticleList).move_to_id("d.md")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: app.current_item.id == "d.md")
         view = app.query_one("#item-view")
         shown = str(view.render())
         assert "[@click=app.quit]Delta[/] markup stays text" in shown
@@ -309,20 +303,17 @@ async def test_palette_reaches_actions(small_corpus, fake_preview):
     app = make(small_corpus, fake_preview)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
-        await pilot.press(*"sort by heat")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert app.query.sort is SortKey.HEAT
-        await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
-        await pilot.press(*"topic: quantum")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert app.query.topic == "Quantum"
+        for query in ("sort by heat", "topic: quantum"):
+            await pilot.press("ctrl+p")
+            await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+            await pilot.press(*query)
+            commands = app.screen.query_one(CommandList)
+            await wait_until(pilot, lambda: commands.option_count >= 1)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette))
+            if query == "sort by heat":
+                await wait_until(pilot, lambda: app.view.sort is SortKey.HEAT)
+        await wait_until(pilot, lambda: app.view.topic == "Quantum")
         assert titles(app) == ["Zeta quantum chips"]
 
 
@@ -354,10 +345,9 @@ async def test_keys_typed_in_one_burst_after_slash_go_to_the_search(small_corpus
         lst = app.query_one(ArticleList)
         for ch in "/robots":
             lst.post_message(events.Key("slash" if ch == "/" else ch, ch))
-        await pilot.pause(0.3)
-        assert app.query.search == "robots"
+        await wait_until(pilot, lambda: app.view.search == "robots")
         assert titles(app) == ["Alpha robots learn to walk"]
-        assert app.query.topic is None  # 't' did not open topics
+        assert app.view.topic is None  # 't' did not open topics
 
 
 async def test_warm_start_from_the_index_applies_changes(small_corpus, fake_preview):
@@ -409,7 +399,7 @@ async def test_enter_on_item_without_related_focuses_the_item_text(small_corpus,
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         app.query_one(ArticleList).move_to_id("sub/e.md")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: app.current_item.id == "sub/e.md")
         await pilot.press("enter")
         assert app.focused.id == "item-scroll"
         await pilot.press("escape")
@@ -441,17 +431,14 @@ async def test_a_failing_worker_is_reported_not_fatal_and_never_markup(small_cor
     monkeypatch.setattr(app_module, "load_into", boom)
     app = make(small_corpus, fake_preview)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if app._notifications:
-                break
+        await wait_until(pilot, lambda: app._notifications)
         messages = [n.message for n in app._notifications]
         assert any("[@click=app.quit]boom[/]" in str(m) for m in messages)
-        await pilot.pause(0.3)  # the toast renders: literal text, no crash
         from textual.widgets._toast import Toast
 
+        # The toast renders: literal text, no crash.
+        await wait_until(pilot, lambda: list(app.screen.query(Toast)))
         toasts = list(app.screen.query(Toast))
-        assert toasts, "no toast on screen"
         assert any("[@click=app.quit]boom[/]" in str(t.render()) for t in toasts)
         assert app.is_running
 
@@ -474,9 +461,23 @@ async def test_cold_load_with_the_process_pool_under_textual(tmp_path, fake_prev
         assert not [n for n in app._notifications if n.severity == "error"]
 
 
+class FakeClock:
+    """Stands in for time.monotonic: time moves only when the test says so."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 async def test_held_key_reads_the_detail_once_the_cursor_rests(small_corpus, fake_preview,
                                                                monkeypatch):
     import reader.ui.app as app_module
+    from textual import events
 
     reads: list[str] = []
     real = app_module.load_item
@@ -485,18 +486,47 @@ async def test_held_key_reads_the_detail_once_the_cursor_rests(small_corpus, fak
         reads.append(item_id)
         return real(root, item_id)
 
+    clock = FakeClock()
     app = make(small_corpus, fake_preview)
+    app.clock = clock
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
         monkeypatch.setattr(app_module, "load_item", counting)
         lst = app.query_one(ArticleList)
-        from textual import events
-
-        for _ in range(4):  # 20 ms apart, as a held key repeats
+        clock.advance(5)  # the user has been reading; then holds j over four rows
+        for _ in range(4):
             app.post_message(events.Key("j", "j"))
+            await pilot.pause()
+        await wait_until(pilot, lambda: lst.cursor == 4)
+        first = lst.rows[1].id
+        await wait_until(pilot, lambda: reads == [first])  # the first step reads at once
+        # The settle timer fires as often as it likes: by the clock the cursor has
+        # not rested, so rows 2 and 3 (passed over) and row 4 are not read yet.
+        for _ in range(10):
             await pilot.pause(0.02)
-        await pilot.pause(0.3)
-        assert lst.cursor == 4
-        assert app.current_item.id == lst.highlighted.id
-        assert len(reads) <= 2, reads  # not one read per row passed over
-        assert reads[-1] == lst.highlighted.id
+        assert reads == [first]
+        clock.advance(1)  # the key is let go
+        await wait_until(pilot, lambda: app.current_item.id == lst.highlighted.id)
+        assert reads == [first, lst.highlighted.id]
+
+
+async def test_a_slow_key_reads_every_row_at_once(small_corpus, fake_preview, monkeypatch):
+    """Keys further apart than a held key's repeat: no waiting for the cursor to rest."""
+    import reader.ui.app as app_module
+
+    reads: list[str] = []
+    real = app_module.load_item
+    monkeypatch.setattr(app_module, "load_item",
+                        lambda root, item_id: reads.append(item_id) or real(root, item_id))
+    clock = FakeClock()
+    app = make(small_corpus, fake_preview)
+    app.clock = clock
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        reads.clear()
+        lst = app.query_one(ArticleList)
+        for row in (1, 2, 3):
+            clock.advance(1)
+            await pilot.press("j")
+            await wait_until(pilot, lambda row=row: app.current_item.id == lst.rows[row].id)
+        assert reads == [lst.rows[1].id, lst.rows[2].id, lst.rows[3].id]

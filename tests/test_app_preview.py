@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 from reader.preview.cache import PreviewCache
@@ -175,18 +176,41 @@ async def test_scrolling_through_many_items_does_not_start_many_fetches(tmp_path
 
 
 async def test_ui_stays_responsive_during_a_slow_fetch(tmp_path, http_server):
-    root = corpus(tmp_path, http_server, ["/slow", "/article", "/article"])
-    app = create_app(root, config=quiet_config(),
-                     preview_service=real_service(tmp_path, deadline=8.0), use_index=False)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: state(app).status == "loading")
-        lst = app.query_one(ArticleList)
-        started = time.monotonic()
-        await pilot.press("j")
-        assert lst.cursor == 1
-        assert time.monotonic() - started < 1.0  # the keypress did not wait for the fetch
-        await wait_for(pilot, lambda: state(app).status == "ready")
-        assert state(app).item_id == "01.md"
+    """A key is handled while a fetch still waits for its answer. No timing: the server
+    holds the answer until the test lets it go, so a UI that waited for the fetch would
+    see it come back (the client's deadline) before it handled the key."""
+    release = threading.Event()
+
+    def held(h):
+        release.wait(20)
+        h.send_simple(200, ARTICLE_HTML)
+
+    http_server.routes["/held"] = held
+    root = corpus(tmp_path, http_server, ["/held", "/article", "/article"])
+    service = real_service(tmp_path, deadline=8.0)
+    answered: list[str] = []
+    fetch = service.preview
+
+    async def recording(urls, *, refresh=False):
+        result = await fetch(urls, refresh=refresh)  # a cancelled fetch never gets here
+        answered.append(urls[0][1])
+        return result
+
+    service.preview = recording
+    app = create_app(root, config=quiet_config(), preview_service=service, use_index=False)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: state(app).status == "loading"
+                           and http_server.count("/held") == 1)
+            lst = app.query_one(ArticleList)
+            await pilot.press("j")
+            assert lst.cursor == 1
+            assert http_server.url("/held") not in answered
+            await wait_for(pilot, lambda: state(app).status == "ready", timeout=10)
+            assert state(app).item_id == "01.md"
+            assert http_server.url("/held") not in answered  # cancelled, not waited for
+    finally:
+        release.set()
 
 
 async def test_previews_can_be_turned_off(tmp_path):

@@ -13,7 +13,6 @@ import pytest
 from reader.core.sanitize import is_clean
 from reader.preview.extract import Article, Block, extract_article, text_to_article, tree_to_blocks
 
-BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "extraction-bench"
 
 LOREM = (
     "The council met on Tuesday evening to discuss the future of the old harbour, "
@@ -243,14 +242,14 @@ def test_extract_module_does_not_import_textual() -> None:
     assert out.stdout.strip() == "False"
 
 
-@pytest.mark.skipif(not (BENCH / "ground-truth.json").is_file(), reason="extraction bench not present")
-def test_real_pages_from_the_bench() -> None:
-    truth = json.loads((BENCH / "ground-truth.json").read_text(encoding="utf-8"))
+def test_real_pages_from_the_bench(shared: Path) -> None:
+    bench = shared / "extraction-bench"
+    truth = json.loads((bench / "ground-truth.json").read_text(encoding="utf-8"))
     # five pages whose true article is long (a few are teasers behind paywalls)
     keys = [k for k in sorted(truth) if len(truth[k]["articleBody"].split()) > 300][::7][:5]
     assert len(keys) == 5
     for key in keys:
-        raw = gzip.decompress((BENCH / "html" / f"{key}.html.gz").read_bytes())
+        raw = gzip.decompress((bench / "html" / f"{key}.html.gz").read_bytes())
         art = extract_article(raw, truth[key].get("url"))
         assert art is not None, key
         assert art.word_count > 100, key

@@ -12,7 +12,6 @@ from reader.core.fastparse import parse_fast
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_content"
-SHARED = Path("/work/shared")
 ITEM_SUFFIXES = (".txt", ".md", ".yaml", ".yml")
 
 
@@ -134,8 +133,9 @@ def test_body_is_everything_after_the_closing_line() -> None:
     assert body == "\n---\nb: 2\n---\ntext"
 
 
-def test_all_scalars_are_strings() -> None:
-    data = (SHARED / "seed").glob("*.txt") if (SHARED / "seed").is_dir() else []
+def test_all_scalars_are_strings(shared: Path) -> None:
+    data = sorted((shared / "seed").glob("*.txt"))
+    assert data, f"no seed items in {shared / 'seed'}"
     for path in data:
         mapping, _ = fast_equal(path.read_bytes())
 
@@ -250,11 +250,9 @@ def test_sample_content_equal() -> None:
     assert fast > 0
 
 
-def test_shared_items_equal() -> None:
-    files = corpus_files(SHARED / "seed") + corpus_files(SHARED / "real-items") if SHARED.is_dir() else []
-    datas = _files_in(files)
-    if not datas:
-        pytest.skip("/work/shared items not present")
+def test_shared_items_equal(shared: Path) -> None:
+    datas = _files_in(corpus_files(shared / "seed") + corpus_files(shared / "real-items"))
+    assert datas, f"no items in {shared}/seed or {shared}/real-items"
     for data in datas:
         fast_equal(data)  # real items must all take the fast path
 
@@ -282,11 +280,10 @@ _PIECES = [
 ]
 
 
-def _seed_documents() -> list[bytes]:
+def _seed_documents(shared: Path) -> list[bytes]:
     docs = []
-    for root in (SHARED / "seed", SHARED / "real-items", SAMPLE):
-        if root.is_dir():
-            docs += _files_in(corpus_files(root))[:20]
+    for root in (shared / "seed", shared / "real-items", SAMPLE):
+        docs += _files_in(corpus_files(root))[:20]
     docs.append(
         b'---\ntitle: "T \\"q\\""\nheat: -1\nprovider:\n  name: P\n  images:\n    - url: "u"\n'
         b"      width: 5\ntopics:\n  - A\n  - 'B''s'\nrelated:\n  - title: R # c\n"
@@ -295,10 +292,10 @@ def _seed_documents() -> list[bytes]:
     return docs
 
 
-def test_mutations_are_equal_or_refused() -> None:
+def test_mutations_are_equal_or_refused(shared: Path) -> None:
     """Random byte-level edits of real files: the fast answer is YAML's, or None."""
     rng = random.Random(20240611)
-    docs = _seed_documents()
+    docs = _seed_documents(shared)
     took_fast = 0
     for _ in range(3000):
         d = bytearray(rng.choice(docs))

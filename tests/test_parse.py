@@ -412,12 +412,10 @@ def test_secured_is_kept_byte_for_byte() -> None:
     assert load("---\nsecured: [a]\n---\n").secured is None
 
 
-def test_real_items_secured_and_fields(tmp_path: Path) -> None:
-    shared = [Path("/work/shared/seed"), Path("/work/shared/real-items")]
-    files = [f for d in shared if d.is_dir() for f in sorted(d.iterdir())
+def test_real_items_secured_and_fields(shared: Path) -> None:
+    files = [f for d in (shared / "seed", shared / "real-items") for f in sorted(d.iterdir())
              if f.suffix in (".txt", ".md") and f.name != "README.md"]
-    if not files:
-        pytest.skip("shared item samples not present")
+    assert files, f"no item samples in {shared}"
     for f in files:
         item = load(f.read_bytes(), f.name)
         assert item.title and item.published_at is not None and item.provider is not None

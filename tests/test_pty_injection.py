@@ -13,7 +13,8 @@ though Textual itself writes plenty of legitimate escape sequences:
 * the markers with the sanitiser's visible placeholders between them *do*
   appear on the screen (a small terminal emulator replays the output), which
   proves the hostile text was really drawn;
-* markup in titles is shown literally and clicking it does not run the action.
+* markup in titles and topics is shown literally, in the panes and in the
+  command palette's search results, and clicking it does not run the action.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ LITERAL_MARKUP = (
     "[bold red]M2a",                # item title
     "[bold red]M3a",                # topic
     "[@click=app.quit]R3a",         # related item title
+    "[@click=app.quit]M4a[/]",      # topic (sidebar, palette, status line)
 )
 
 # The only hyperlinks the app may emit: the corpus's clean URLs.
@@ -79,6 +81,9 @@ CLEAN_URLS = {
     "https://news.example.com/third",
     "https://news.example.com/fourth",
 }
+
+# URLs of other schemes: shown as text, never a hyperlink (``leaks`` checks that).
+NOT_WEB_URLS = ("file:///etc/passwd", "javascript:alert(document.cookie)")
 
 # Sequences neither Textual nor this app ever writes for this session; any
 # occurrence at all is an injection.
@@ -370,6 +375,13 @@ def off_screen(text: str) -> Callable[[Terminal], bool]:
 
 
 HOME, SHIFT_TAB, TAB, ENTER, ESCAPE = b"\x1b[H", b"\x1b[Z", b"\t", b"\r", b"\x1b"
+CTRL_P = b"\x10"
+
+
+def type_keys(s: Session, keys: list[int]) -> None:
+    """One key per write: keys that arrive in one read may be taken as one sequence."""
+    for key in keys:
+        s.send(bytes([key]))
 
 
 @pytest.fixture
@@ -393,8 +405,14 @@ def test_hostile_text_cannot_drive_the_terminal(session: Session):
 
     s.send(b"j")  # second item: markup title, C1 OSC provider and excerpt
     s.wait_for("the second item's detail", on_screen(shown("P11")))
-    s.send(b"j")  # third item: a hostile related item
+    s.send(b"j")  # third item: a hostile related item, URLs that are no web links
     s.wait_for("the third item's detail", on_screen("Nothing special here."))
+    s.send(b"z")  # the detail pane gets the whole screen: every URL in view
+    for url in NOT_WEB_URLS:
+        s.wait_for(f"{url} shown as text", on_screen(url))
+    s.send(ESCAPE)  # back to the list
+    s.wait_for("the list again", lambda t: any(
+        "Plain third item" in line and "2025-03-01" in line for line in t.lines()))
 
     s.send(TAB)        # focus leaves the list ...
     s.send(SHIFT_TAB)  # ... and comes back
@@ -418,6 +436,25 @@ def test_hostile_text_cannot_drive_the_terminal(session: Session):
     s.wait_for("the help screen", on_screen("Everywhere"))
     s.send(ESCAPE)
     s.wait_for("the help screen to close", off_screen("Everywhere"))
+
+    # The command palette's topic hits: literal, and a click jumps to the topic.
+    s.send(CTRL_P)
+    s.wait_for("the command palette", on_screen("Search for commands"))
+    type_keys(s, list(b"topic"))  # every topic, "[/]" too (it once hid every hit)
+    s.wait_for("the unbalanced-markup topic hit", on_screen("Topic: [/]"))
+    s.send(ESCAPE)
+    s.wait_for("the palette to close", off_screen("Topic: [/]"))
+    s.send(CTRL_P)
+    s.wait_for("the command palette again", on_screen("Search for commands"))
+    type_keys(s, list(b"M4"))
+    hit = "Topic: [@click=app.quit]M4a[/]"
+    s.wait_for("the markup topic hit", lambda t: len(t.find_all(hit)) == 1)
+    col, row = s.term.find(hit)
+    s.click(col + len("Topic: ") + 1, row)  # where the "M4a" link would be if parsed
+    s.wait_for("the topic filter", on_screen("topic [@click=app.quit]M4a[/]"))
+    assert s.alive(), "clicking the palette hit quit the app: its markup was parsed"
+    s.send(ESCAPE)
+    s.wait_for("the topic filter to clear", off_screen("topic [@click=app.quit]M4a[/]"))
 
     # Click the markup: first the list row (selects the item), then its title in
     # the detail pane (below the list), both where the literal "[" is and where

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from reader.resources import sample_content_dir
 from reader.ui.app import create_app
-from tests.conftest import quiet_config, wait_loaded
+from reader.ui.widgets.article_list import ArticleList
+from tests.conftest import quiet_config, wait_loaded, wait_until
 
 
 def sample_app():
@@ -14,7 +15,16 @@ def sample_app():
 
 async def _loaded(pilot) -> None:
     await wait_loaded(pilot)
-    await pilot.pause(0.1)
+    await _detail_shown(pilot)
+
+
+async def _detail_shown(pilot) -> None:
+    """Until the detail pane shows the item under the cursor."""
+    app = pilot.app
+    articles = app.query_one(ArticleList)
+    await wait_until(pilot, lambda: articles.highlighted is not None and app.current_item is not None
+                     and app.current_item.id == articles.highlighted.id)
+    await pilot.pause()
 
 
 def test_main_screen_80x24(snap_compare):
@@ -29,7 +39,7 @@ def test_narrow_with_topics_open_80x24(snap_compare):
     async def run_before(pilot):
         await _loaded(pilot)
         await pilot.press("t")
-        await pilot.pause(0.1)
+        await pilot.pause()
 
     assert snap_compare(sample_app(), terminal_size=(80, 24), run_before=run_before)
 
@@ -38,6 +48,6 @@ def test_search_and_sort_80x24(snap_compare):
     async def run_before(pilot):
         await _loaded(pilot)
         await pilot.press("s", "slash", *"energy", "enter")
-        await pilot.pause(0.3)
+        await _detail_shown(pilot)
 
     assert snap_compare(sample_app(), terminal_size=(80, 24), run_before=run_before)

@@ -7,7 +7,7 @@ import logging
 import threading
 import time
 from dataclasses import replace
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, load_item
 from reader.resources import styles_dir
 from reader.ui.commands import TopicCommands, reader_commands
+from reader.ui.keys import LIST_KEYS, SCROLL_KEYS
 from reader.ui.preview_flow import PreviewFlow
 from reader.ui.screens.help_screen import HelpScreen
 from reader.ui.screens.load_report_screen import LoadReportScreen
@@ -38,7 +39,6 @@ from reader.ui.screens.preview_screen import PreviewScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
-from reader.ui.widgets.item_scroll import ItemScroll
 from reader.ui.widgets.preview_view import PreviewState, PreviewView
 from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.search_bar import SearchBar
@@ -82,7 +82,7 @@ class ReaderApp(PreviewFlow, App[None]):
         Binding("r", "refetch", "Refetch", id="app.refetch",
                 tooltip="Fetch the preview again, bypassing the cache"),
         Binding("c", "copy_url", "Copy URL", show=False, id="app.copy_url",
-                tooltip="Copy the item's URL to the clipboard"),
+                tooltip="Copy the item's first http(s) URL (on the preview: the one it names)"),
         Binding("e", "load_report", "Errors", id="app.load_report",
                 tooltip="Files that could not be read, with reasons"),
         Binding("z", "zoom", "Zoom", id="app.zoom",
@@ -91,7 +91,7 @@ class ReaderApp(PreviewFlow, App[None]):
                 tooltip="Clear search and filters (or close the sidebar)"),
     ]
 
-    query: reactive[Query] = reactive(Query, always_update=True)
+    view: reactive[Query] = reactive(Query, always_update=True)
     rows: reactive[list[Entry]] = reactive(list, always_update=True)
     shown: reactive[int] = reactive(0)
     total: reactive[int] = reactive(0)
@@ -121,7 +121,9 @@ class ReaderApp(PreviewFlow, App[None]):
         self._use_index = self.config.use_index if use_index is None else use_index
         self._preview_timer: Timer | None = None
         self._detail_timer: Timer | None = None
-        self._last_highlight = 0.0
+        self._last_highlight = float("-inf")
+        # The clock the held-key detection reads; tests put a fake one here.
+        self.clock: Callable[[], float] = time.monotonic
         self._preview_state = PreviewState()
         self._cancel_load = threading.Event()
         if self.config.theme in self.available_themes:
@@ -133,17 +135,18 @@ class ReaderApp(PreviewFlow, App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield TopicSidebar(id="sidebar").data_bind(
-                ReaderApp.topics, total=ReaderApp.total, unpublished=ReaderApp.unpublished
+                ReaderApp.topics, ReaderApp.view,
+                total=ReaderApp.total, unpublished=ReaderApp.unpublished,
             )
             with Vertical(id="content"):
                 yield SearchBar(id="search")
                 with Container(id="panes"):
                     with Vertical(id="list-pane"):
-                        yield ColumnHeader(id="columns").data_bind(ReaderApp.query)
-                        yield ArticleList(id="articles").data_bind(ReaderApp.rows)
+                        yield ColumnHeader(id="columns").data_bind(ReaderApp.view)
+                        yield ArticleList(id="articles").data_bind(ReaderApp.rows, ReaderApp.view)
                     yield DetailPane(id="detail")
         yield StatusBar(id="status").data_bind(
-            ReaderApp.query, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
+            ReaderApp.view, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
             ReaderApp.problems, ReaderApp.progress,
         )
         yield Footer()
@@ -191,16 +194,14 @@ class ReaderApp(PreviewFlow, App[None]):
         gc.freeze()
 
     def _requery(self) -> None:
-        rows = self.catalog.query(self.query)
+        rows = self.catalog.query(self.view)
         self.rows = rows
         self.shown = len(rows)
 
-    def watch_query(self) -> None:
-        # A new sort, filter or search starts at the top (the best match, the
-        # hottest item...); batches arriving while loading keep the selection.
+    def watch_view(self) -> None:
+        # The rows first: the widgets bound to the view (the list goes to the
+        # top, the sidebar highlights the filter) are told after this returns.
         self._requery()
-        if self.is_mounted:
-            self.query_one(ArticleList).action_first()
 
     # -- selection → detail (thread worker) → preview (debounced async worker)
     @on(ArticleList.Highlighted)
@@ -214,20 +215,26 @@ class ReaderApp(PreviewFlow, App[None]):
         if event.entry is None:
             self.current_item = None
             return
-        now = time.monotonic()
+        now = self.clock()
         moving_fast = now - self._last_highlight < DETAIL_SETTLE * 2
         self._last_highlight = now
         if moving_fast:
             # A held key: redraw the detail pane once the cursor rests, so the
             # keys are not queued behind a detail render each.
-            item_id = event.entry.id
-            self._detail_timer = self.set_timer(DETAIL_SETTLE, lambda: self._start_detail(item_id))
+            self._detail_when_rested(event.entry.id)
         else:
-            self._start_detail(event.entry.id)
+            self.load_detail(event.entry.id)
 
-    def _start_detail(self, item_id: str) -> None:
+    def _detail_when_rested(self, item_id: str) -> None:
+        """Read the detail once ``self.clock`` says the cursor has rested
+        DETAIL_SETTLE; the timer only wakes this up to ask."""
         self._detail_timer = None
-        self.load_detail(item_id)
+        waited = self.clock() - self._last_highlight
+        if waited >= DETAIL_SETTLE:
+            self.load_detail(item_id)
+        else:
+            self._detail_timer = self.set_timer(
+                DETAIL_SETTLE - waited, lambda: self._detail_when_rested(item_id))
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, item_id: str) -> None:
@@ -284,10 +291,10 @@ class ReaderApp(PreviewFlow, App[None]):
 
     @on(ColumnHeader.SortClicked)
     def _on_sort_clicked(self, event: ColumnHeader.SortClicked) -> None:
-        if event.key == self.query.sort:
+        if event.key == self.view.sort:
             self.action_reverse_sort()
         else:
-            self.query = self.query.with_sort(event.key)
+            self.view = self.view.with_sort(event.key)
 
     @on(TopicSidebar.Chosen)
     def _on_topic(self, event: TopicSidebar.Chosen) -> None:
@@ -297,7 +304,7 @@ class ReaderApp(PreviewFlow, App[None]):
         self.focus_now(self.query_one(ArticleList))
 
     def _apply_choice(self, choice: TopicChoice) -> None:
-        self.query = replace(self.query, topic=choice.topic, published=choice.published)
+        self.view = replace(self.view, topic=choice.topic, published=choice.published)
 
     def show_topic(self, topic: str | None) -> None:
         self._apply_choice(TopicChoice(topic, Published.ALL))
@@ -313,15 +320,15 @@ class ReaderApp(PreviewFlow, App[None]):
         articles = self.query_one(ArticleList)
         if not articles.move_to_id(target.id):
             # Not in the current filter: widen to everything, then jump.
-            self.query = Query(sort=self.query.sort, descending=self.query.descending)
+            self.view = Query(sort=self.view.sort, descending=self.view.descending)
             self.query_one(SearchBar).value = ""
             articles.move_to_id(target.id)
         self.focus_now(articles)
 
     @on(Input.Changed, "#search")
     def _on_search(self, event: Input.Changed) -> None:
-        if event.value != self.query.search:
-            self.query = replace(self.query, search=event.value)
+        if event.value != self.view.search:
+            self.view = replace(self.view, search=event.value)
 
     @on(SearchBar.Finished)
     def _on_search_done(self, event: SearchBar.Finished) -> None:
@@ -344,8 +351,9 @@ class ReaderApp(PreviewFlow, App[None]):
     def action_help(self) -> None:
         sections = [
             ("Everywhere", list(self.BINDINGS)),
-            ("Article list", list(ArticleList.BINDINGS)),
-            ("Item pane", list(ItemScroll.BINDINGS)),
+            ("Every list (articles, topics, related items, load report)", list(LIST_KEYS)),
+            ("Article list", [b for b in ArticleList.BINDINGS if b not in LIST_KEYS]),
+            ("Item, preview and this help", list(SCROLL_KEYS)),
             ("Search", list(SearchBar.BINDINGS)),
             ("Preview tab", list(PreviewView.BINDINGS)),
             ("Full-screen preview", list(PreviewScreen.BINDINGS)),
@@ -358,13 +366,13 @@ class ReaderApp(PreviewFlow, App[None]):
         self.focus_now(bar)
 
     def action_cycle_sort(self) -> None:
-        self.query = self.query.with_sort(self.query.sort.next())
+        self.view = self.view.with_sort(self.view.sort.next())
 
     def action_reverse_sort(self) -> None:
-        self.query = replace(self.query, descending=not self.query.descending)
+        self.view = replace(self.view, descending=not self.view.descending)
 
     def action_sort_by(self, key: str) -> None:
-        self.query = self.query.with_sort(SortKey(key))
+        self.view = self.view.with_sort(SortKey(key))
 
     def action_topics(self) -> None:
         self.sidebar_open = True
@@ -379,8 +387,8 @@ class ReaderApp(PreviewFlow, App[None]):
         self.query_one(TopicSidebar).set_class(open_, "-open")
 
     def action_toggle_unpublished(self) -> None:
-        wanted = Published.ALL if self.query.published is Published.UNPUBLISHED else Published.UNPUBLISHED
-        self.query = replace(self.query, published=wanted, topic=None)
+        wanted = Published.ALL if self.view.published is Published.UNPUBLISHED else Published.UNPUBLISHED
+        self.view = replace(self.view, published=wanted, topic=None)
 
     def action_zoom(self) -> None:
         zoomed = not self.screen.has_class("-zoom")
@@ -403,8 +411,8 @@ class ReaderApp(PreviewFlow, App[None]):
             self.sidebar_open = False
             self.focus_now(self.query_one(ArticleList))
             return
-        if self.query.search or self.query.topic or self.query.published is not Published.ALL:
-            self.query = Query(sort=self.query.sort, descending=self.query.descending)
+        if self.view.search or self.view.topic or self.view.published is not Published.ALL:
+            self.view = Query(sort=self.view.sort, descending=self.view.descending)
             bar = self.query_one(SearchBar)
             bar.value = ""
             bar.display = False

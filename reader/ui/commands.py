@@ -1,4 +1,9 @@
-"""Command palette: every action, plus a jump to each topic."""
+"""Command palette: every action, plus a jump to each topic.
+
+Topic names come from the items, so they are untrusted: a hit is built from
+literal ``Content`` here. (``Matcher.highlight`` parses its argument as
+markup, and the palette parses any plain ``str`` prompt as markup too.)
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,21 @@ from collections.abc import Iterable
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.fuzzy import Matcher
 
 from reader.core.query import SortKey
 from reader.core.sanitize import sanitize
+
+
+def highlight_literal(matcher: Matcher, text: str) -> Content:
+    """``text`` as literal Content, the letters the query matched styled as the palette does."""
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if score:
+        for offset in offsets:
+            if not text[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class TopicCommands(Provider):
@@ -36,7 +53,7 @@ class TopicCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(label),
+                    highlight_literal(matcher, label),
                     partial(self.app.show_topic, topic),  # type: ignore[attr-defined]
                     help=f"{count} items",
                 )
@@ -57,7 +74,7 @@ def reader_commands(app) -> Iterable[SystemCommand]:
     yield SystemCommand("Show everything", "Clear topic, state and search filters (Esc)", app.action_clear_filters)
     yield SystemCommand("Open preview", "Preview the original article full screen (p)", app.action_preview)
     yield SystemCommand("Refetch preview", "Fetch the original page again (r)", app.action_refetch)
-    yield SystemCommand("Copy URL", "Copy the item's URL to the clipboard (c)", app.action_copy_url)
+    yield SystemCommand("Copy URL", "Copy the item's first http(s) URL to the clipboard (c)", app.action_copy_url)
     yield SystemCommand("Load report", "Files that could not be read (e)", app.action_load_report)
     yield SystemCommand("Zoom detail", "Give the detail pane the whole height (z)", app.action_zoom)
     yield SystemCommand("Key help", "Every key binding (?)", app.action_help)

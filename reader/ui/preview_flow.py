@@ -13,12 +13,13 @@ from typing import Any
 from textual import work
 from textual.widgets import TabbedContent
 
+from reader.core.links import choose_link
 from reader.core.model import Item
 from reader.core.sanitize import sanitize
 from reader.core.store import load_item
 from reader.ui.screens.preview_screen import PreviewScreen
 from reader.ui.widgets.detail_pane import DetailPane
-from reader.ui.widgets.preview_view import PreviewState
+from reader.ui.widgets.preview_view import PreviewState, shown_link
 
 log = logging.getLogger("reader.ui")
 
@@ -106,10 +107,32 @@ class PreviewFlow:
         if self.current_item is not None:
             self._schedule_preview(self.current_item, refresh=True, delay=0)
 
+    def _preview_in_view(self) -> bool:
+        if isinstance(self.screen, PreviewScreen):
+            return True
+        panes = self.screen.query(DetailPane)
+        return bool(panes) and panes.first().active_tab == "tab-preview"
+
     def action_copy_url(self) -> None:
+        """Copy the URL in view: on the preview, the one it names; else the item's
+        first http(s) URL. Any other kind is never copied, and ``c`` says why."""
         item = self.current_item
-        if item is not None and item.url_candidates:
-            url = item.url_candidates[0][1]
-            self.copy_to_clipboard(url)
-            self.notify(f"Copied {sanitize(url)}", markup=False)
+        if item is None:
+            return
+        state = self._preview_state
+        shown = shown_link(state) if state.item_id == item.id and self._preview_in_view() else None
+        candidates = [shown] if shown is not None else list(item.url_candidates)
+        if not candidates:
+            self.notify("This item has no URL to copy.", markup=False)
+            return
+        choice = choose_link(candidates)
+        refused = [f"{sanitize(name)} not copied: {reason}" for name, _url, reason in choice.skipped]
+        if choice.chosen is None:
+            self.notify("\n".join(["Nothing copied: only http and https links are.", *refused]),
+                        severity="warning", markup=False)
+            return
+        name, url = choice.chosen
+        self.copy_to_clipboard(url)
+        said = f"Copied {sanitize(url)}" if not refused else f"Copied the {sanitize(name)} {sanitize(url)}"
+        self.notify("\n".join([said, *refused]), markup=False)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.style import Style
 
+from reader.core.links import is_web_link
 from reader.core.sanitize import sanitize
 
 
@@ -23,6 +24,13 @@ def styled(value: object, style: str) -> Content:
 
 
 def link(url: str, label: str | None = None) -> Content:
-    """An OSC 8 hyperlink showing the URL text (the URL was checked free of controls)."""
+    """An OSC 8 hyperlink showing the URL text, for http(s) URLs only.
+
+    Anything else (``file:``, ``javascript:``, ``data:``, text that is no URL)
+    is shown as plain text: no link, nothing a click could open.
+    """
     safe = sanitize(url)
-    return Content.styled(sanitize(label) if label else safe, Style(link=safe, underline=True))
+    text = sanitize(label) if label else safe
+    if not is_web_link(url):
+        return Content(text)
+    return Content.styled(text, Style(link=safe, underline=True))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
+
+from reader.ui.widgets.reading_scroll import ReadingScroll
 
 
 def _key_label(app, key: str) -> str:
@@ -39,7 +40,7 @@ class HelpScreen(ModalScreen[None]):
         self._sections = sections
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body") as scroll:
+        with ReadingScroll(id="help-body") as scroll:
             scroll.border_title = "Keys"
             yield Static(bindings_content(self.app, self._sections))
         yield Footer()

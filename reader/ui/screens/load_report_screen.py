@@ -6,11 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList
+from textual.widgets import Footer
 from textual.widgets.option_list import Option
 
 from reader.core.store import LoadProblem
 from reader.ui.text import plain, styled
+from reader.ui.widgets.nav_list import NavList
 
 
 class LoadReportScreen(ModalScreen[None]):
@@ -21,7 +22,7 @@ class LoadReportScreen(ModalScreen[None]):
         self._problems = problems
 
     def compose(self) -> ComposeResult:
-        options = OptionList(
+        options = NavList(
             *(
                 # Through the sanitiser: a file name that is not UTF-8 carries lone
                 # surrogates, which have no cell width and cannot be drawn.

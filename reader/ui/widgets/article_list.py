@@ -21,7 +21,9 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from reader.core.model import Entry
+from reader.core.query import Query
 from reader.ui.columns import Column, layout
+from reader.ui.keys import LIST_KEYS
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
@@ -47,17 +49,13 @@ class ArticleList(ScrollView, can_focus=True):
     }
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup,b", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("home,g", "first", "First", show=False, id="list.first"),
-        Binding("end,G", "last", "Last", show=False, id="list.last"),
+        *LIST_KEYS,
         Binding("enter", "select", "Open", id="list.select", tooltip="Open the item: focus its related items"),
     ]
 
     rows: reactive[list[Entry]] = reactive(list, always_update=True, layout=False)
     cursor: reactive[int] = reactive(0, init=False)
+    view: reactive[Query] = reactive(Query, init=False)
 
     @dataclass
     class Highlighted(Message):
@@ -86,6 +84,12 @@ class ArticleList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view(center=True)
         self.refresh()
         self._announce()
+
+    def watch_view(self) -> None:
+        # A new sort, filter or search starts at the top (the best match, the
+        # hottest item...); batches arriving while loading keep the selection.
+        # The app sets ``rows`` for the view before it sets the view.
+        self.action_first()
 
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self.rows) - 1)) if self.rows else 0

@@ -17,7 +17,7 @@ from reader.ui.columns import column_at, layout
 class ColumnHeader(Widget):
     """Shows the columns and which one the list is sorted by (▲ ascending, ▼ descending)."""
 
-    query: reactive[Query] = reactive(Query)
+    view: reactive[Query] = reactive(Query)
 
     @dataclass
     class SortClicked(Message):
@@ -30,9 +30,9 @@ class ColumnHeader(Widget):
             if col.start > x:
                 parts.append(" " * (col.start - x))
             label = col.label
-            sorted_here = col.key is not None and col.key == self.query.sort
+            sorted_here = col.key is not None and col.key == self.view.sort
             if sorted_here:
-                label += "▼" if self.query.descending else "▲"
+                label += "▼" if self.view.descending else "▲"
             text = label[: col.width].rjust(col.width) if col.align_right else label[: col.width].ljust(col.width)
             if sorted_here:
                 parts.append(Content.styled(text, "bold $accent"))

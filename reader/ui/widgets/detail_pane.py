@@ -9,7 +9,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from reader.core.model import Item, Related
 from reader.ui.item_render import item_content, related_content
-from reader.ui.widgets.item_scroll import ItemScroll
+from reader.ui.widgets.reading_scroll import ReadingScroll
 from reader.ui.widgets.preview_view import PreviewView
 from reader.ui.widgets.related_list import RelatedList
 
@@ -20,7 +20,7 @@ class DetailPane(Vertical):
     def compose(self) -> ComposeResult:
         with TabbedContent(id="detail-tabs", initial="tab-item"):
             with TabPane("Item", id="tab-item"):
-                with ItemScroll(id="item-scroll"):
+                with ReadingScroll(id="item-scroll"):
                     yield Static(Content.styled("Loading…", "$text-muted"), id="item-view")
                     yield RelatedList(id="related")
             with TabPane("Preview", id="tab-preview"):
@@ -36,12 +36,12 @@ class DetailPane(Vertical):
             item_content(item, heat_scale=heat_scale, quality_scale=quality_scale)
         )
         self.query_one(RelatedList).show(item.related, in_corpus)
-        self.query_one(ItemScroll).scroll_home(animate=False)
+        self.query_one("#item-scroll", ReadingScroll).scroll_home(animate=False)
 
     def show_related(self, rel: Related) -> None:
         self.query_one("#item-view", Static).update(related_content(rel))
         self.query_one(RelatedList).show((), [])
-        self.query_one(ItemScroll).scroll_home(animate=False)
+        self.query_one("#item-scroll", ReadingScroll).scroll_home(animate=False)
         self.query_one(TabbedContent).active = "tab-item"
 
     def show_message(self, message: Content) -> None:

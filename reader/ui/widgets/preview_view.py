@@ -7,14 +7,15 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import LoadingIndicator, Static
 
+from reader.core.links import is_web_link
 from reader.core.sanitize import sanitize
 from reader.ui.article_render import blocks_content, preview_header
-from reader.ui.text import link
+from reader.ui.text import link, plain
+from reader.ui.widgets.reading_scroll import ReadingScroll
 
 
 @dataclass(frozen=True)
@@ -30,31 +31,57 @@ class PreviewState:
     message: str = ""
 
 
+def offered_link(failure: Any) -> tuple[str, str] | None:
+    """The document a failure offers to open or copy, as (URL name, url); http(s) only."""
+    url = getattr(failure, "url", None)
+    if not is_web_link(url):
+        return None
+    attempts = getattr(failure, "attempts", ()) or ()
+    return next((kind for kind, tried, _ in attempts if tried == url), "URL"), url
+
+
+def shown_link(state: PreviewState) -> tuple[str, str] | None:
+    """The URL the pane is about, as (URL name, url): what ``c`` copies on this tab."""
+    if state.status == "ready" and state.preview is not None:
+        return (state.preview.source_url_kind, state.preview.url)
+    if state.status == "failed" and state.failure is not None:
+        return offered_link(state.failure)
+    return None
+
+
 def failure_content(failure: Any) -> Content:
-    lines = [Content.styled("Preview unavailable", "bold $error"),
-             Content(sanitize(getattr(failure, "reason", str(failure))))]
-    content_type = getattr(failure, "content_type", None)
-    if content_type:
+    """Why the preview failed: each URL tried on its own line with its own reason,
+    then the document it found (if any) to open or copy."""
+    muted = "$text-muted"
+    lines = [Content.styled("Preview unavailable", "bold $error")]
+    attempts = getattr(failure, "attempts", ()) or ()
+    if not attempts:
+        lines.append(plain(getattr(failure, "reason", str(failure))))
+    for kind, url, reason in attempts:
+        lines.append(Content.assemble((sanitize(kind), "bold"), "  ", link(url)))
+        lines.append(Content.assemble("  ", plain(reason)))
+    offer = offered_link(failure)
+    if offer is not None:
+        name, url = offer
+        content_type = getattr(failure, "content_type", None)
         size = getattr(failure, "size", None)
-        lines.append(Content.assemble(
-            ("Type: ", "$text-muted"), sanitize(content_type),
-            f", {size:,} bytes" if isinstance(size, int) else "",
-        ))
-        url = getattr(failure, "url", None)
-        if url:
-            lines.append(Content.assemble(("Open or copy: ", "$text-muted"), link(url)))
-            lines.append(Content.styled("press c to copy the URL", "$text-muted"))
-    for kind, url, reason in getattr(failure, "attempts", ()) or ():
-        lines.append(Content.assemble(
-            ("  tried ", "$text-muted"), (sanitize(kind), "$text-muted"), " ",
-            link(url), ("  " + sanitize(reason), "$text-muted"),
-        ))
-    lines.append(Content(""))
-    lines.append(Content.styled("press r to retry", "$text-muted"))
+        what = ", ".join(x for x in (
+            sanitize(content_type) if content_type else "",
+            f"{size:,} bytes" if isinstance(size, int) else "",
+        ) if x)
+        lines += [
+            Content(""),
+            Content.assemble(("Open or copy the document at ", muted), (sanitize(name), "bold"),
+                             (f" ({what}):" if what else ":", muted)),
+            Content.assemble("  ", link(url)),
+            Content.styled("press c to copy this URL, r to retry", muted),
+        ]
+    else:
+        lines += [Content(""), Content.styled("press r to retry", muted)]
     return Content("\n").join(lines)
 
 
-class PreviewView(VerticalScroll, can_focus=True):
+class PreviewView(ReadingScroll):
     """Shows ``state``; the app sets it (attributes down)."""
 
     BINDINGS = [

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.core.model import Related
 from reader.ui.item_render import related_option
+from reader.ui.widgets.nav_list import NavList
 
 
-class RelatedList(OptionList):
+class RelatedList(NavList):
     """Enter on a related item posts ``Chosen``; the app decides where it leads."""
-
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="related.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="related.up"),
-    ]
 
     @dataclass
     class Chosen(Message):

@@ -17,7 +17,7 @@ class StatusBar(Horizontal):
     total: reactive[int] = reactive(0)
     unpublished: reactive[int] = reactive(0)
     problems: reactive[int] = reactive(0)
-    query: reactive[Query] = reactive(Query)
+    view: reactive[Query] = reactive(Query)
     progress: reactive[tuple[int, int] | None] = reactive(None)
 
     def compose(self) -> ComposeResult:
@@ -31,7 +31,7 @@ class StatusBar(Horizontal):
         if self.is_mounted:
             self._refresh_text()
 
-    watch_shown = watch_total = watch_unpublished = watch_problems = watch_query = _watch_any
+    watch_shown = watch_total = watch_unpublished = watch_problems = watch_view = _watch_any
 
     def watch_progress(self, progress: tuple[int, int] | None) -> None:
         if not self.is_mounted:
@@ -44,7 +44,7 @@ class StatusBar(Horizontal):
         self._refresh_text()
 
     def _refresh_text(self) -> None:
-        q = self.query
+        q = self.view
         parts: list[Content | str | tuple[str, str]] = [
             (f"{self.shown:,}", "bold"), f" / {self.total:,} shown",
             " · ", (f"{self.unpublished:,}", "bold"), " unpublished",

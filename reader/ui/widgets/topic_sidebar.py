@@ -1,4 +1,8 @@
-"""The topic sidebar: All, Unpublished, then each topic with its count."""
+"""The topic sidebar: All, Unpublished, then each topic with its count.
+
+Its highlight is the app's current view (bound with ``data_bind``): whatever
+changed the filter (this sidebar, ``u``, Esc, the palette), the sidebar shows it.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from reader.core.query import Published
+from reader.core.query import Published, Query
 from reader.core.sanitize import sanitize
+from reader.ui.widgets.nav_list import NavList
 
 ALL = "\x00all"
 UNPUBLISHED = "\x00unpublished"
@@ -28,12 +33,13 @@ def _label(name: str, count: int, style: str = "") -> Content:
     return Content.assemble(name_part, " ", Content.styled(str(count), "$text-muted"))
 
 
-class TopicSidebar(OptionList):
+class TopicSidebar(NavList):
     """Choosing an entry posts ``Chosen`` with the filter it stands for."""
 
     topics: reactive[list[tuple[str, int]]] = reactive(list, always_update=True)
     total: reactive[int] = reactive(0)
     unpublished: reactive[int] = reactive(0)
+    view: reactive[Query] = reactive(Query)
 
     @dataclass
     class Chosen(Message):
@@ -42,7 +48,6 @@ class TopicSidebar(OptionList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.border_title = "Topics"
-        self._current = ALL
 
     def _rebuild(self) -> None:
         options = [
@@ -51,11 +56,21 @@ class TopicSidebar(OptionList):
             None,
         ]
         options += [Option(_label(t, n), id=t) for t, n in self.topics]
-        highlighted = self._current
         self.set_options(options)
+        self._highlight_view()
+
+    def _highlight_view(self) -> None:
+        """Put the highlight on the entry that stands for the current view."""
+        view = self.view
+        if view.topic is not None:
+            wanted = view.topic
+        elif view.published is Published.UNPUBLISHED:
+            wanted = UNPUBLISHED
+        else:
+            wanted = ALL
         try:
-            self.highlighted = self.get_option_index(highlighted)
-        except Exception:
+            self.highlighted = self.get_option_index(wanted)
+        except OptionDoesNotExist:
             self.highlighted = 0
 
     def watch_topics(self) -> None:
@@ -67,10 +82,12 @@ class TopicSidebar(OptionList):
     def watch_unpublished(self) -> None:
         self._rebuild()
 
+    def watch_view(self) -> None:
+        self._highlight_view()
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         option_id = event.option.id or ALL
-        self._current = option_id
         if option_id == ALL:
             choice = TopicChoice(None, Published.ALL)
         elif option_id == UNPUBLISHED:
