@@ -22,10 +22,11 @@ from reader.core import edit, fmedit, store
 from reader.core.fmedit import plan_published, plan_restore_published, plan_topic
 from reader.core.normalize import topics as normal_topics
 from reader.core.yamltext import plain_ok, quote
+from tests.conftest import shared_dir
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = shared_dir()  # ../shared beside the repository; fails (never skips) if missing
 REAL = sorted(
-    p for base in (SHARED / "seed", SHARED / "real-items") if base.is_dir()
+    p for base in (SHARED / "seed", SHARED / "real-items")
     for p in base.rglob("*") if p.is_file() and store.is_item_name(p.name)
 )
 

@@ -15,9 +15,10 @@ from reader.core.index import BadRow, Index, RowDecoder, default_directory, inde
 from reader.core.loader import load_all
 from reader.core.parse_rows import parse_chunk
 from reader.core.store import load_directory
+from tests.conftest import shared_dir
 
 OLD = 1_600_000_000_000_000_000  # well before any scan: rows keep their real mtime
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = shared_dir()  # ../shared beside the repository; fails (never skips) if missing
 
 # One UPDATE per kind of damage, applied to the row of "a.md" (or to every row).
 ROW_DAMAGE = {
@@ -216,9 +217,7 @@ def test_cli_with_an_index_that_is_not_a_database(capsys, corpus: Path) -> None:
 
 def test_decoder_accepts_every_row_the_loader_writes(tmp_path: Path) -> None:
     """Validation must never refuse a good row (it would be read again at every start)."""
-    roots = [p for p in (SHARED / "seed", SHARED / "real-items") if p.is_dir()]
-    if not roots:
-        pytest.skip("../shared has no sample items")
+    roots = [SHARED / "seed", SHARED / "real-items"]
     decoder = RowDecoder()
     refs = [
         (str(path.relative_to(root)), str(path), 0, 0)

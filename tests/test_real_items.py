@@ -37,13 +37,14 @@ from reader.core.catalog import Catalog
 from reader.core.describe import describe
 from reader.core.fastparse import parse_fast
 from reader.core.index import RowDecoder
-from reader.core.parse_rows import entry_row
 from reader.core.model import Entry, Item
+from reader.core.parse_rows import entry_row
 from reader.core.query import Query, SortKey
 from reader.core.store import parse_bytes
 from reader.ui.item_render import item_content
+from tests.conftest import shared_dir
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = shared_dir()  # ../shared beside the repository; fails (never skips) if missing
 REAL_DIRS = (SHARED / "seed", SHARED / "real-items", SHARED / "real-items" / "powerapps")
 
 

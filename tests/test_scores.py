@@ -24,9 +24,9 @@ from reader.core.store import load_directory
 from reader.ui.app import create_app
 from reader.ui.item_render import item_content
 from reader.ui.widgets.article_list import ArticleList
-from tests.conftest import quiet_config, wait_loaded, write_item
+from tests.conftest import quiet_config, shared_dir, wait_loaded, write_item
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = shared_dir()  # ../shared beside the repository; fails (never skips) if missing
 POWERAPPS = SHARED / "real-items" / "powerapps"
 
 
