@@ -11,7 +11,7 @@ import pytest
 
 from reader.core.index import Index
 from reader.core.loader import load_all
-from reader.core.watch import Changes, classify, read_changes, watch_changes
+from reader.core.watch import Changes, changed_since, classify, read_changes, watch_changes
 from tests.conftest import write_item
 
 
@@ -131,3 +131,39 @@ def test_watch_changes_falls_back_to_polling_when_the_native_watcher_fails(tmp_p
     assert not thread.is_alive()
     assert calls == [None, True]
     assert notes and "polling" in notes[0]
+
+
+def test_a_file_deleted_between_the_stat_and_the_read_is_just_gone(tmp_path: Path, monkeypatch) -> None:
+    import reader.core.watch as watch_mod
+
+    root = corpus(tmp_path)
+    real_parse = watch_mod.parse_file
+
+    def delete_first(item_id, path, size, mtime_ns):
+        os.unlink(path)
+        return real_parse(item_id, path, size, mtime_ns)
+
+    monkeypatch.setattr(watch_mod, "parse_file", delete_first)
+    got = read_changes(root, Changes(frozenset({"a.md"})), lambda prefix: [])
+    assert got.removed == ["a.md"] and not got.problems and not got.entries
+
+
+def test_read_changes_gives_the_stamp_of_what_it_read(tmp_path: Path) -> None:
+    root = corpus(tmp_path)
+    st = (root / "a.md").stat()
+    got = read_changes(root, Changes(frozenset({"a.md"})), lambda prefix: [])
+    assert got.stamps == {"a.md": (st.st_size, st.st_mtime_ns)}
+
+
+def test_changed_since_finds_recent_new_and_gone_files(tmp_path: Path) -> None:
+    root = corpus(tmp_path)
+    old = 1_000_000_000_000_000_000
+    for path in root.rglob("*.md"):
+        os.utime(path, ns=(old, old))
+    import time
+
+    since = time.time_ns()
+    write_item(root, "d/b.md", title="Beta changed")  # modified now
+    write_item(root, "fresh.md", title="New")  # new
+    got = changed_since(root, since, ["a.md", "d/b.md", "d/c.md", "gone.md"])
+    assert got.ids == {"d/b.md", "fresh.md", "gone.md"}

@@ -53,6 +53,7 @@ class Config:
     preview: PreviewConfig = field(default_factory=PreviewConfig)
     theme: str | None = None
     use_index: bool = True
+    watch: bool = True  # live reload: follow changes on disk
     warnings: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)  # the file the values came from
 
@@ -116,7 +117,7 @@ def _proxy(value: str) -> str:
     return url
 
 
-_TOP_LEVEL = ("preview", "theme", "use_index")
+_TOP_LEVEL = ("preview", "theme", "use_index", "watch")
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -156,10 +157,15 @@ def load_config(path: Path | None = None) -> Config:
     if not isinstance(use_index, bool):
         warnings.append(setting_warning(path, "use_index", "expected true or false"))
         use_index = True
+    watch = raw.get("watch", True)
+    if not isinstance(watch, bool):
+        warnings.append(setting_warning(path, "watch", "expected true or false"))
+        watch = True
     return Config(
         preview=PreviewConfig(**values),  # type: ignore[arg-type]
         theme=theme,
         use_index=use_index,
+        watch=watch,
         warnings=tuple(warnings),
         path=path,
     )

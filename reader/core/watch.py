@@ -26,15 +26,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.core.index import (
-    ENTRY, RACY_NS, SKIPPED, UNKNOWN_MTIME, UNREADABLE, Index, IndexUnavailable, RowDecoder,
+    ENTRY,
+    RACY_NS,
+    SKIPPED,
+    UNKNOWN_MTIME,
+    UNREADABLE,
+    Index,
+    IndexUnavailable,
+    RowDecoder,
 )
-from reader.core.parse_rows import parse_file
 from reader.core.model import Entry
-from reader.core.store import TEMP_SUFFIX, ITEM_SUFFIXES, LoadProblem, iter_files
+from reader.core.parse_rows import GONE, parse_file
+from reader.core.store import ITEM_SUFFIXES, TEMP_SUFFIX, LoadProblem, iter_files
 
 log = logging.getLogger("reader.watch")
 
 DEBOUNCE_MS = 200  # changes are gathered this long after the first one: one update per burst
+READY_MS = 500  # the watcher wakes up this often when nothing changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,7 @@ class Reread:
     entries: list[Entry] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # ids gone, or no longer items
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # id -> (size, mtime_ns) read
 
     @property
     def ids(self) -> set[str]:
@@ -86,9 +95,12 @@ def classify(root: str, paths: Iterable[str]) -> Changes:
 
 def watch_changes(root: Path | str, deliver: Callable[[Changes], None], stop: threading.Event, *,
                   debounce_ms: int = DEBOUNCE_MS, force_polling: bool | None = None,
-                  on_note: Callable[[str], None] | None = None) -> None:
+                  on_note: Callable[[str], None] | None = None,
+                  on_ready: Callable[[], None] | None = None) -> None:
     """Call ``deliver`` with each burst of changes under ``root`` until ``stop`` is set.
 
+    ``on_ready`` is called once the watcher is in place (changes from then on
+    are reported): a caller can then look for what changed before that.
     ``on_note`` hears, once, when the native watcher could not start and
     polling is used instead, or when watching stops for good (root gone).
     """
@@ -98,11 +110,18 @@ def watch_changes(root: Path | str, deliver: Callable[[Changes], None], stop: th
     polling = force_polling
     while not stop.is_set():
         try:
+            # yield_on_timeout: an empty batch after READY_MS of quiet tells that the
+            # watches are in place (watchfiles has no other signal for it).
             for batch in watchfiles.watch(
                 real, watch_filter=None, debounce=debounce_ms, step=50, stop_event=stop,
-                rust_timeout=1000, raise_interrupt=False, force_polling=polling,
-                poll_delay_ms=500, ignore_permission_denied=True,
+                rust_timeout=READY_MS, yield_on_timeout=True, raise_interrupt=False,
+                force_polling=polling, poll_delay_ms=500, ignore_permission_denied=True,
             ):
+                if on_ready is not None:
+                    on_ready()
+                    on_ready = None
+                if not batch:
+                    continue
                 changes = classify(real, (path for _change, path in batch))
                 if changes:
                     deliver(changes)
@@ -158,6 +177,11 @@ def read_changes(root: Path | str, changes: Changes, known: Callable[[str], Iter
             continue
         row, _how = parse_file(item_id, *found)
         kind = row[3]
+        if kind == GONE:  # deleted between the stat and the read
+            out.removed.append(item_id)
+            deleted.append(item_id)
+            continue
+        out.stamps[item_id] = (found[1], found[2])
         if kind == ENTRY:
             out.entries.append(decoder.entry(row))
         else:
@@ -174,6 +198,23 @@ def read_changes(root: Path | str, changes: Changes, known: Callable[[str], Iter
         except IndexUnavailable as exc:
             log.info("index not updated after a change: %s", exc)
     return out
+
+
+def changed_since(root: Path | str, since_ns: int, known: Iterable[str]) -> Changes:
+    """What a watcher started late missed: files modified at or after ``since_ns``
+    (with the index's two-second slack for coarse clocks), files not in ``known``,
+    and ``known`` ids no longer on disk. One listing of the folder."""
+    listed: set[str] = set()
+    ids: set[str] = set()
+    cutoff = since_ns - RACY_NS
+    for ref in iter_files(root):
+        listed.add(ref.id)
+        if ref.mtime_ns >= cutoff:
+            ids.add(ref.id)
+    known = set(known)
+    ids |= listed - known
+    ids |= known - listed
+    return Changes(frozenset(ids))
 
 
 def _stat(root: Path, item_id: str) -> tuple[str, int, int] | None:

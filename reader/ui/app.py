@@ -6,8 +6,8 @@ import gc
 import logging
 import threading
 import time
-from dataclasses import replace
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +22,19 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
+from reader.core.catalog import Catalog
 from reader.core.config import Config, load_config
 from reader.core.describe import bar_scale
+from reader.core.loader import Batch
 from reader.core.model import Entry, Item
-from reader.core.catalog import Catalog
 from reader.core.query import Published, Query, SortKey
 from reader.core.sanitize import sanitize
-from reader.core.store import LoadProblem, load_item
+from reader.core.store import LoadProblem, file_stamp, load_item
 from reader.resources import styles_dir
 from reader.ui.commands import TopicCommands, reader_commands
 from reader.ui.keys import LIST_KEYS, SCROLL_KEYS
+from reader.ui.live_reload import LiveReload, Reread
+from reader.ui.loading import load_into
 from reader.ui.preview_flow import PreviewFlow
 from reader.ui.screens.help_screen import HelpScreen
 from reader.ui.screens.load_report_screen import LoadReportScreen
@@ -44,8 +47,6 @@ from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.status_bar import StatusBar
 from reader.ui.widgets.topic_sidebar import TopicChoice, TopicSidebar
-from reader.core.loader import Batch
-from reader.ui.loading import load_into
 
 log = logging.getLogger("reader.ui")
 DETAIL_SETTLE = 0.05  # seconds the cursor rests before the next detail read, when one is running
@@ -126,6 +127,10 @@ class ReaderApp(PreviewFlow, App[None]):
         self.clock: Callable[[], float] = time.monotonic
         self._preview_state = PreviewState()
         self._cancel_load = threading.Event()
+        self.live = LiveReload(self, use_index=self._use_index)
+        # (id, (size, mtime_ns)) of the file the detail pane shows, as it was read
+        self.shown_stamp: tuple[str | None, tuple[int, int] | None] = (None, None)
+        self._disk_stamp: tuple[str | None, tuple[int, int] | None] = (None, None)  # newest seen
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         elif self.config.theme:
@@ -153,6 +158,7 @@ class ReaderApp(PreviewFlow, App[None]):
 
     def on_unmount(self) -> None:
         self._cancel_load.set()
+        self.live.close()
 
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
@@ -160,6 +166,8 @@ class ReaderApp(PreviewFlow, App[None]):
         for warning in self.config.warnings:
             self.notify(sanitize(warning), severity="warning", markup=False)
         self.load_items()
+        if self.config.watch:
+            self.live.start()
 
     # -- loading (a thread worker; batches arrive on the UI thread) -------
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
@@ -174,11 +182,7 @@ class ReaderApp(PreviewFlow, App[None]):
         self.catalog.apply(batch.entries, batch.removed)
         self.load_problems.extend(batch.problems)
         self.progress = None if batch.finished else (batch.done, batch.total)
-        self.total = len(self.catalog)
-        self.unpublished = self.catalog.unpublished_count()
-        self.problems = len(self.load_problems)
-        self.topics = self.catalog.topic_counts()
-        self._requery()
+        self._counts_changed()
         if batch.finished and not self.catalog.entries:
             self.query_one(DetailPane).show_message(
                 Content.styled(f"No items found in {sanitize(str(self.root))}", "$text-muted")
@@ -186,6 +190,46 @@ class ReaderApp(PreviewFlow, App[None]):
         elif batch.finished:
             gc.freeze()  # 100k long-lived entries: keep them out of every GC pass
             self.warm_up_catalog()
+        if batch.finished:
+            self.live.loaded()
+
+    def _counts_changed(self) -> None:
+        """The catalog changed: counts, topics (only when they differ) and the rows."""
+        self.total = len(self.catalog)
+        self.unpublished = self.catalog.unpublished_count()
+        self.problems = len(self.load_problems)
+        topics = self.catalog.topic_counts()
+        if topics != self.topics:
+            self.topics = topics
+        self._requery()
+
+    def apply_reread(self, reread: Reread) -> None:
+        """Files changed on disk (another editor, the pipeline, a git pull): apply
+        them in place; the cursor stays on its item, or moves to the next one
+        if that item went. Runs on the UI thread."""
+        articles = self.query_one(ArticleList)
+        current = articles.highlighted
+        touched = reread.ids
+        self.load_problems = [p for p in self.load_problems if p.id not in touched]
+        self.load_problems.extend(reread.problems)
+        self.catalog.apply(reread.entries, reread.removed)
+        self._counts_changed()
+        if current is not None and current.id in touched:
+            name = sanitize(current.title or current.id)
+            if current.id in reread.removed:
+                why = "could no longer be read" if any(p.id == current.id for p in reread.problems) \
+                    else "was removed"
+                self.notify(f"“{name}” {why} on disk; moved to the next item.",
+                            severity="warning", markup=False)
+            else:
+                stamp = reread.stamps.get(current.id)
+                self._disk_stamp = (current.id, stamp)
+                shown_id, shown = self.shown_stamp
+                if (shown_id == current.id and stamp != shown and stamp is not None
+                        and not self.live.is_own(current.id, stamp)):
+                    self.notify(f"“{name}” changed on disk; showing the new version.", markup=False)
+                    self.load_detail(current.id)
+        self.warm_up_catalog()
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def warm_up_catalog(self) -> None:
@@ -238,16 +282,21 @@ class ReaderApp(PreviewFlow, App[None]):
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, item_id: str) -> None:
+        stamp = file_stamp(self.root, item_id)  # before reading: a later change shows as one
         item = load_item(self.root, item_id)
         in_corpus = [] if isinstance(item, LoadProblem) else [
             self.catalog.find_url(rel.urls) is not None for rel in item.related
         ]
-        self.call_from_thread(self._show_detail, item_id, item, in_corpus)
+        self.call_from_thread(self._show_detail, item_id, item, in_corpus, stamp)
 
-    def _show_detail(self, item_id: str, item: Item | LoadProblem, in_corpus: list[bool]) -> None:
+    def _show_detail(self, item_id: str, item: Item | LoadProblem, in_corpus: list[bool],
+                     stamp: tuple[int, int] | None = None) -> None:
         current = self.query_one(ArticleList).highlighted
         if current is None or current.id != item_id:
             return  # the user has moved on
+        self.shown_stamp = (item_id, stamp)
+        if self._disk_stamp[0] == item_id and self._disk_stamp[1] not in (None, stamp):
+            self.load_detail(item_id)  # read while the file was changing: read it again
         pane = self.query_one(DetailPane)
         if isinstance(item, LoadProblem):
             self.current_item = None

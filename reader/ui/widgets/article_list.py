@@ -7,6 +7,7 @@ entries cost no widgets and a keypress repaints two lines.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter, indexOf
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -24,6 +25,8 @@ from reader.core.model import Entry
 from reader.core.query import Query
 from reader.ui.columns import Column, layout
 from reader.ui.keys import LIST_KEYS
+
+_id = attrgetter("id")
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
@@ -73,12 +76,15 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- data -----------------------------------------------------------
     def watch_rows(self, rows: list[Entry]) -> None:
-        target = 0
-        if self._highlighted_id is not None:
-            for i, e in enumerate(rows):
-                if e.id == self._highlighted_id:
-                    target = i
-                    break
+        # The cursor stays on its item; if the item is gone (deleted, filtered
+        # out) it stays at the same place, on the item that moved up into it.
+        target = self.cursor
+        wanted = self._highlighted_id
+        if wanted is not None and not (target < len(rows) and rows[target].id == wanted):
+            try:
+                target = indexOf(map(_id, rows), wanted)  # C-level scan, not a Python loop
+            except ValueError:
+                pass
         self.virtual_size = Size(self._width, len(rows))
         self.set_reactive(ArticleList.cursor, min(target, max(0, len(rows) - 1)))
         self._scroll_cursor_into_view(center=True)
