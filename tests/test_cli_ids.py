@@ -303,6 +303,7 @@ def test_preview_item_takes_root(capsys, monkeypatch, small_corpus: Path) -> Non
 
 
 def test_the_app_takes_root(monkeypatch, small_corpus: Path) -> None:
+    import reader.logs
     import reader.ui.app
 
     opened: list[Path] = []
@@ -318,6 +319,8 @@ def test_the_app_takes_root(monkeypatch, small_corpus: Path) -> None:
         return FakeApp()
 
     monkeypatch.setattr(reader.ui.app, "create_app", fake_create_app)
+    # the app's logging set-up would stop the "reader" logger propagating for later tests
+    monkeypatch.setattr(reader.logs, "setup_app_logging", lambda cache_dir: None)
     assert main(["--root", str(small_corpus)]) == 0
     assert main([str(small_corpus)]) == 0
     assert opened == [small_corpus, small_corpus]
