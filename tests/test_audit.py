@@ -111,3 +111,18 @@ def test_a_full_disk_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
         audit.append(tmp_path, "a.md", "published", False, True)
     monkeypatch.undo()
     assert str(info.value) == f"{audit.audit_path(tmp_path)}: cannot append to the audit log: disk full"
+
+
+def test_an_id_that_is_not_utf8_is_logged_and_reads_back_as_the_same_name(tmp_path: Path) -> None:
+    """A file name that is not UTF-8 (Python spells it with lone surrogates) used to
+    raise UnicodeEncodeError after the item had been written: an unlogged change."""
+    from reader.core import edit
+
+    name = os.fsdecode(b"bad\x9bname.md")
+    with open(os.path.join(os.fsencode(tmp_path), b"bad\x9bname.md"), "wb") as fh:
+        fh.write(b"---\ntitle: x\npublished: false\n---\n")
+    result = edit.set_published(name, True, root=tmp_path, user="ann")
+    assert result.changed and result.audit_error is None
+    (record,), damaged = read_audit(tmp_path)
+    assert (record.item, record.old, record.new, damaged) == (name, False, True, 0)
+    audit.audit_path(tmp_path).read_bytes().decode("utf-8")  # the log stays valid UTF-8

@@ -302,8 +302,12 @@ def test_table_columns_line_up_with_wide_and_zero_width_characters(capsys, tmp_p
     assert code == 0
     lines = out.splitlines()
     assert len(lines) == 1 + len(titles)
-    widths = {cell_len(line) for line in lines}
-    assert widths == {cell_len(lines[0])}, [(cell_len(line), line) for line in lines]
+    # the ID comes last, whole (to be copied); every column before it ends at the same cell
+    before_id = [line[: line.rindex("  ") + 2] for line in lines]
+    widths = {cell_len(part) for part in before_id}
+    assert widths == {cell_len(before_id[0])}, [(cell_len(line), line) for line in lines]
+    assert lines[0].endswith("  ID")
+    assert {line[len(part):] for part, line in zip(before_id[1:], lines[1:], strict=True)} == set(titles)
     # the provider column starts at the same cell in every line
     header = lines[0]
     provider_cells = cell_len(header[: header.index("PROVIDER")])

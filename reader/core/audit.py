@@ -101,7 +101,9 @@ def append(
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         size = os.fstat(fd).st_size
-        data = line.encode("utf-8")
+        # An id may be a file name that is not UTF-8 (lone surrogates): written as
+        # a JSON escape (\udc9b), which reads back as the same name.
+        data = line.encode("utf-8", "backslashreplace")
         if size and os.pread(fd, 1, size - 1) != b"\n":
             data = b"\n" + data  # an earlier append was cut short: start a fresh line
         if os.write(fd, data) != len(data):

@@ -74,7 +74,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help="the URL to preview; with --item, the content directory")
     p.add_argument("--item", metavar="ID", help="preview the links of this item (its path "
                    "relative to the content root)")
-    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="text (the default), markdown, or json with the URL, title and text")
     p.add_argument("--allow-private-hosts", action="store_true",
                    help="allow loopback, private and link-local addresses")
     p.add_argument("--timeout", type=_positive, metavar="S",

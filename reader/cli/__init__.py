@@ -1,0 +1,132 @@
+"""The command line: ``reader [PATH]`` opens the app; subcommands use the same core.
+
+One module per concern: ``listing`` (list, show, check), ``editing`` (publish,
+unpublish, tag; ids from ``targets``), ``audit_log`` (log); ``reader preview``
+lives in ``reader.preview.cli``. Every command takes the content directory as
+``--root PATH`` (and, where it reads, as a positional PATH too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from reader import __version__
+from reader.cli import audit_log, editing, listing
+from reader.cli.common import CLIError, add_root, content_root, given_root
+from reader.cli.listing import PROVIDER_CELLS, format_table
+from reader.core.sanitize import clip
+from reader.core.store import NotADirectory
+
+__all__ = ["PROVIDER_CELLS", "CLIError", "app_parser", "build_parser", "format_table", "main"]
+
+SUBCOMMANDS = ("list", "show", "check", "publish", "unpublish", "tag", "log", "preview")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="reader",
+        description="A terminal news reader and triage desk. "
+        "With no subcommand, opens the reader on PATH (default: the bundled sample content).",
+    )
+    p.add_argument("--version", action="version", version=f"reader {__version__}",
+                   help="print the version and exit")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND",
+                           help="one of the commands below; `reader COMMAND --help` for its options")
+    listing.add_parsers(sub)
+    editing.add_parsers(sub)
+    audit_log.add_parsers(sub)
+    try:
+        from reader.preview import cli as preview_cli
+    except ImportError:  # pragma: no cover
+        return p
+    preview = preview_cli.add_parser(sub)
+    preview.add_argument("--root", metavar="PATH",
+                         help="with --item: the content directory (the same as PATH)")
+    return p
+
+
+def app_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="reader", description="Open the reader on PATH.")
+    add_root(p)
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the preview cache")
+    return p
+
+
+REQUIRED = ("yaml", "textual", "httpx", "platformdirs", "trafilatura")
+
+
+def missing_dependencies() -> list[str]:
+    """Dependencies that are not installed (checked without importing them)."""
+    from importlib.util import find_spec
+
+    return [name for name in REQUIRED if find_spec(name) is None]
+
+
+def _run_preview(args: argparse.Namespace) -> int:
+    from reader.preview import cli as preview_cli
+
+    if args.root is not None:
+        if args.item is None:
+            raise CLIError("preview --root PATH goes with --item ID")
+        if args.target is not None and args.target != args.root:
+            raise CLIError("give the content directory once: PATH or --root PATH")
+        args.target = args.root
+    if args.item is not None:  # an id as `reader list` shows it, or a prefix of one
+        from reader.cli.targets import resolve_or_keep
+
+        try:
+            args.item = resolve_or_keep(content_root(args.target), args.item)
+        except NotADirectory:
+            pass  # the preview says so, in its own words
+    return preview_cli.run(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    missing = missing_dependencies()
+    if missing:
+        print(f"reader: missing dependencies: {', '.join(missing)} "
+              "(install the project first: pip install -e .)", file=sys.stderr)
+        return 2
+    try:
+        if not argv or argv[0] not in (*SUBCOMMANDS, "-h", "--help", "--version"):
+            return _open_app(argv)
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            return _open_app([])
+        if args.command == "preview":
+            return _run_preview(args)
+        return int(args.run(args))
+    except CLIError as exc:
+        print(f"reader: {exc}", file=sys.stderr)
+        return 2
+    except NotADirectory as exc:
+        print(f"reader: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:  # e.g. the output cannot be written
+        where = f"{clip(exc.filename)}: " if exc.filename else ""
+        print(f"reader: {where}{exc.strerror or clip(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the promise is: never a traceback
+        print(f"reader: unexpected error: {type(exc).__name__}: {clip(exc)}", file=sys.stderr)
+        return 1
+
+
+def _open_app(argv: list[str]) -> int:
+    args = app_parser().parse_args(argv)
+    root = content_root(given_root(args))
+    from reader.core.config import cache_dir
+    from reader.logs import setup_app_logging
+    from reader.ui.app import create_app
+
+    setup_app_logging(cache_dir())
+
+    app = create_app(root, use_cache=not args.no_cache)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,164 @@
+"""``reader list``, ``reader show`` and ``reader check``: reading, never writing."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from reader.cli.common import CLIError, add_root, content_root, given_root, load_entries
+from reader.core.catalog import Catalog
+from reader.core.cells import fit
+from reader.core.model import Entry
+from reader.core.query import Published, Query, SortKey
+from reader.core.sanitize import clip, sanitize
+from reader.core.serialize import item_dict
+from reader.core.store import LoadProblem, load_item
+
+PROVIDER_CELLS = 24
+NO_INDEX_HELP = "parse every file; ignore the index"
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    ls = sub.add_parser("list", help="print items as a table, their ids, or JSON lines",
+                        description="Print the items of a content directory, newest first. "
+                        "The table's last column is each item's ID, which the editing "
+                        "commands take.")
+    add_root(ls)
+    ls.add_argument("--sort", choices=[k.value for k in SortKey], default=SortKey.DATE.value,
+                    help="the sort key (default: date); missing values sort last")
+    ls.add_argument("--reverse", action="store_true", help="reverse the sort's usual direction")
+    ls.add_argument("--topic", metavar="T", help="only items with the topic T")
+    state = ls.add_mutually_exclusive_group()
+    state.add_argument("--unpublished", action="store_true",
+                       help="only items marked published: false")
+    state.add_argument("--published", action="store_true",
+                       help="only items not marked published: false")
+    ls.add_argument("--search", default="", metavar="Q",
+                    help="only items whose title, excerpt, provider or topics hold every word of Q")
+    ls.add_argument("--limit", type=int, metavar="N", help="print at most N items")
+    out = ls.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="JSON lines with every normalised field")
+    out.add_argument("--ids", action="store_true",
+                     help="only the ids, one per line (for: reader publish -)")
+    ls.add_argument("--no-index", action="store_true", help=NO_INDEX_HELP)
+    ls.set_defaults(run=cmd_list)
+
+    show = sub.add_parser("show", help="print one item")
+    show.add_argument("id", help="the item's ID (its path relative to the content directory), "
+                      "a path to the file, or an unambiguous prefix of an ID")
+    add_root(show)
+    show.add_argument("--json", action="store_true", help="the item as JSON, every field")
+    show.set_defaults(run=cmd_show)
+
+    check = sub.add_parser("check", help="print the load report; exit 1 if any file is bad")
+    add_root(check)
+    check.add_argument("--json", action="store_true", help="the report as one JSON object")
+    check.add_argument("--no-index", action="store_true", help=NO_INDEX_HELP)
+    check.set_defaults(run=cmd_check)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    if args.limit is not None and args.limit < 0:
+        raise CLIError("--limit must be 0 or more")
+    root = content_root(given_root(args))
+    entries, problems, _, _ = load_entries(root, not args.no_index)
+    key = SortKey(args.sort)
+    published = (
+        Published.UNPUBLISHED if args.unpublished
+        else Published.PUBLISHED if args.published
+        else Published.ALL
+    )
+    descending = key.default_descending != args.reverse
+    q = Query(sort=key, descending=descending, topic=args.topic, published=published,
+              search=args.search)
+    rows = Catalog(entries).query(q)
+    if args.limit is not None:
+        rows = rows[: args.limit]
+    out = sys.stdout
+    if args.json:
+        for e in rows:  # the full item, read again only for the rows printed
+            item = load_item(root, e.id)
+            if isinstance(item, LoadProblem):
+                problems.append(item)
+                continue
+            out.write(json.dumps(item_dict(item), ensure_ascii=False) + "\n")
+    elif args.ids:
+        out.writelines(sanitize(e.id) + "\n" for e in rows)
+    else:
+        out.write(format_table(rows))
+    for problem in problems:
+        print(f"reader: skipped {problem}", file=sys.stderr)
+    return 0
+
+
+def format_table(rows: Sequence[Entry], width: int = 100) -> str:
+    """Rows as a table, the item's ID last (whole, so it can be copied).
+
+    Columns are measured in terminal cells, so wide (CJK, emoji) and
+    zero-width (combining) characters keep them in line. ``width`` is the
+    width up to the ID column.
+    """
+    def num(n: int | None) -> str:
+        return "-" if n is None else str(n)
+
+    # Heat and quality have no upper bound: a column widens to its widest value.
+    heat_w = max([4, *(len(num(e.heat)) for e in rows)])
+    qual_w = max([4, *(len(num(e.quality)) for e in rows)])
+    title_w = max(20, width - 44 - heat_w - qual_w)
+    lines = [f"{'DATE':<10}  {'HEAT':>{heat_w}} {'QUAL':>{qual_w}} {'':1} {'TITLE':<{title_w}}  "
+             f"{'PROVIDER':<{PROVIDER_CELLS}}  ID"]
+    for e in rows:
+        date = e.published_at.strftime("%Y-%m-%d") if e.published_at else "-"
+        mark = "U" if e.published is False else " "
+        lines.append(
+            f"{date:<10}  {num(e.heat):>{heat_w}} {num(e.quality):>{qual_w}} {mark} "
+            f"{fit(e.title, title_w)}  {fit(e.provider, PROVIDER_CELLS)}  {sanitize(e.id)}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from reader.cli.targets import resolve_or_keep
+
+    root = content_root(given_root(args))
+    item = load_item(root, resolve_or_keep(root, args.id))
+    if isinstance(item, LoadProblem):
+        raise CLIError(f"{clip(item.id)}: {item.reason}")
+    if args.json:
+        print(json.dumps(item_dict(item), ensure_ascii=False, indent=2))
+        return 0
+    from reader.core.describe import describe
+
+    print(describe(item))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """The load report. Every file that could not be read is named (opened again
+    even when the index says it is unchanged), unreadable folders among them:
+    exit 1. What the listing skips by design (dangling, looping and outside
+    symlinks, FIFOs, a folder reached twice) is named with the reason, but
+    does not fail the check: nothing there was meant to be read."""
+    root = content_root(given_root(args))
+    entries, problems, without_front_matter, skipped = load_entries(root, not args.no_index,
+                                                                    verify=True)
+    if args.json:
+        print(json.dumps({
+            "root": sanitize(str(root)),
+            "items": len(entries),
+            "skipped": without_front_matter,
+            "problems": [{"id": p.id, "reason": p.reason} for p in problems],
+            "skipped_by_design": [{"id": s.id, "reason": s.reason} for s in skipped],
+        }, ensure_ascii=False))
+    else:
+        print(f"{len(entries)} items loaded, {len(problems)} files could not be read"
+              + (f", {without_front_matter} files without front matter skipped"
+                 if without_front_matter else "")
+              + (f", {len(skipped)} skipped by design" if skipped else ""))
+        for problem in problems:
+            print(problem)
+        for entry in skipped:
+            print(f"skipped: {entry}")
+    return 1 if problems else 0
