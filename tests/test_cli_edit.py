@@ -21,9 +21,10 @@ import pytest
 
 from reader.cli import app_parser, build_parser, main
 from reader.core import audit, files
+from tests.conftest import shared_dir
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = shared_dir()  # ../shared beside the repository; fails (never skips) if missing
 REAL_ITEMS = SHARED / "real-items"
 PUBLISHED_LINE = re.compile(rb"^published:")
 
