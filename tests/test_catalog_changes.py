@@ -24,6 +24,7 @@ def warm(c: Catalog) -> None:
     for q in SAMPLE_QUERIES:
         c.query(q)
     c.topic_counts()
+    c.find_url(["https://warm.example/up"])  # builds the URL index
     c.largest(SortKey.HEAT)
     c.largest(SortKey.QUALITY)
 
@@ -40,6 +41,10 @@ def check(c: Catalog) -> None:
         assert c.largest(key) == fresh.largest(key)
     for q in SAMPLE_QUERIES[:3]:
         assert list(c.order(q.sort, q.descending)) == list(fresh.order(q.sort, q.descending))
+    for e in rows[::17]:
+        for url in e.urls:
+            assert c.find_url([url]) is fresh.find_url([url]), url
+    assert c.find_url(["https://nowhere.example/none"]) is None
 
 
 def test_extend_with_the_same_ids_replaces_instead_of_doubling() -> None:
@@ -120,12 +125,24 @@ def test_random_query_sequences_after_changes() -> None:
         assert ids(c.query(q)) == reference(list(c.entries), q), q
 
 
-def test_a_small_change_patches_the_cached_orders_instead_of_dropping_them() -> None:
+def test_a_small_change_patches_the_cached_orders_instead_of_sorting_again(monkeypatch) -> None:
+    import reader.core.snapshot as snapshot_mod
+
     c = Catalog(big_corpus(300))
     warm(c)
-    before = len(c._state.orders)
     c.upsert(entry(c.entries[10].id, "robot", heat=99))
-    assert len(c._state.orders) == before == 2 * len(SortKey)
+    c.remove(c.entries[20].id)
+    c.upsert(entry("brand-new", "robot two", heat=3))
+
+    def no_sorting(*args, **kwargs):
+        raise AssertionError("an order was sorted again instead of patched")
+
+    assert len(c._state.pending) == 2 * len(SortKey)
+    with monkeypatch.context() as m:
+        m.setattr(snapshot_mod, "sort_values", no_sorting)
+        for q in SAMPLE_QUERIES:
+            c.query(q)  # every order comes from replaying the three changes
+        assert c.warm_up()  # and the replayed orders count as warm
     check(c)
 
 
@@ -135,3 +152,22 @@ def test_an_id_removed_and_added_in_one_change_is_replaced() -> None:
     assert [e.title for e in c.entries] == ["new", "bee"]
     c.apply([], ["b", "nope"])
     assert [e.id for e in c.entries] == ["a"]
+
+
+def test_positions_fold_their_changes_into_a_new_base(monkeypatch) -> None:
+    from reader.core.patch import Positions
+
+    monkeypatch.setattr(Positions, "FOLD", 3)
+    rng = random.Random(2)
+    rows = big_corpus(120, seed=9)
+    c = Catalog(rows[:80])
+    warm(c)
+    spare = iter(rows[80:])
+    for _ in range(25):
+        gone = [rng.choice(list(c.entries)).id]
+        c.apply([next(spare)], gone)
+        assert len(c._state.positions().changes) <= 3
+    check(c)
+    for e in c.entries:
+        assert c.get(e.id) is e
+    assert c.get(gone[0]) is None and gone[0] not in c

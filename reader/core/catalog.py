@@ -33,9 +33,11 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
+from reader.core import search
 from reader.core.model import Entry, url_hash, url_key
 from reader.core.query import Published, Query, SortKey, needles, sort_values
-from reader.core.snapshot import Snapshot, mask_and
+from reader.core.search import mask_and
+from reader.core.snapshot import Snapshot
 
 __all__ = ["Catalog"]
 
@@ -68,7 +70,7 @@ class Catalog:
             return
         with self._write_lock:
             state = self._state
-            if removed and not upserts and not (removed & state.positions().keys()):
+            if removed and not upserts and not any(i in state.positions() for i in removed):
                 return
             self._state = state.changed(upserts, removed)
 
@@ -156,6 +158,9 @@ class Catalog:
             if self._state is not state:
                 return False
             both = (key.default_descending, not key.default_descending)
+            for d in both:
+                if (key, d) not in state.orders and (key, d) in state.pending:
+                    state.order(key, d)  # an earlier order with the changes replayed
             missing = [d for d in both if (key, d) not in state.orders]
             if missing and key in (SortKey.HEAT, SortKey.QUALITY):  # values depend on the direction
                 for descending in missing:
@@ -165,7 +170,7 @@ class Catalog:
                 for descending in missing:
                     state.order(key, descending, values)
                 del values
-        for step in (state.make_blob, state.unpublished_count, lambda: state.state_mask(False),
+        for step in (lambda: search.make_blob(state), state.unpublished_count, lambda: state.state_mask(False),
                      state.topic_counts, state.urls, state.positions,
                      lambda: state.largest(SortKey.HEAT), lambda: state.largest(SortKey.QUALITY)):
             if self._state is not state:
@@ -186,5 +191,5 @@ class Catalog:
         wanted = needles(q.words)
         if wanted:
             filters = None if mask is None else (q.topic, q.published)
-            mask = state.search_mask(filters, mask, wanted)
+            mask = search.search_mask(state, filters, mask, wanted)
         return list(order.rows) if mask is None else order.pick(mask)

@@ -26,8 +26,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.core.index import (
-    ENTRY, PROBLEM, RACY_NS, SKIPPED, UNKNOWN_MTIME, UNREADABLE, BadRow, Index,
-    IndexRebuilt, IndexUnavailable, Row, RowDecoder,
+    ENTRY,
+    PROBLEM,
+    RACY_NS,
+    SKIPPED,
+    UNKNOWN_MTIME,
+    UNREADABLE,
+    BadRow,
+    Index,
+    IndexRebuilt,
+    IndexUnavailable,
+    Row,
+    RowDecoder,
 )
 from reader.core.model import Entry
 from reader.core.parse_rows import GONE, parse_chunk

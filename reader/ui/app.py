@@ -50,6 +50,7 @@ from reader.ui.widgets.topic_sidebar import TopicChoice, TopicSidebar
 
 log = logging.getLogger("reader.ui")
 DETAIL_SETTLE = 0.05  # seconds the cursor rests before the next detail read, when one is running
+WARM_UP_AFTER = 2.0  # seconds without changes on disk before the catalog is warmed up again
 
 
 class ReaderApp(PreviewFlow, App[None]):
@@ -122,6 +123,7 @@ class ReaderApp(PreviewFlow, App[None]):
         self._use_index = self.config.use_index if use_index is None else use_index
         self._preview_timer: Timer | None = None
         self._detail_timer: Timer | None = None
+        self._warm_timer: Timer | None = None
         self._last_highlight = float("-inf")
         # The clock the held-key detection reads; tests put a fake one here.
         self.clock: Callable[[], float] = time.monotonic
@@ -229,7 +231,12 @@ class ReaderApp(PreviewFlow, App[None]):
                         and not self.live.is_own(current.id, stamp)):
                     self.notify(f"“{name}” changed on disk; showing the new version.", markup=False)
                     self.load_detail(current.id)
-        self.warm_up_catalog()
+        gc.freeze()  # the new lists of 100k entries: out of every young-generation GC pass
+        # The search buffer is built again once the changes stop (a pipeline may
+        # drop files in for a while): not after each one, competing for the GIL.
+        if self._warm_timer is not None:
+            self._warm_timer.stop()
+        self._warm_timer = self.set_timer(WARM_UP_AFTER, self.warm_up_catalog, name="warm-up")
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def warm_up_catalog(self) -> None:

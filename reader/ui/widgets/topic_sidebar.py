@@ -48,6 +48,7 @@ class TopicSidebar(NavList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.border_title = "Topics"
+        self._rebuild_pending = False
 
     def _rebuild(self) -> None:
         options = [
@@ -73,14 +74,25 @@ class TopicSidebar(NavList):
         except OptionDoesNotExist:
             self.highlighted = 0
 
-    def watch_topics(self) -> None:
+    def _rebuild_soon(self) -> None:
+        """Counts and topics change together (a batch, a file changed on disk):
+        rebuild the options once, after the current message, not once each."""
+        if not self._rebuild_pending:
+            self._rebuild_pending = True
+            self.call_later(self._rebuild_now)
+
+    def _rebuild_now(self) -> None:
+        self._rebuild_pending = False
         self._rebuild()
+
+    def watch_topics(self) -> None:
+        self._rebuild_soon()
 
     def watch_total(self) -> None:
-        self._rebuild()
+        self._rebuild_soon()
 
     def watch_unpublished(self) -> None:
-        self._rebuild()
+        self._rebuild_soon()
 
     def watch_view(self) -> None:
         self._highlight_view()
