@@ -1,5 +1,7 @@
 """Pilot tests: every list answers the same movement keys, and so does every
-scrolling text pane (j/k, g/G, space/b next to the arrows and Home/End/PgUp/PgDn)."""
+scrolling text pane (j/k, g/G, f/b and Ctrl+F/Ctrl+B next to the arrows and
+Home/End/PgUp/PgDn). Space marks in the article list, so it pages no list; the
+text panes page with it too."""
 
 from __future__ import annotations
 
@@ -34,18 +36,22 @@ def key_actions(cls) -> dict[str, str]:
 
 MOVES = {"j": "cursor_down", "down": "cursor_down", "k": "cursor_up", "up": "cursor_up",
          "g": "first", "home": "first", "G": "last", "end": "last",
-         "space": "page_down", "pagedown": "page_down", "b": "page_up", "pageup": "page_up"}
+         "f": "page_down", "ctrl+f": "page_down", "pagedown": "page_down",
+         "b": "page_up", "ctrl+b": "page_up", "pageup": "page_up"}
 
 
 @pytest.mark.parametrize("cls", [ArticleList, TopicSidebar, RelatedList, NavList])
 def test_every_list_answers_the_same_movement_keys(cls):
     actions = key_actions(cls)
     assert {k: actions.get(k) for k in MOVES} == MOVES
+    # Space marks in the article list; no list pages with it.
+    assert actions.get("space") == ("toggle_mark" if cls is ArticleList else None)
 
 
 @pytest.mark.parametrize("cls", [ReadingScroll, PreviewView])
 def test_every_reading_pane_answers_the_same_scroll_keys(cls):
     actions = key_actions(cls)
+    assert actions.get("space") == "page_down"  # as in a pager: nothing to mark in text
     for key, action in MOVES.items():
         scroll = {"cursor_down": "scroll_down", "cursor_up": "scroll_up",
                   "first": "scroll_home", "last": "scroll_end"}.get(action, action)
@@ -75,7 +81,7 @@ async def test_topic_sidebar_moves_with_j_k_g_G(small_corpus, fake_preview):
         assert sidebar.highlighted == sidebar.option_count - 1
         await pilot.press("g")
         assert sidebar.highlighted == 0
-        await pilot.press("space")
+        await pilot.press("f")
         assert sidebar.highlighted == sidebar.option_count - 1  # one page holds them all
         await pilot.press("b")
         assert sidebar.highlighted == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 from reader.resources import sample_content_dir
 from reader.ui.app import create_app
 from reader.ui.widgets.article_list import ArticleList
@@ -51,3 +53,17 @@ def test_search_and_sort_80x24(snap_compare):
         await _detail_shown(pilot)
 
     assert snap_compare(sample_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_triage_queue_with_marks_80x24(snap_compare, tmp_path):
+    """The triage queue (i): unpublished only, hottest first, two items marked."""
+    root = tmp_path / "content"
+    shutil.copytree(sample_content_dir(), root)  # a copy: the samples are never edited
+    app = create_app(root, config=quiet_config(enabled=False), preview_service=None, use_index=False)
+
+    async def run_before(pilot):
+        await _loaded(pilot)
+        await pilot.press("i", "space", "j", "space")
+        await _detail_shown(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -304,12 +304,3 @@ def load_item(root: Path | str, item_id: str) -> Item | LoadProblem:
     if loaded is None:
         return LoadProblem(problem_id, "no front matter (file does not start with '---')")
     return loaded
-
-
-def file_stamp(root: Path | str, item_id: str) -> tuple[int, int] | None:
-    """(size, mtime_ns) of an item's file now, or None if it cannot be read."""
-    try:
-        st = os.stat(os.path.join(root, item_id))
-    except (OSError, ValueError):
-        return None
-    return st.st_size, st.st_mtime_ns

@@ -6,7 +6,7 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -29,16 +29,18 @@ from reader.core.loader import Batch
 from reader.core.model import Entry, Item
 from reader.core.query import Published, Query, SortKey
 from reader.core.sanitize import sanitize
-from reader.core.store import LoadProblem, file_stamp, load_item
+from reader.core.store import LoadProblem, load_item
+from reader.core.triage import Stamp, stamp_of
 from reader.resources import styles_dir
 from reader.ui.commands import TopicCommands, reader_commands
-from reader.ui.keys import LIST_KEYS, SCROLL_KEYS
+from reader.ui.keys import LIST_KEYS, SCROLL_KEYS, TRIAGE_KEYS
 from reader.ui.live_reload import LiveReload, Reread
 from reader.ui.loading import load_into
 from reader.ui.preview_flow import PreviewFlow
 from reader.ui.screens.help_screen import HelpScreen
 from reader.ui.screens.load_report_screen import LoadReportScreen
 from reader.ui.screens.preview_screen import PreviewScreen
+from reader.ui.triage_flow import TriageFlow
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
@@ -63,10 +65,13 @@ class ReaderApp(PreviewFlow, App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit",
-                tooltip="Quit reader"),
+        # The footer shows them in this order, after the list's "space Mark": at 80
+        # columns the triage keys and "? Help" fit; wider terminals show the rest.
+        *TRIAGE_KEYS,
         Binding("question_mark", "help", "Help", id="app.help",
                 tooltip="Show every key binding"),
+        Binding("q", "quit", "Quit", id="app.quit",
+                tooltip="Quit reader"),
         Binding("slash", "search", "Search", id="app.search",
                 tooltip="Search title, excerpt, provider and topics as you type"),
         Binding("s", "cycle_sort", "Sort", id="app.sort",
@@ -102,6 +107,8 @@ class ReaderApp(PreviewFlow, App[None]):
     progress: reactive[tuple[int, int] | None] = reactive(None)
     topics: reactive[list[tuple[str, int]]] = reactive(list, always_update=True)
     sidebar_open: reactive[bool] = reactive(False)
+    # The triage session's marked ids (the same set, set again after each change).
+    marks: reactive[Set[str]] = reactive(frozenset, always_update=True)
 
     def __init__(
         self,
@@ -129,10 +136,12 @@ class ReaderApp(PreviewFlow, App[None]):
         self.clock: Callable[[], float] = time.monotonic
         self._preview_state = PreviewState()
         self._cancel_load = threading.Event()
+        self.triage = TriageFlow(self)
         self.live = LiveReload(self, use_index=self._use_index)
+        self.live.is_own = lambda item_id, stamp: self.triage.own_stamp(item_id) == stamp
         # (id, (size, mtime_ns)) of the file the detail pane shows, as it was read
-        self.shown_stamp: tuple[str | None, tuple[int, int] | None] = (None, None)
-        self._disk_stamp: tuple[str | None, tuple[int, int] | None] = (None, None)  # newest seen
+        self.shown_stamp: tuple[str | None, Stamp | None] = (None, None)
+        self._disk_stamp: tuple[str | None, Stamp | None] = (None, None)  # newest seen
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         elif self.config.theme:
@@ -150,17 +159,19 @@ class ReaderApp(PreviewFlow, App[None]):
                 with Container(id="panes"):
                     with Vertical(id="list-pane"):
                         yield ColumnHeader(id="columns").data_bind(ReaderApp.view)
-                        yield ArticleList(id="articles").data_bind(ReaderApp.rows, ReaderApp.view)
+                        yield ArticleList(id="articles").data_bind(
+                            ReaderApp.rows, ReaderApp.view, ReaderApp.marks)
                     yield DetailPane(id="detail")
         yield StatusBar(id="status").data_bind(
             ReaderApp.view, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
-            ReaderApp.problems, ReaderApp.progress,
+            ReaderApp.problems, ReaderApp.progress, ReaderApp.marks,
         )
         yield Footer()
 
     def on_unmount(self) -> None:
         self._cancel_load.set()
         self.live.close()
+        self.triage.close()
 
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
@@ -289,7 +300,8 @@ class ReaderApp(PreviewFlow, App[None]):
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, item_id: str) -> None:
-        stamp = file_stamp(self.root, item_id)  # before reading: a later change shows as one
+        # Before reading: edits pass it as ``expected``, and a later change shows as one.
+        stamp = stamp_of(self.root / item_id)
         item = load_item(self.root, item_id)
         in_corpus = [] if isinstance(item, LoadProblem) else [
             self.catalog.find_url(rel.urls) is not None for rel in item.related
@@ -297,11 +309,12 @@ class ReaderApp(PreviewFlow, App[None]):
         self.call_from_thread(self._show_detail, item_id, item, in_corpus, stamp)
 
     def _show_detail(self, item_id: str, item: Item | LoadProblem, in_corpus: list[bool],
-                     stamp: tuple[int, int] | None = None) -> None:
+                     stamp: Stamp | None = None) -> None:
         current = self.query_one(ArticleList).highlighted
         if current is None or current.id != item_id:
             return  # the user has moved on
         self.shown_stamp = (item_id, stamp)
+        self.triage.detail_shown(item_id, stamp if isinstance(item, Item) else None)
         if self._disk_stamp[0] == item_id and self._disk_stamp[1] not in (None, stamp):
             self.load_detail(item_id)  # read while the file was changing: read it again
         pane = self.query_one(DetailPane)
@@ -360,7 +373,12 @@ class ReaderApp(PreviewFlow, App[None]):
         self.focus_now(self.query_one(ArticleList))
 
     def _apply_choice(self, choice: TopicChoice) -> None:
-        self.view = replace(self.view, topic=choice.topic, published=choice.published)
+        view = replace(self.view, topic=choice.topic, published=choice.published)
+        self.view = view if choice.sort is None else view.with_sort(choice.sort)
+
+    @on(ArticleList.MarkToggled)
+    def _on_mark(self, event: ArticleList.MarkToggled) -> None:
+        self.triage.toggle_mark(event.entry.id)
 
     def show_topic(self, topic: str | None) -> None:
         self._apply_choice(TopicChoice(topic, Published.ALL))
@@ -406,7 +424,8 @@ class ReaderApp(PreviewFlow, App[None]):
 
     def action_help(self) -> None:
         sections = [
-            ("Everywhere", list(self.BINDINGS)),
+            ("Everywhere", [b for b in self.BINDINGS if b not in TRIAGE_KEYS]),
+            ("Triage (P, U, + and - act on the marked items, if any)", list(TRIAGE_KEYS)),
             ("Every list (articles, topics, related items, load report)", list(LIST_KEYS)),
             ("Article list", [b for b in ArticleList.BINDINGS if b not in LIST_KEYS]),
             ("Item, preview and this help", list(SCROLL_KEYS)),
@@ -479,6 +498,10 @@ class ReaderApp(PreviewFlow, App[None]):
             self.push_screen(LoadReportScreen(list(self.load_problems)))
         else:
             self.notify("Every file was read.", markup=False)
+
+    def action_triage(self, name: str) -> None:
+        """The triage keys (``triage('publish')``...): reader.ui.triage_flow does the work."""
+        self.triage.run_action(name)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -78,5 +78,30 @@ def reader_commands(app) -> Iterable[SystemCommand]:
     yield SystemCommand("Load report", "Files that could not be read (e)", app.action_load_report)
     yield SystemCommand("Zoom detail", "Give the detail pane the whole height (z)", app.action_zoom)
     yield SystemCommand("Key help", "Every key binding (?)", app.action_help)
+    yield from triage_commands(app)
+
+
+def triage_commands(app) -> Iterable[SystemCommand]:
+    """The triage desk's actions (the key in brackets, as in the footer)."""
+    yield SystemCommand("Triage queue", "Unpublished items, hottest first (i)",
+                        app.triage.queue)
+    yield SystemCommand("Publish", "Publish the item, or every marked item (P)", app.triage.publish)
+    yield SystemCommand("Unpublish", "Unpublish the item, or every marked item (U)",
+                        app.triage.unpublish)
+    yield SystemCommand("Mark / unmark", "Mark the item for a batch and move on (space)",
+                        app.triage.toggle_mark_here)
+    yield SystemCommand("Mark all shown", "Mark every item in the list; again: clear the marks (*)",
+                        app.triage.mark_all)
+    yield SystemCommand("Clear marks", "Unmark every item", app.triage.clear_marks)
+    yield SystemCommand("Add topic", "Add a topic to the item or the marked items (+)",
+                        app.triage.add_topic)
+    yield SystemCommand("Remove topic", "Remove a topic from the item or the marked items (-)",
+                        app.triage.remove_topic)
+    yield SystemCommand("Edit file", "Open the item's file in $VISUAL or $EDITOR (E)",
+                        app.triage.edit)
+    yield SystemCommand("Undo", "Undo the last change made in this session (ctrl+z)",
+                        app.triage.undo)
+    yield SystemCommand("Audit log", "Every change made to items, newest first (L)",
+                        app.triage.audit_log)
 
 

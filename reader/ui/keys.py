@@ -1,8 +1,13 @@
-"""The movement keys, in one place: every list answers the same keys, and so
-does every scrolling text pane (vi-style letters next to the usual keys).
+"""The keys, in one place: every list answers the same movement keys, and so
+does every scrolling text pane (vi-style letters next to the usual keys); the
+triage keys are here too, so the app, the help and the palette agree.
 
 The ids are shared too, so one keymap entry (``list.down``...) remaps the key
 in every list at once.
+
+Space marks an item in the article list (the triage desk's most frequent key),
+so no list pages with it: PgDn, ``f`` and Ctrl+F page down in every list, as in
+``less`` and vi; the text panes keep Space for paging as well (nothing to mark).
 """
 
 from __future__ import annotations
@@ -14,8 +19,8 @@ from textual.binding import Binding
 LIST_KEYS = [
     Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
     Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
-    Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page_down"),
-    Binding("pageup,b", "page_up", "Page up", show=False, id="list.page_up"),
+    Binding("pagedown,f,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
+    Binding("pageup,b,ctrl+b", "page_up", "Page up", show=False, id="list.page_up"),
     Binding("home,g", "first", "First", show=False, id="list.first"),
     Binding("end,G", "last", "Last", show=False, id="list.last"),
 ]
@@ -24,8 +29,35 @@ LIST_KEYS = [
 SCROLL_KEYS = [
     Binding("j,down", "scroll_down", "Down", show=False, id="scroll.down"),
     Binding("k,up", "scroll_up", "Up", show=False, id="scroll.up"),
-    Binding("pagedown,space", "page_down", "Page down", show=False, id="scroll.page_down"),
-    Binding("pageup,b", "page_up", "Page up", show=False, id="scroll.page_up"),
+    Binding("pagedown,space,f,ctrl+f", "page_down", "Page down", show=False, id="scroll.page_down"),
+    Binding("pageup,b,ctrl+b", "page_up", "Page up", show=False, id="scroll.page_up"),
     Binding("home,g", "scroll_home", "Top", show=False, id="scroll.top"),
     Binding("end,G", "scroll_end", "Bottom", show=False, id="scroll.bottom"),
+]
+
+# The article list's mark key (the app keeps the marks).
+MARK_KEY = Binding("space", "toggle_mark", "Mark", id="list.mark",
+                   tooltip="Mark or unmark the item and move to the next one")
+
+# Editorial triage, app-wide (they also work from the detail pane). In footer
+# order: what fits at 80 columns comes first.
+TRIAGE_KEYS = [
+    Binding("P", "triage('publish')", "Publish", id="triage.publish",
+            tooltip="Publish the item (with marks: every marked item)"),
+    Binding("U", "triage('unpublish')", "Unpublish", id="triage.unpublish",
+            tooltip="Unpublish the item (with marks: every marked item)"),
+    Binding("+", "triage('add_topic')", "Topic", id="triage.add_topic",
+            tooltip="Add a topic to the item (with marks: to every marked item)"),
+    Binding("-", "triage('remove_topic')", "Untopic", show=False, id="triage.remove_topic",
+            tooltip="Remove one of the item's topics (or of the marked items)"),
+    Binding("ctrl+z", "triage('undo')", "Undo", id="triage.undo",
+            tooltip="Undo this session's last change (again: the one before)"),
+    Binding("*", "triage('mark_all')", "Mark all", show=False, id="triage.mark_all",
+            tooltip="Mark every item shown (again: clear the marks)"),
+    Binding("i", "triage('queue')", "Queue", show=False, id="triage.queue",
+            tooltip="The triage queue: unpublished items, hottest first"),
+    Binding("E", "triage('edit')", "Edit", show=False, id="triage.edit",
+            tooltip="Open the item's file in $VISUAL or $EDITOR"),
+    Binding("L", "triage('audit_log')", "Log", show=False, id="triage.audit_log",
+            tooltip="The audit log: every change made to items, newest first"),
 ]

@@ -6,6 +6,7 @@ entries cost no widgets and a keypress repaints two lines.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
 from operator import attrgetter, indexOf
 
@@ -23,8 +24,8 @@ from textual.widgets import Input
 
 from reader.core.model import Entry
 from reader.core.query import Query
-from reader.ui.columns import Column, layout
-from reader.ui.keys import LIST_KEYS
+from reader.ui.columns import MARK, UNPUBLISHED, Column, layout
+from reader.ui.keys import LIST_KEYS, MARK_KEY
 
 _id = attrgetter("id")
 
@@ -42,21 +43,27 @@ def fit(text: str, width: int, right: bool = False) -> str:
 
 
 class ArticleList(ScrollView, can_focus=True):
-    """Rows of entries with a cursor; posts ``Highlighted`` and ``Selected``."""
+    """Rows of entries with a cursor; posts ``Highlighted``, ``Selected`` and
+    ``MarkToggled`` (the app keeps the marks and binds them back as ``marks``)."""
 
     COMPONENT_CLASSES = {
         "article-list--cursor",
         "article-list--unpublished",
         "article-list--muted",
         "article-list--hot",
+        "article-list--marked",
     }
 
     BINDINGS = [
         *LIST_KEYS,
-        Binding("enter", "select", "Open", id="list.select", tooltip="Open the item: focus its related items"),
+        MARK_KEY,
+        Binding("enter", "select", "Open", show=False, id="list.select",
+                tooltip="Open the item: focus its related items"),
     ]
 
     rows: reactive[list[Entry]] = reactive(list, always_update=True, layout=False)
+    # The app's set of marked ids, shared (not copied): set again after each change.
+    marks: reactive[Set[str]] = reactive(frozenset, always_update=True, layout=False)
     cursor: reactive[int] = reactive(0, init=False)
     view: reactive[Query] = reactive(Query, init=False)
 
@@ -66,6 +73,10 @@ class ArticleList(ScrollView, can_focus=True):
 
     @dataclass
     class Selected(Message):
+        entry: Entry
+
+    @dataclass
+    class MarkToggled(Message):
         entry: Entry
 
     def __init__(self, *, name: str | None = None, id: str | None = None,
@@ -90,6 +101,9 @@ class ArticleList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view(center=True)
         self.refresh()
         self._announce()
+
+    def watch_marks(self) -> None:
+        self.refresh()
 
     def watch_view(self) -> None:
         # A new sort, filter or search starts at the top (the best match, the
@@ -172,6 +186,12 @@ class ArticleList(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.cursor = len(self.rows) - 1
 
+    def action_toggle_mark(self) -> None:
+        entry = self.highlighted
+        if entry is not None:
+            self.post_message(self.MarkToggled(entry))
+            self.cursor += 1
+
     def action_select(self) -> None:
         entry = self.highlighted
         if entry is not None:
@@ -217,16 +237,21 @@ class ArticleList(ScrollView, can_focus=True):
             muted = base + self.get_component_rich_style("article-list--muted")
             hot = base + self.get_component_rich_style("article-list--hot")
             unpub = base + self.get_component_rich_style("article-list--unpublished")
-        return Strip(self._segments(entry, style, muted, hot, unpub), width).crop(0, width)
+        marked = (style + self.get_component_rich_style("article-list--marked")
+                  if entry.id in self.marks else None)
+        return Strip(self._segments(entry, style, muted, hot, unpub, marked), width).crop(0, width)
 
     def _segments(self, entry: Entry, style: RichStyle, muted: RichStyle,
-                  hot: RichStyle, unpub: RichStyle) -> list[Segment]:
+                  hot: RichStyle, unpub: RichStyle, marked: RichStyle | None) -> list[Segment]:
         segments: list[Segment] = []
         x = 0
         for col in self._columns:
             if col.start > x:
                 segments.append(Segment(" " * (col.start - x), style))
-            text, seg_style = self._cell(entry, col, style, muted, hot, unpub)
+            if col.name == "mark":
+                text, seg_style = (MARK, marked) if marked is not None else (" ", style)
+            else:
+                text, seg_style = self._cell(entry, col, style, muted, hot, unpub)
             segments.append(Segment(fit(text, col.width, col.align_right), seg_style))
             x = col.start + col.width
         if x < self._width:
@@ -238,7 +263,7 @@ class ArticleList(ScrollView, can_focus=True):
               hot: RichStyle, unpub: RichStyle) -> tuple[str, RichStyle]:
         key = col.key
         if key is None:
-            return ("●" if entry.published is False else " "), unpub
+            return (UNPUBLISHED if entry.published is False else " "), unpub
         if key.value == "title":
             return entry.title or "(untitled)", style
         if key.value == "provider":

@@ -1,6 +1,8 @@
-"""The status line: counts, sort, filter, load progress and load problems."""
+"""The status line: counts, sort, filter, marks, load progress and load problems."""
 
 from __future__ import annotations
+
+from collections.abc import Set
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -19,6 +21,7 @@ class StatusBar(Horizontal):
     problems: reactive[int] = reactive(0)
     view: reactive[Query] = reactive(Query)
     progress: reactive[tuple[int, int] | None] = reactive(None)
+    marks: reactive[Set[str]] = reactive(frozenset, always_update=True)
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-text")
@@ -31,7 +34,7 @@ class StatusBar(Horizontal):
         if self.is_mounted:
             self._refresh_text()
 
-    watch_shown = watch_total = watch_unpublished = watch_problems = watch_view = _watch_any
+    watch_shown = watch_total = watch_unpublished = watch_problems = watch_view = watch_marks = _watch_any
 
     def watch_progress(self, progress: tuple[int, int] | None) -> None:
         if not self.is_mounted:
@@ -56,6 +59,8 @@ class StatusBar(Horizontal):
             parts += [" · ", ("unpublished only", "bold")]
         if q.search:
             parts += [" · search ", (sanitize(q.search), "bold")]
+        if self.marks:
+            parts += [" · ", (f"{len(self.marks):,} marked", "bold $success")]
         if self.progress is not None:
             done, total = self.progress
             parts += [" · loading ", (f"{done:,}/{total:,}", "bold")]

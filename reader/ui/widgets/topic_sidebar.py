@@ -2,6 +2,12 @@
 
 Its highlight is the app's current view (bound with ``data_bind``): whatever
 changed the filter (this sidebar, ``u``, Esc, the palette), the sidebar shows it.
+
+"Unpublished" is the triage queue: choosing it shows the unpublished items
+hottest first (heat, then quality), as ``i`` does. It is not a second entry
+next to an "Unpublished" filter: both would list the same items, and the count
+beside it is the size of the queue. ``u`` still toggles the filter and keeps
+the sort; either way this entry is highlighted.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from reader.core.query import Published, Query
+from reader.core.query import Published, Query, SortKey
 from reader.core.sanitize import sanitize
 from reader.ui.widgets.nav_list import NavList
 
@@ -26,6 +32,7 @@ UNPUBLISHED = "\x00unpublished"
 class TopicChoice:
     topic: str | None
     published: Published
+    sort: SortKey | None = None  # None: keep the current sort
 
 
 def _label(name: str, count: int, style: str = "") -> Content:
@@ -103,7 +110,7 @@ class TopicSidebar(NavList):
         if option_id == ALL:
             choice = TopicChoice(None, Published.ALL)
         elif option_id == UNPUBLISHED:
-            choice = TopicChoice(None, Published.UNPUBLISHED)
+            choice = TopicChoice(None, Published.UNPUBLISHED, SortKey.HEAT)
         else:
             choice = TopicChoice(option_id, Published.ALL)
         self.post_message(self.Chosen(choice))
