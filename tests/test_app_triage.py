@@ -368,3 +368,33 @@ async def test_edits_wait_for_loading_to_finish(tmp_path: Path) -> None:
         assert "Still loading the items; edit once loading has finished" in notes(app)
         assert not app.triage.busy
     assert (root / "hot.md").read_bytes() == before
+
+
+async def test_the_footer_shows_reading_keys_and_the_desk_keys_in_the_queue(tmp_path) -> None:
+    """Readers see search/sort/topics; in the triage queue (or with marks) editors
+    see mark/publish/topic/undo first. The triage keys work in either."""
+    import shutil
+
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    from reader.ui.app import create_app
+    from tests.conftest import SAMPLE, quiet_config, wait_loaded, wait_until
+
+    root = tmp_path / "c"
+    shutil.copytree(SAMPLE, root)
+    app = create_app(root, config=quiet_config(enabled=False), use_index=False)
+
+    def footer() -> list[str]:
+        return [k.description for k in app.query_one(Footer).query(FooterKey)]
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await wait_until(pilot, lambda: "Search" in footer())
+        assert "Publish" not in footer() and "Mark" not in footer()
+        await pilot.press("i")
+        await wait_until(pilot, lambda: footer()[:5] == ["Mark", "Publish", "Unpublish", "Topic", "Undo"])
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: "Publish" not in footer())
+        await pilot.press("space")  # a mark: the desk keys again
+        await wait_until(pilot, lambda: footer()[:2] == ["Mark", "Publish"])

@@ -33,7 +33,7 @@ from reader.core.store import LoadProblem, load_item
 from reader.core.triage import Stamp, stamp_of
 from reader.resources import styles_dir
 from reader.ui.commands import TopicCommands, reader_commands
-from reader.ui.keys import LIST_KEYS, SCROLL_KEYS, TRIAGE_KEYS
+from reader.ui.keys import DESK_FOOTER, LIST_KEYS, SCROLL_KEYS, TRIAGE_KEYS
 from reader.ui.live_reload import LiveReload, Reread
 from reader.ui.loading import load_into
 from reader.ui.preview_flow import PreviewFlow
@@ -65,8 +65,10 @@ class ReaderApp(PreviewFlow, App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
-        # The footer shows them in this order, after the list's "space Mark": at 80
-        # columns the triage keys and "? Help" fit; wider terminals show the rest.
+        # The footer shows them in this order. At the desk (the triage queue, or
+        # items marked) the triage keys come first, after the list's "space Mark";
+        # elsewhere the reading keys. Each triage key works everywhere.
+        *DESK_FOOTER,
         *TRIAGE_KEYS,
         Binding("question_mark", "help", "Help", id="app.help",
                 tooltip="Show every key binding"),
@@ -76,7 +78,7 @@ class ReaderApp(PreviewFlow, App[None]):
                 tooltip="Search title, excerpt, provider and topics as you type"),
         Binding("s", "cycle_sort", "Sort", id="app.sort",
                 tooltip="Next sort key: date, heat, quality, title, provider"),
-        Binding("S", "reverse_sort", "Reverse", id="app.reverse",
+        Binding("S", "reverse_sort", "Reverse", show=False, id="app.reverse",
                 tooltip="Reverse the sort direction"),
         Binding("t", "topics", "Topics", id="app.topics",
                 tooltip="Show and focus the topic sidebar"),
@@ -166,7 +168,7 @@ class ReaderApp(PreviewFlow, App[None]):
             ReaderApp.view, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
             ReaderApp.problems, ReaderApp.progress, ReaderApp.marks,
         )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_unmount(self) -> None:
         self._cancel_load.set()
@@ -264,6 +266,12 @@ class ReaderApp(PreviewFlow, App[None]):
         # The rows first: the widgets bound to the view (the list goes to the
         # top, the sidebar highlights the filter) are told after this returns.
         self._requery()
+        self._footer_follows()
+
+    def _footer_follows(self) -> None:
+        """The footer shows the desk keys in the triage queue or with marks."""
+        if self.is_running and self.screen_stack:
+            self.refresh_bindings()
 
     # -- selection → detail (thread worker) → preview (debounced async worker)
     @on(ArticleList.Highlighted)
@@ -502,6 +510,23 @@ class ReaderApp(PreviewFlow, App[None]):
     def action_triage(self, name: str) -> None:
         """The triage keys (``triage('publish')``...): reader.ui.triage_flow does the work."""
         self.triage.run_action(name)
+
+    def action_desk(self, name: str) -> None:
+        """The footer's copies of the triage keys (shown at the desk only)."""
+        self.triage.run_action(name)
+
+    @property
+    def at_desk(self) -> bool:
+        """The triage queue is on screen, or items are marked: editors' keys first."""
+        return self.view.published is Published.UNPUBLISHED or bool(self.marks)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("desk", "desk_mark"):
+            return self.at_desk  # False: hidden, and the key goes on to the triage twin
+        return True
+
+    def watch_marks(self) -> None:
+        self._footer_follows()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

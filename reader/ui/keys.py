@@ -36,21 +36,24 @@ SCROLL_KEYS = [
 ]
 
 # The article list's mark key (the app keeps the marks).
-MARK_KEY = Binding("space", "toggle_mark", "Mark", id="list.mark",
+MARK_KEY = Binding("space", "toggle_mark", "Mark", show=False, id="list.mark",
                    tooltip="Mark or unmark the item and move to the next one")
+# Its footer copy, shown (and used) only at the desk, like DESK_FOOTER.
+MARK_FOOTER = Binding("space", "desk_mark", "Mark", id="list.mark.footer", tooltip=MARK_KEY.tooltip)
 
-# Editorial triage, app-wide (they also work from the detail pane). In footer
-# order: what fits at 80 columns comes first.
+# Editorial triage, app-wide (they also work from the detail pane). They always
+# work; the footer shows the main ones (DESK_FOOTER) only at the desk: in the
+# triage queue or while items are marked. Elsewhere it shows the reading keys.
 TRIAGE_KEYS = [
-    Binding("P", "triage('publish')", "Publish", id="triage.publish",
+    Binding("P", "triage('publish')", "Publish", show=False, id="triage.publish",
             tooltip="Publish the item (with marks: every marked item)"),
-    Binding("U", "triage('unpublish')", "Unpublish", id="triage.unpublish",
+    Binding("U", "triage('unpublish')", "Unpublish", show=False, id="triage.unpublish",
             tooltip="Unpublish the item (with marks: every marked item)"),
-    Binding("+", "triage('add_topic')", "Topic", id="triage.add_topic",
+    Binding("+", "triage('add_topic')", "Topic", show=False, id="triage.add_topic",
             tooltip="Add a topic to the item (with marks: to every marked item)"),
     Binding("-", "triage('remove_topic')", "Untopic", show=False, id="triage.remove_topic",
             tooltip="Remove one of the item's topics (or of the marked items)"),
-    Binding("ctrl+z", "triage('undo')", "Undo", id="triage.undo",
+    Binding("ctrl+z", "triage('undo')", "Undo", show=False, id="triage.undo",
             tooltip="Undo this session's last change (again: the one before)"),
     Binding("*", "triage('mark_all')", "Mark all", show=False, id="triage.mark_all",
             tooltip="Mark every item shown (again: clear the marks)"),
@@ -61,3 +64,15 @@ TRIAGE_KEYS = [
     Binding("L", "triage('audit_log')", "Log", show=False, id="triage.audit_log",
             tooltip="The audit log: every change made to items, newest first"),
 ]
+
+
+def _shown_at_the_desk(binding: Binding) -> Binding:
+    """The footer's copy of a triage key: action ``desk(...)``, which the app
+    enables only at the desk (so elsewhere the key falls through to the twin)."""
+    return Binding(binding.key, binding.action.replace("triage(", "desk(", 1), binding.description,
+                   id=f"{binding.id}.footer", tooltip=binding.tooltip)
+
+
+# In footer order: what fits at 80 columns comes first.
+DESK_FOOTER = [_shown_at_the_desk(b) for b in TRIAGE_KEYS
+               if b.id in ("triage.publish", "triage.unpublish", "triage.add_topic", "triage.undo")]

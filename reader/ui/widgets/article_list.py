@@ -25,7 +25,7 @@ from textual.widgets import Input
 from reader.core.model import Entry
 from reader.core.query import Query
 from reader.ui.columns import MARK, UNPUBLISHED, Column, layout
-from reader.ui.keys import LIST_KEYS, MARK_KEY
+from reader.ui.keys import LIST_KEYS, MARK_FOOTER, MARK_KEY
 
 _id = attrgetter("id")
 
@@ -56,6 +56,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     BINDINGS = [
         *LIST_KEYS,
+        MARK_FOOTER,
         MARK_KEY,
         Binding("enter", "select", "Open", show=False, id="list.select",
                 tooltip="Open the item: focus its related items"),
@@ -185,6 +186,14 @@ class ArticleList(ScrollView, can_focus=True):
 
     def action_last(self) -> None:
         self.cursor = len(self.rows) - 1
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "desk_mark":  # the footer's "space Mark": shown at the desk only
+            return bool(getattr(self.app, "at_desk", False))
+        return True
+
+    def action_desk_mark(self) -> None:
+        self.action_toggle_mark()
 
     def action_toggle_mark(self) -> None:
         entry = self.highlighted
