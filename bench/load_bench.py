@@ -34,6 +34,7 @@ load with posix_fadvise(DONTNEED), for a cold-disk figure where that works.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -79,9 +80,9 @@ def _drop_cache(paths: list[Path]) -> int:
 
 def phase(root: str, index_dir: str | None, runs: int) -> dict:
     t_import = time.perf_counter()
+    from reader.core.catalog import Catalog
     from reader.core.index import Index
     from reader.core.loader import scan
-    from reader.core.catalog import Catalog
     from reader.core.query import Query
 
     out: dict = {"import_s": time.perf_counter() - t_import}
@@ -307,10 +308,8 @@ def parse_speed(root: Path, limit: int = 3000) -> None:
         for _ in range(3):
             t = time.perf_counter()
             for d in datas:
-                try:
+                with contextlib.suppress(frontmatter.FrontMatterError):
                     fn(d)
-                except frontmatter.FrontMatterError:
-                    pass
             best = min(best, time.perf_counter() - t)
         return len(datas) / best
 

@@ -34,8 +34,8 @@ import random
 import sys
 import time
 import unicodedata
-from datetime import datetime, timedelta, timezone
-from typing import Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 DEFAULT_SEED = 7
 
@@ -379,8 +379,8 @@ IMAGE_SIZES = [(1200, 675), (1905, 1130), (1600, 900), (800, 450), (1280, 720), 
                (2048, 1152), (1160, 768), (1500, 1000), (960, 640), (1400, 788)]
 IMAGE_EXTS = [".jpg", ".jpg", ".jpg", ".png", ".webp"]
 
-START = datetime(2024, 11, 1, tzinfo=timezone.utc)
-SPAN_MINUTES = int((datetime(2026, 11, 30, 23, 59, tzinfo=timezone.utc) - START).total_seconds() // 60)
+START = datetime(2024, 11, 1, tzinfo=UTC)
+SPAN_MINUTES = int((datetime(2026, 11, 30, 23, 59, tzinfo=UTC) - START).total_seconds() // 60)
 
 _SLUG_KEEP = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
@@ -624,8 +624,20 @@ def _image(r: random.Random, domain: str, d: datetime, slug: str, k: int) -> dic
 class _Skel:
     """What phase 1 decides for every item (others' related entries copy it)."""
 
-    __slots__ = ("date", "title", "filename", "prov", "topics", "web", "amp", "cdn", "excerpt",
-                 "legacy", "quality", "image")
+    __slots__ = (
+        "amp",
+        "cdn",
+        "date",
+        "excerpt",
+        "filename",
+        "image",
+        "legacy",
+        "prov",
+        "quality",
+        "title",
+        "topics",
+        "web",
+    )
 
 
 def _skeletons(n: int, seed: int) -> list[_Skel]:
@@ -634,7 +646,7 @@ def _skeletons(n: int, seed: int) -> list[_Skel]:
     names: set[str] = set()
     urls: set[str] = set()
     out = []
-    for i in range(n):
+    for _i in range(n):
         s = _Skel()
         topic = r.choice(TOPIC_NAMES)
         topics = [topic]
@@ -710,7 +722,7 @@ def generate_items(n: int, seed: int = DEFAULT_SEED) -> Iterator[tuple[str, dict
     r = random.Random(f"make_corpus:{seed}:detail")
     w = _Words(r)
     for i, s in enumerate(skels):
-        pname, domain, style, _tc, _beat = PROVIDERS[s.prov]
+        pname, domain, _style, _tc, _beat = PROVIDERS[s.prov]
         topic = s.topics[0]
         f: dict = {"category": "news", "title": s.title, "excerpt": s.excerpt, "publishedDateTime": s.date}
         roll = r.random()
@@ -939,7 +951,7 @@ def verify(n: int, seed: int = DEFAULT_SEED, texts: dict[str, str] | None = None
     ``texts`` (relative flat filename -> text) checks already-written files instead of
     freshly rendered ones. Returns a list of problems.
     """
-    import yaml  # noqa: PLC0415  (only the check needs PyYAML)
+    import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     problems = []
@@ -951,7 +963,7 @@ def verify(n: int, seed: int = DEFAULT_SEED, texts: dict[str, str] | None = None
         try:
             front, rest = split_front_matter(text)
             got = yaml.load(front, Loader=loader)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             problems.append(f"{filename}: {exc}")
             continue
         if got != f:

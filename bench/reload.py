@@ -33,6 +33,7 @@ import os
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -112,7 +113,7 @@ async def measure(root: str, repeat: int) -> dict:
                 item_id = f"bench-reload/added-{i}.md"
             path = os.path.join(root, item_id)
             if path not in restore:
-                restore[path] = open(path, "rb").read() if os.path.exists(path) else None
+                restore[path] = Path(path).read_bytes() if os.path.exists(path) else None
             before = len(applies)
             t_write = time.perf_counter()
             if kind == "delete":

@@ -440,7 +440,7 @@ async def interact(app, pilot, probe: Probe, spec: dict) -> dict:
     res["held_j_30hz"]["lost"] = len(pending)
 
     # -- search, typed letter by letter ------------------------------------------------------
-    one, three = choose_words(app.catalog.entries)
+    _one, three = choose_words(app.catalog.entries)
     res["phrase"] = three
     await _idle(app, probe, 0.05)
     opened = await measure("slash", lambda old: bar.display and app.focused is bar)

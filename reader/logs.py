@@ -34,9 +34,9 @@ def setup_app_logging(cache_dir: Path) -> Path | None:
     logger = logging.getLogger("reader")
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    for handler in list(logger.handlers):
-        logger.removeHandler(handler)
-        handler.close()
+    for old in list(logger.handlers):
+        logger.removeHandler(old)
+        old.close()
     path = cache_dir / "reader.log"
     try:
         private_dir(cache_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -125,7 +126,7 @@ class FakePreviewService:
 
     async def preview(self, urls, *, refresh: bool = False):
         import asyncio
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         from reader.preview.extract import text_to_article
         from reader.preview.service import Preview, PreviewFailed
@@ -141,7 +142,7 @@ class FakePreviewService:
             if url in self.pages:
                 article = text_to_article(self.pages[url], url)
                 return Preview(url=url, final_url=url, source_url_kind=kind, article=article,
-                               fetched_at=datetime.now(timezone.utc), from_cache=False,
+                               fetched_at=datetime.now(UTC), from_cache=False,
                                content_type="text/html")
         return PreviewFailed(reason="HTTP 404 Not Found", kind="http_status",
                              attempts=tuple((k, u, "HTTP 404") for k, u in urls))

@@ -53,10 +53,10 @@ class _RequestHandler(http.server.BaseHTTPRequestHandler):
     server_version = "loopback"
     sys_version = ""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         owner: LoopbackServer = self.server.owner  # type: ignore[attr-defined]
         path = self.path.split("?", 1)[0]
         with owner.lock:

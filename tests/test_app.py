@@ -308,7 +308,7 @@ async def test_palette_reaches_actions(small_corpus, fake_preview):
             await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
             await pilot.press(*query)
             commands = app.screen.query_one(CommandList)
-            await wait_until(pilot, lambda: commands.option_count >= 1)
+            await wait_until(pilot, lambda commands=commands: commands.option_count >= 1)
             await pilot.press("enter")
             await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette))
             if query == "sort by heat":
@@ -476,8 +476,9 @@ class FakeClock:
 
 async def test_held_key_reads_the_detail_once_the_cursor_rests(small_corpus, fake_preview,
                                                                monkeypatch):
-    import reader.ui.app as app_module
     from textual import events
+
+    import reader.ui.app as app_module
 
     reads: list[str] = []
     real = app_module.load_item

@@ -15,7 +15,7 @@ from reader.ui.widgets.preview_view import PreviewView
 from tests.conftest import FakePreviewService, quiet_config, write_item
 
 try:
-    from httpserver import ARTICLE_HTML, http_server  # noqa: F401
+    from httpserver import ARTICLE_HTML, http_server
 except ImportError:  # pragma: no cover
     from tests.httpserver import ARTICLE_HTML, http_server  # noqa: F401
 

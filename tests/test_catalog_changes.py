@@ -65,8 +65,8 @@ def test_a_batch_with_a_repeated_id_keeps_the_last() -> None:
 
 
 def test_sample_content_loaded_twice_stays_one_entry_per_item() -> None:
-    from tests.conftest import SAMPLE
     from reader.core.loader import load_all
+    from tests.conftest import SAMPLE
 
     entries, _, _ = load_all(SAMPLE)
     c = Catalog(entries)

@@ -170,7 +170,7 @@ def test_list_published_flags_are_exclusive(capsys, corpus: Path) -> None:
 
 
 def test_list_json_values(capsys, corpus: Path) -> None:
-    code, out, _ = run(capsys, "list", str(corpus), "--json", "--sort", "title")
+    _code, out, _ = run(capsys, "list", str(corpus), "--json", "--sort", "title")
     rows = {row["id"]: row for row in json_lines(out)}
     a = rows["a.md"]
     assert a["title"] == "Alpha robots learn to walk"
@@ -188,7 +188,7 @@ def test_list_json_values(capsys, corpus: Path) -> None:
 
 def test_list_json_has_every_normalised_field(capsys, corpus: Path) -> None:
     # The issue and `reader list --help` promise "JSON lines with every normalised field".
-    code, out, _ = run(capsys, "list", str(corpus), "--json", "--search", "alpha")
+    _code, out, _ = run(capsys, "list", str(corpus), "--json", "--search", "alpha")
     (row,) = json_lines(out)
     expected = {
         "id", "title", "excerpt", "published_at", "original_url", "web_url", "type",

@@ -312,7 +312,7 @@ def test_table_columns_line_up_with_wide_and_zero_width_characters(capsys, tmp_p
     header = lines[0]
     provider_cells = cell_len(header[: header.index("PROVIDER")])
     rows = lines[1:]  # newest first: the reverse of the order written
-    for line, (_title, provider) in zip(rows, reversed(list(titles.values()))):
+    for line, (_title, provider) in zip(rows, reversed(list(titles.values())), strict=False):
         start = line.index(provider[:2])
         assert cell_len(line[:start]) == provider_cells, line
     assert ELLIPSIS in next(line for line in rows if "ab日本語" in line)

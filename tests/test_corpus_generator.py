@@ -6,9 +6,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import load_make_corpus
-import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_content"

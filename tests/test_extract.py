@@ -13,7 +13,6 @@ import pytest
 from reader.core.sanitize import is_clean
 from reader.preview.extract import Article, Block, extract_article, text_to_article, tree_to_blocks
 
-
 LOREM = (
     "The council met on Tuesday evening to discuss the future of the old harbour, "
     "which has stood empty since the shipyard closed more than a decade ago. "

@@ -49,7 +49,6 @@ def corpus_files(root: Path) -> list[Path]:
 
 from tests.conftest import load_make_corpus  # noqa: E402
 
-
 # -- targeted cases that the fast path takes ------------------------------------------
 
 @pytest.mark.parametrize(

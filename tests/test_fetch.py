@@ -31,12 +31,22 @@ from reader.preview.fetch import (
 )
 
 try:
-    from httpserver import (  # noqa: F401  (http_server is a fixture)
-        ARTICLE_HTML, RerouteTransport, gzip_bomb, http_server, https_server, make_cert,
+    from httpserver import (
+        ARTICLE_HTML,
+        RerouteTransport,
+        gzip_bomb,
+        http_server,
+        https_server,
+        make_cert,
     )
 except ImportError:  # pragma: no cover - when tests/ is a package
     from tests.httpserver import (  # noqa: F401
-        ARTICLE_HTML, RerouteTransport, gzip_bomb, http_server, https_server, make_cert,
+        ARTICLE_HTML,
+        RerouteTransport,
+        gzip_bomb,
+        http_server,
+        https_server,
+        make_cert,
     )
 
 LOOPBACK = FetchSettings(allow_private_hosts=True, deadline=2.0, connect_timeout=1.0,

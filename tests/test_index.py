@@ -13,8 +13,8 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import write_item
+
 from reader.core import index as index_mod
 from reader.core.index import Index, IndexUnavailable, index_path
 from reader.core.loader import Batch, ScanReport, load_all, scan
@@ -356,7 +356,7 @@ def test_two_processes_starting_at_once(tmp_path: Path, ixdir: Path) -> None:
         for _ in range(2)
     ]
     outs = [p.communicate(timeout=120) for p in procs]
-    for proc, (out, err) in zip(procs, outs):
+    for proc, (out, err) in zip(procs, outs, strict=False):
         assert proc.returncode == 0, err
         for line in out.splitlines():
             n_entries, n_problems, _used, _parsed = json.loads(line)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -185,7 +185,7 @@ def test_every_suffix_in_any_case_loads(tmp_path: Path, name: str) -> None:
 
 # -- publishedDateTime ------------------------------------------------------------
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.mark.parametrize(
@@ -482,10 +482,10 @@ def test_normalize_item_never_raises_on_hostile_mappings() -> None:
 
 
 def test_compact_yyyymmdd_date_is_a_date_not_an_epoch():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from reader.core import normalize
 
-    assert normalize.timestamp("20230417") == datetime(2023, 4, 17, tzinfo=timezone.utc)
+    assert normalize.timestamp("20230417") == datetime(2023, 4, 17, tzinfo=UTC)
     assert normalize.timestamp("20231340") is None  # not a date: no guess
     assert normalize.timestamp("1681736100").year == 2023  # epoch seconds still work

@@ -6,7 +6,7 @@ import asyncio
 import json
 import socket
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -24,7 +24,7 @@ from reader.preview.service import (
 )
 
 try:
-    from httpserver import http_server  # noqa: F401  (a fixture)
+    from httpserver import http_server
 except ImportError:  # pragma: no cover - when tests/ is a package
     from tests.httpserver import http_server  # noqa: F401
 
@@ -241,7 +241,7 @@ async def test_stale_cache_is_used_when_the_network_fails(tmp_path):
     article = Article(title="Old", text="Saved text.", blocks=(Block("paragraph", "Saved text."),))
     cache.put(url, preview_to_payload(Preview(
         url=url, final_url=url, source_url_kind="webUrl", article=article,
-        fetched_at=datetime(2025, 1, 1, tzinfo=timezone.utc), from_cache=False,
+        fetched_at=datetime(2025, 1, 1, tzinfo=UTC), from_cache=False,
         content_type="text/html")), scope="private-hosts")  # SETTINGS allow private hosts
     clock.now += 30 * DAY
     service = PreviewService(SETTINGS, cache, extractor=stub_extractor())
@@ -302,7 +302,7 @@ def test_payload_roundtrip():
     article = Article(title="T", text="a\n\nb", author="Ann", date="2025-01-02",
                       blocks=(Block("heading", "T", 2), Block("list_item", "x", 1), Block("code", "y")))
     preview = Preview(url="u", final_url="f", source_url_kind="ampWebUrl", article=article,
-                      fetched_at=datetime(2025, 5, 6, 7, 8, 9, tzinfo=timezone.utc),
+                      fetched_at=datetime(2025, 5, 6, 7, 8, 9, tzinfo=UTC),
                       from_cache=False, content_type="text/html")
     payload = json.loads(json.dumps(preview_to_payload(preview)))
     assert set(payload) >= {"url", "final_url", "title", "blocks", "text", "fetched_at",

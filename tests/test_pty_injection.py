@@ -20,6 +20,7 @@ though Textual itself writes plenty of legitimate escape sequences:
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import re
 import select
@@ -324,6 +325,15 @@ class Session:
             if ready:
                 self._read()
 
+    def settle(self, quiet: float = 0.3, limit: float = 10.0) -> None:
+        """Read until the app has written nothing for ``quiet`` seconds (or ``limit``)."""
+        until = min(time.monotonic() + limit, self.deadline)
+        while not self.eof and time.monotonic() < until:
+            ready, _, _ = select.select([self.master], [], [], quiet)
+            if not ready:
+                return
+            self._read()
+
     def send(self, data: bytes, settle: float = 0.05) -> None:
         os.write(self.master, data)
         self.pump(settle)
@@ -349,10 +359,8 @@ class Session:
     def close(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # pragma: no cover
-            pass
         os.close(self.master)
 
     def log_tail(self) -> str:
@@ -448,6 +456,8 @@ def test_hostile_text_cannot_drive_the_terminal(session: Session):
     s.wait_for("the command palette again", on_screen("Search for commands"))
     type_keys(s, list(b"M4"))
     hit = "Topic: [@click=app.quit]M4a[/]"
+    s.wait_for("the markup topic hit", lambda t: len(t.find_all(hit)) == 1)
+    s.settle()  # the hit list may still be redrawing as the search finishes
     s.wait_for("the markup topic hit", lambda t: len(t.find_all(hit)) == 1)
     col, row = s.term.find(hit)
     s.click(col + len("Topic: ") + 1, row)  # where the "M4a" link would be if parsed

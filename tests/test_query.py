@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from reader.core.model import Entry
 from reader.core.catalog import Catalog
+from reader.core.model import Entry
 from reader.core.query import Published, Query, SortKey, sort_order
 
-T0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def entry(

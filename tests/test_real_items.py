@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -92,7 +92,7 @@ def test_url_with_a_trailing_space_is_trimmed() -> None:
     assert item.web_url == "https://news.example.com/story"
     assert item.related[0].web_url == "https://other.example.org/x"
     assert item.images[0].url == "https://img.example.com/a.jpg"
-    show, pane = shown(item)
+    show, _pane = shown(item)
     assert "webUrl: https://news.example.com/story\n" in show + "\n"
     assert links(item_content(item))["https://news.example.com/story"] == "https://news.example.com/story"
 
@@ -108,7 +108,7 @@ def test_url_with_an_inner_space_is_shown_as_written_and_linked_encoded() -> Non
     ))
     assert item.web_url == "https://news.example.com/a story"
     assert item.images[0].url == "https://img.example.com/my photo.jpg"
-    show, pane = shown(item)
+    show, _pane = shown(item)
     assert "webUrl: https://news.example.com/a story" in show
     assert "https://img.example.com/my photo.jpg (10×20)" in show
     linked = links(item_content(item))
@@ -130,7 +130,7 @@ def test_a_repeated_related_url_is_shown_once() -> None:
         '    webUrl: "http://www.r.example.org/story/"',
     ))
     assert [r.title for r in item.related] == ["First telling", "Another story"]
-    show, pane = shown(item)
+    show, _pane = shown(item)
     assert show.count("First telling") == 1
     assert "retitled" not in show
 
@@ -158,7 +158,7 @@ def test_a_site_relative_provider_image_is_shown_as_written_not_linked() -> None
 
 def test_unquoted_timestamp_is_parsed() -> None:
     item = load(doc("title: t", "publishedDateTime: 2019-06-27T18:36:00Z"))
-    assert item.published_at == datetime(2019, 6, 27, 18, 36, tzinfo=timezone.utc)
+    assert item.published_at == datetime(2019, 6, 27, 18, 36, tzinfo=UTC)
     show, pane = shown(item)
     assert "Date:      2019-06-27 18:36 UTC" in show
     assert "2019-06-27 18:36 UTC" in pane
@@ -166,7 +166,7 @@ def test_unquoted_timestamp_is_parsed() -> None:
 
 def test_midnight_placeholder_shows_the_date_alone() -> None:
     item = load(doc("title: t", "publishedDateTime: 2020-10-07T00:00:00Z"))
-    assert item.published_at == datetime(2020, 10, 7, tzinfo=timezone.utc)
+    assert item.published_at == datetime(2020, 10, 7, tzinfo=UTC)
     show, pane = shown(item)
     assert "Date:      2020-10-07\n" in show
     assert "00:00" not in show and "00:00" not in pane
@@ -280,7 +280,7 @@ def test_archive_item_with_unquoted_urls_and_no_original_url() -> None:
     assert item.web_url == "https://www.dailydot.com/debug/face-detection-algorithm-image-search/"
     assert item.url_candidates[0] == ("webUrl", item.web_url)
     assert (item.heat, item.quality) == (142, 142)
-    show, pane = shown(item)
+    show, _pane = shown(item)
     assert "originalUrl" not in show
     assert f"webUrl: {item.web_url}" in show
     assert "Heat:      ██████████ 142" in show

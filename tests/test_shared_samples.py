@@ -10,8 +10,8 @@ from tests.conftest import REPO, SHARED, shared_dir
 
 
 def test_shared_is_found_from_the_repository_root():
-    assert SHARED == REPO.parent / "shared"
-    assert REPO == Path(__file__).resolve().parents[1]
+    assert REPO.parent / "shared" == SHARED
+    assert Path(__file__).resolve().parents[1] == REPO
     assert (REPO / "pyproject.toml").is_file()
 
 

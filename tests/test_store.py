@@ -40,7 +40,7 @@ def run_bounded(fn, *args, timeout: float = 5.0, fifo: Path | None = None):
     def target() -> None:
         try:
             box["value"] = fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             box["error"] = exc
 
     t = threading.Thread(target=target, daemon=True)

@@ -9,6 +9,7 @@ lives in ``reader.preview.cli``. Every command takes the content directory as
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 
@@ -76,10 +77,8 @@ def _run_preview(args: argparse.Namespace) -> int:
     if args.item is not None:  # an id as `reader list` shows it, or a prefix of one
         from reader.cli.targets import resolve_or_keep
 
-        try:
+        with contextlib.suppress(NotADirectory):  # the preview says so, in its own words
             args.item = resolve_or_keep(content_root(args.target), args.item)
-        except NotADirectory:
-            pass  # the preview says so, in its own words
     return preview_cli.run(args)
 
 

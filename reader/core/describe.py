@@ -116,7 +116,7 @@ def link_target(url: str | None) -> str | None:
 def url_fields(item: Item) -> list[tuple[str, str]]:
     """Every URL field the item has, as written (repeats included)."""
     values = (item.original_url, item.web_url, item.amp_web_url, item.cdn_amp_web_url)
-    return [(n, u) for n, u in zip(URL_FIELDS, values) if u]
+    return [(n, u) for n, u in zip(URL_FIELDS, values, strict=False) if u]
 
 
 def related_lines(rel: Related) -> list[str]:

@@ -25,6 +25,7 @@ keys, odd indentation, unusual characters) gives ``None``.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from reader.core import frontmatter
 
@@ -117,6 +118,7 @@ def _unusual(source: str) -> bool:
 
 def _mapping(lines: list, i: int, indent: int) -> tuple[dict, int]:
     out: dict = {}
+    value: Any  # text, a mapping or a list
     n = len(lines)
     while i < n:
         pad, text = lines[i]
@@ -152,6 +154,7 @@ def _mapping(lines: list, i: int, indent: int) -> tuple[dict, int]:
 
 def _sequence(lines: list, i: int, indent: int) -> tuple[list, int]:
     out: list = []
+    value: Any  # text, a mapping or a list
     n = len(lines)
     while i < n:
         pad, text = lines[i]

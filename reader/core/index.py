@@ -117,7 +117,7 @@ class Index:
             raise IndexUnavailable(f"cannot create {self.path.parent}: {exc.strerror or exc}") from None
         deadline = time.monotonic() + self.busy_timeout
         with self._file_lock(deadline):
-            for attempt in range(3):
+            for _attempt in range(3):
                 try:
                     self._prepare_files()
                 except OSError as exc:
@@ -228,7 +228,7 @@ class Index:
                 self._db.close()
             self._db = None
 
-    def __enter__(self) -> "Index":
+    def __enter__(self) -> Index:
         return self  # opened on first use (scan() opens it and copes if it cannot)
 
     def __exit__(self, *exc: object) -> None:
@@ -267,14 +267,14 @@ class Index:
         """Store rows and forget deleted ids, in one transaction. Raises IndexUnavailable."""
         db = self._require()
         rows = [r for r in rows if storable(r)]
-        deleted = [(d,) for d in deleted if storable((d, 0, 0, PROBLEM))]
-        if not rows and not deleted:
+        gone = [(d,) for d in deleted if storable((d, 0, 0, PROBLEM))]
+        if not rows and not gone:
             return
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
-                if deleted:
-                    db.executemany("DELETE FROM files WHERE id = ?", deleted)
+                if gone:
+                    db.executemany("DELETE FROM files WHERE id = ?", gone)
                 if rows:
                     db.executemany(_INSERT, rows)
                 db.execute("COMMIT")

@@ -99,7 +99,7 @@ class Item:
         out = []
         for name, url in zip(
             URL_FIELDS,
-            (self.original_url, self.web_url, self.amp_web_url, self.cdn_amp_web_url),
+            (self.original_url, self.web_url, self.amp_web_url, self.cdn_amp_web_url), strict=False,
         ):
             if url and url not in seen:
                 seen.add(url)
@@ -174,7 +174,7 @@ class Entry:
         return self.published is False
 
     @classmethod
-    def from_item(cls, item: Item) -> "Entry":
+    def from_item(cls, item: Item) -> Entry:
         return cls(
             item.id,
             item.title,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from reader.core.model import Image, Item, Provider, Related, url_key
@@ -159,7 +159,7 @@ def timestamp(value: Any) -> datetime | None:
                 dt = datetime(int(s[:4]), int(s[4:6]), int(s[6:]))
             except ValueError:
                 return None
-            return dt.replace(tzinfo=timezone.utc)
+            return dt.replace(tzinfo=UTC)
         if _NUMBER.fullmatch(s):
             return _epoch(float(s))
         if len(s) > 10 and s[10] in " tT":
@@ -173,8 +173,8 @@ def timestamp(value: Any) -> datetime | None:
         return None
     try:
         if dt.tzinfo is None:
-            return dt.replace(tzinfo=timezone.utc)
-        return dt.astimezone(timezone.utc)
+            return dt.replace(tzinfo=UTC)
+        return dt.astimezone(UTC)
     except (OverflowError, ValueError):  # e.g. 0001-01-01T00:00+01:00
         return None
 
@@ -185,7 +185,7 @@ def _epoch(n: float) -> datetime | None:
     if abs(n) > 1e11:  # milliseconds
         n /= 1000.0
     try:
-        return datetime.fromtimestamp(n, tz=timezone.utc)
+        return datetime.fromtimestamp(n, tz=UTC)
     except (OverflowError, OSError, ValueError):
         return None
 

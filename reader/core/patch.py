@@ -20,11 +20,10 @@ from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from reader.core.model import Entry
 from reader.core.query import SortKey, raw_values, sort_value
-
 
 _GONE = -1
 
@@ -35,7 +34,7 @@ class Positions:
     Copying 100k ids for each added or removed file would cost ~15 ms; this
     copies only the changes, and folds them into a new base now and then."""
 
-    __slots__ = ("base", "changes", "_flat")
+    __slots__ = ("_flat", "base", "changes")
 
     FOLD = 4096  # more changes than this: a new base
 
@@ -262,7 +261,7 @@ def counted_topics(counter: Counter[str]) -> list[tuple[str, int]]:
                   key=lambda kv: (-kv[1], kv[0].casefold()))
 
 
-def patch_largest(largest: int | None, key: SortKey, change: Change) -> int | None | bool:
+def patch_largest(largest: int | None, key: SortKey, change: Change) -> int | Literal[False] | None:
     """The new largest heat/quality, or False when it must be computed again."""
     if largest is not None and largest in raw_values(change.removed, key):
         return False  # the largest may have gone down

@@ -32,7 +32,7 @@ class SortKey(str, Enum):
         """Newest, hottest, best first; names A to Z."""
         return self in (SortKey.DATE, SortKey.HEAT, SortKey.QUALITY)
 
-    def next(self) -> "SortKey":
+    def next(self) -> SortKey:
         members = list(SortKey)
         return members[(members.index(self) + 1) % len(members)]
 
@@ -51,7 +51,7 @@ class Query:
     published: Published = Published.ALL
     search: str = ""
 
-    def with_sort(self, key: SortKey) -> "Query":
+    def with_sort(self, key: SortKey) -> Query:
         return replace(self, sort=key, descending=key.default_descending)
 
     @property

@@ -102,7 +102,7 @@ def sanitize(value: object, *, multiline: bool = False) -> str:
     text = value if isinstance(value, str) else str(value)
     if not (_UNSAFE_ASCII if text.isascii() else _UNSAFE).search(text):
         return text
-    if "\U000e0000" <= max(text):  # only then can there be tag characters
+    if max(text) >= "\U000e0000":  # only then can there be tag characters
         text = _TAGS.sub(_keep_flag, text)
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

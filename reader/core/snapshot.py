@@ -25,7 +25,7 @@ import sys
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, compress, repeat
 from operator import attrgetter, contains, is_, is_not, itemgetter, lshift, or_
 from typing import Any
@@ -47,6 +47,18 @@ CHAIN_LIMIT = 32  # changes waiting to be replayed on an order before it is sort
 _NATIVE_U32 = array("I").itemsize == 4 and sys.byteorder == "little"
 
 
+def _has_topic(topic: str) -> Callable[[Entry], bool]:
+    return lambda entry: topic in entry.topics
+
+
+def _is_unpublished(entry: Entry) -> bool:
+    return entry.published is False
+
+
+def _is_published(entry: Entry) -> bool:
+    return entry.published is not False
+
+
 class Order:
     """One (key, direction): the entries in order, and -- made on first use, as
     only filtered queries need them -- their indices (a tuple of the snapshot's
@@ -55,7 +67,7 @@ class Order:
 
     # It holds the snapshot's positions, not the snapshot: no reference cycle, so
     # an old snapshot is freed as soon as it is replaced, without the cyclic GC.
-    __slots__ = ("rows", "_indices", "_getter", "_positions")
+    __slots__ = ("_getter", "_indices", "_positions", "rows")
 
     def __init__(self, rows: list[Entry], positions: Positions,
                  indices: tuple[int, ...] | None = None) -> None:
@@ -119,8 +131,8 @@ class Snapshot:
         """``old`` with ``new`` applied: an id already there is replaced in place,
         others are appended (the last of repeated ids wins). C-level passes."""
         new = list(new)
-        by_id = dict(zip(map(_id, old), old))
-        by_id.update(zip(map(_id, new), new))
+        by_id = dict(zip(map(_id, old), old, strict=False))
+        by_id.update(zip(map(_id, new), new, strict=False))
         return cls(list(by_id.values()))
 
     def changed(self, upserts: Sequence[Entry], removed: Iterable[str] = ()) -> Snapshot:
@@ -145,9 +157,9 @@ class Snapshot:
             if k not in self.orders and len(changes) < CHAIN_LIMIT:
                 snap.pending[k] = (source, (*changes, change))
         for topic, mask in list(self.topic_masks.items()):
-            snap.topic_masks[topic] = patch.patch_mask(mask, change, lambda e, t=topic: t in e.topics)
+            snap.topic_masks[topic] = patch.patch_mask(mask, change, _has_topic(topic))
         for unpublished, mask in list(self.state_masks.items()):
-            test = (lambda e: e.published is False) if unpublished else (lambda e: e.published is not False)
+            test = _is_unpublished if unpublished else _is_published
             snap.state_masks[unpublished] = patch.patch_mask(mask, change, test)
         if True in snap.state_masks:
             snap.unpublished = snap.state_masks[True].count(1)
@@ -160,14 +172,15 @@ class Snapshot:
         for key, largest in list(self.maxima.items()):
             value = patch.patch_largest(largest, key, change)
             if value is not False:
-                snap.maxima[key] = value  # type: ignore[assignment]
+                snap.maxima[key] = value
         return snap
 
     # -- derived structures, on first use ---------------------------------------------
     def positions(self) -> Positions:
         pos = self.position_map
         if pos is None:
-            pos = self.position_map = Positions(dict(zip(map(_id, self.entries), range(len(self.entries)))))
+            ids = map(_id, self.entries)
+            pos = self.position_map = Positions(dict(zip(ids, range(len(self.entries)), strict=True)))
         return pos
 
     def order(self, key: SortKey, descending: bool, values: list[Any] | None = None) -> Order:
@@ -254,7 +267,7 @@ class Snapshot:
             datas = list(map(_url_data, self.entries))
             # (a damaged record must not shift every later entry's hashes)
             counts = [min(d[0], (len(d) - 1) >> 2) if d else 0 for d in datas]
-            packed = b"".join([d[1:1 + 4 * k] for d, k in zip(datas, counts) if k])  # LE u32s
+            packed = b"".join([d[1:1 + 4 * k] for d, k in zip(datas, counts, strict=False) if k])  # LE u32s
             hashes: Sequence[int]
             if _NATIVE_U32:
                 hashes = array("I")

@@ -271,7 +271,7 @@ def load_directory(root: Path | str) -> LoadResult:
     result = LoadResult(Path(root))
     for ref in iter_files(root):
         loaded = load_file(ref)
-        if loaded is GONE:
+        if isinstance(loaded, _Gone):
             continue
         if loaded is None:
             result.skipped += 1
@@ -299,7 +299,7 @@ def load_item(root: Path | str, item_id: str) -> Item | LoadProblem:
     except ValueError:  # an embedded NUL
         return LoadProblem(problem_id, "not a valid id")
     loaded = load_file(FileRef(item_id, str(path), st.st_size, st.st_mtime_ns))
-    if loaded is GONE:
+    if isinstance(loaded, _Gone):
         return LoadProblem(problem_id, "cannot read: the file was deleted")
     if loaded is None:
         return LoadProblem(problem_id, "no front matter (file does not start with '---')")

@@ -49,9 +49,9 @@ _TMP_PREFIX = TMP_PREFIX
 def default_cache_dir() -> Path:
     """``$READER_CACHE_DIR/previews`` or the platform user cache dir's ``previews``."""
     try:
-        from reader.core.config import cache_dir  # noqa: PLC0415
+        from reader.core.config import cache_dir
     except ImportError:  # pragma: no cover - the core is always there
-        from platformdirs import user_cache_dir  # noqa: PLC0415
+        from platformdirs import user_cache_dir
 
         return Path(user_cache_dir("reader")) / "previews"
     return cache_dir() / "previews"

@@ -35,12 +35,12 @@ def urls_for_item(path: str | None, item_id: str) -> list[tuple[str, str]]:
     Hook for the core: replace ``reader.preview.cli.urls_for_item`` (or pass
     ``item_urls=`` to :func:`run`) to change how an item's links are found.
     """
-    from reader.core.store import LoadProblem, NotADirectory, check_root, load_item  # noqa: PLC0415
+    from reader.core.store import LoadProblem, NotADirectory, check_root, load_item
 
     if path:
         root = Path(path)
     else:
-        from reader.resources import sample_content_dir  # noqa: PLC0415
+        from reader.resources import sample_content_dir
 
         root = sample_content_dir()
     try:
@@ -87,7 +87,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def _load_config():
     try:
-        from reader.core.config import load_config  # noqa: PLC0415
+        from reader.core.config import load_config
     except ImportError:  # pragma: no cover
         return None
     config = load_config()
@@ -131,7 +131,7 @@ def run(args: argparse.Namespace, *, item_urls: Callable[[str | None, str], list
                 raise PreviewCLIError("give a URL to preview, or --item ID [PATH]")
             urls = [("url", args.target)]
         if service is None:
-            from reader.preview.setup import make_service  # noqa: PLC0415
+            from reader.preview.setup import make_service
 
             config = _load_config()
             service = make_service(
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace, *, item_urls: Callable[[str | None, str], list
                 timeout=args.timeout,
             )
         result = asyncio.run(service.preview(urls, refresh=bool(getattr(args, "refresh", False))))
-        from reader.preview.service import PreviewFailed  # noqa: PLC0415
+        from reader.preview.service import PreviewFailed
 
         if isinstance(result, PreviewFailed):
             raise PreviewCLIError(f"preview failed: {result.reason}")
@@ -155,7 +155,7 @@ def run(args: argparse.Namespace, *, item_urls: Callable[[str | None, str], list
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
+    except Exception as exc:
         logger.debug("reader preview failed", exc_info=True)
         print(f"reader: preview failed: {sanitize(type(exc).__name__)}: {clip(exc)}",
               file=sys.stderr)

@@ -21,12 +21,13 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any
 
 from reader.core.sanitize import sanitize
 
-__all__ = ["Block", "Article", "extract_article", "text_to_article", "tree_to_blocks", "count_words", "MIN_WORDS"]
+__all__ = ["MIN_WORDS", "Article", "Block", "count_words", "extract_article", "text_to_article", "tree_to_blocks"]
 
 # readability-lxml logs through "readability.readability" without a handler of
 # its own; without one, Python's last-resort handler would print warnings to
@@ -399,7 +400,7 @@ def tree_to_blocks(root, tei: bool = False) -> list[Block]:
 # HTML extraction
 # --------------------------------------------------------------------------
 
-_TRAFILATURA_OPTIONS = dict(
+_TRAFILATURA_OPTIONS: dict[str, Any] = dict(
     favor_precision=True,
     include_comments=False,
     include_tables=True,
@@ -474,7 +475,8 @@ def _extract(html: str | bytes, url: str | None) -> Article | None:
     options = dict(_TRAFILATURA_OPTIONS, fast=True, with_metadata=False) if large else _TRAFILATURA_OPTIONS
 
     doc = trafilatura.bare_extraction(tree, url=url, **options)
-    blocks: list[Block] = tree_to_blocks(doc.body, tei=True) if doc is not None and doc.body is not None else []
+    body = getattr(doc, "body", None)  # a Document (output_format="python")
+    blocks: list[Block] = tree_to_blocks(body, tei=True) if body is not None else []
     title = getattr(doc, "title", None)
     author = getattr(doc, "author", None)
     date = getattr(doc, "date", None)

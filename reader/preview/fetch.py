@@ -379,7 +379,7 @@ class _Brotli:
     """Only used with a brotli that can bound its output (process(max_output_length))."""
 
     def __init__(self, limit: _Limit) -> None:
-        import brotli  # noqa: PLC0415
+        import brotli
 
         self._error = getattr(brotli, "error", Exception)
         self._obj = brotli.Decompressor()
@@ -407,8 +407,8 @@ class _Brotli:
 
 def _bounded_brotli_available() -> bool:
     try:
-        import brotli  # noqa: PLC0415
-    except Exception:  # noqa: BLE001 - missing or broken: simply not offered
+        import brotli
+    except Exception:
         return False
     return hasattr(getattr(brotli, "Decompressor", None), "can_accept_more_data")
 
@@ -474,13 +474,13 @@ def decode_body(body: bytes, header_charset: str | None, *, html: bool) -> tuple
                       (codecs.BOM_UTF16_BE, "utf-16-be")):
         if body.startswith(bom):
             return body[len(bom):].decode(name, "replace"), name
-    candidates = [_codec(header_charset)]
+    candidates: list[str | None] = [_codec(header_charset)]
     if html:
         candidates.append(_meta_charset(body[:4096]))
-    for name in candidates:
-        if name:
+    for candidate in candidates:
+        if candidate:
             try:
-                return body.decode(name, "replace"), name
+                return body.decode(candidate, "replace"), candidate
             except (LookupError, UnicodeError):
                 continue
     try:
@@ -583,7 +583,7 @@ def _client(settings: FetchSettings, transport: httpx.AsyncBaseTransport | None)
 
 def _http_reason(status: int) -> str:
     try:
-        from http import HTTPStatus  # noqa: PLC0415
+        from http import HTTPStatus
 
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:
@@ -633,7 +633,7 @@ def build_request(client: httpx.AsyncClient, target: _Target, address: str | Non
 
 async def _send(client: httpx.AsyncClient, target: _Target, addresses: list[str],
                 settings: FetchSettings) -> httpx.Response:
-    pinned: list[str | None] = [None] if settings.proxy else list(addresses)[:4]
+    pinned: list[str | None] = [None] if settings.proxy else [*addresses[:4]]
     last: Exception | None = None
     for address in pinned:
         request = build_request(client, target, address)
@@ -768,10 +768,10 @@ async def fetch_page(url: str, settings: FetchSettings | None = None, *,
                              reason=sanitize(failure.reason), kind=failure.kind,
                              status=failure.status, content_type=failure.content_type,
                              size=failure.size)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         result = FetchFailed(url=url, kind="timeout",
                              reason=f"no complete answer within {settings.deadline:g} s")
-    except Exception as exc:  # noqa: BLE001 - a hostile page must never crash the reader
+    except Exception as exc:
         logger.warning("unexpected error fetching %s: %s", _short(url), type(exc).__name__,
                        exc_info=True)
         result = FetchFailed(url=url if isinstance(url, str) else repr(url), kind="network",

@@ -25,7 +25,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -74,13 +74,13 @@ class PreviewFailed:
 
 
 def _default_extractor() -> Callable[..., Any]:
-    from reader.preview.extract import extract_article  # noqa: PLC0415
+    from reader.preview.extract import extract_article
 
     return extract_article
 
 
 def _default_text_extractor() -> Callable[..., Any]:
-    from reader.preview.extract import text_to_article  # noqa: PLC0415
+    from reader.preview.extract import text_to_article
 
     return text_to_article
 
@@ -113,7 +113,7 @@ def preview_to_payload(preview: Preview) -> dict[str, Any]:
         "final_url": preview.final_url,
         "source_url_kind": preview.source_url_kind,
         "content_type": preview.content_type,
-        "fetched_at": preview.fetched_at.astimezone(timezone.utc).isoformat(),
+        "fetched_at": preview.fetched_at.astimezone(UTC).isoformat(),
         "title": article.title,
         "text": article.text,
         "author": getattr(article, "author", None),
@@ -132,7 +132,7 @@ def _opt_str(value: object) -> str | None:
 
 def payload_to_preview(payload: dict[str, Any], *, kind: str, url: str, stale: bool) -> Preview:
     """Rebuild a Preview from a cache payload; ValueError if the payload is malformed."""
-    from reader.preview.extract import Article, Block  # noqa: PLC0415
+    from reader.preview.extract import Article, Block
 
     try:
         blocks = tuple(
@@ -146,7 +146,7 @@ def payload_to_preview(payload: dict[str, Any], *, kind: str, url: str, stale: b
                           author=_opt_str(payload.get("author")), date=_opt_str(payload.get("date")))
         fetched_at = datetime.fromisoformat(str(payload["fetched_at"]))
         if fetched_at.tzinfo is None:
-            fetched_at = fetched_at.replace(tzinfo=timezone.utc)
+            fetched_at = fetched_at.replace(tzinfo=UTC)
         final_url = payload.get("final_url") or url
         if not isinstance(final_url, str):
             raise ValueError("final_url")
@@ -154,7 +154,7 @@ def payload_to_preview(payload: dict[str, Any], *, kind: str, url: str, stale: b
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"malformed cache entry: {exc}") from None
     return Preview(url=url, final_url=final_url, source_url_kind=kind, article=article,
-                   fetched_at=fetched_at.astimezone(timezone.utc), from_cache=True,
+                   fetched_at=fetched_at.astimezone(UTC), from_cache=True,
                    content_type=content_type, stale=stale)
 
 
@@ -208,7 +208,7 @@ class PreviewService:
                 failures.append((kind, url, outcome[1], outcome[0]))
                 continue
             preview = Preview(url=url, final_url=result.final_url, source_url_kind=kind,
-                              article=outcome, fetched_at=datetime.now(timezone.utc),
+                              article=outcome, fetched_at=datetime.now(UTC),
                               from_cache=False, content_type=result.content_type)
             await self._store(preview)
             return preview
@@ -230,7 +230,7 @@ class PreviewService:
             extract = self._text_extractor or _default_text_extractor()
         try:
             article = await asyncio.to_thread(extract, text, result.final_url)
-        except Exception as exc:  # noqa: BLE001 - a hostile page must not crash the reader
+        except Exception as exc:
             logger.warning("preview extraction failed for %s: %s", sanitize(result.final_url)[:200],
                            type(exc).__name__, exc_info=True)
             return ("extract_error", "the page could not be read")
@@ -245,7 +245,7 @@ class PreviewService:
         scope = self.cache_scope
         try:
             hit = await asyncio.to_thread(cache.get, url, allow_stale=allow_stale, scope=scope)
-        except Exception:  # noqa: BLE001 - the cache is an optimisation, never a failure
+        except Exception:
             logger.warning("preview cache lookup failed", exc_info=True)
             return None
         if hit is None:
@@ -264,7 +264,7 @@ class PreviewService:
         try:
             await asyncio.to_thread(cache.put, preview.url, preview_to_payload(preview),
                                     scope=self.cache_scope)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.warning("preview cache store failed", exc_info=True)
 
     @staticmethod

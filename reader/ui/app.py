@@ -33,7 +33,7 @@ from reader.core.store import LoadProblem, load_item
 from reader.core.triage import Stamp, stamp_of
 from reader.resources import styles_dir
 from reader.ui.commands import TopicCommands, reader_commands
-from reader.ui.keys import DESK_FOOTER, LIST_KEYS, SCROLL_KEYS, TRIAGE_KEYS
+from reader.ui.keys import DESK_FOOTER, LIST_KEYS, MARK_FOOTER, SCROLL_KEYS, TRIAGE_KEYS
 from reader.ui.live_reload import LiveReload, Reread
 from reader.ui.loading import load_into
 from reader.ui.preview_flow import PreviewFlow
@@ -55,7 +55,7 @@ DETAIL_SETTLE = 0.05  # seconds the cursor rests before the next detail read, wh
 WARM_UP_AFTER = 2.0  # seconds without changes on disk before the catalog is warmed up again
 
 
-class ReaderApp(PreviewFlow, App[None]):
+class ReaderApp(App[None]):
     """Topic sidebar, article list, detail pane with preview; status line and footer."""
 
     TITLE = "reader"
@@ -127,16 +127,13 @@ class ReaderApp(PreviewFlow, App[None]):
         self.catalog = Catalog()
         self.load_problems: list[LoadProblem] = []
         self.current_item: Item | None = None
-        self._preview_service = preview_service
-        self._use_cache = use_cache
         self._use_index = self.config.use_index if use_index is None else use_index
-        self._preview_timer: Timer | None = None
         self._detail_timer: Timer | None = None
         self._warm_timer: Timer | None = None
         self._last_highlight = float("-inf")
         # The clock the held-key detection reads; tests put a fake one here.
         self.clock: Callable[[], float] = time.monotonic
-        self._preview_state = PreviewState()
+        self.preview = PreviewFlow(self, preview_service, use_cache=use_cache)
         self._cancel_load = threading.Event()
         self.triage = TriageFlow(self)
         self.live = LiveReload(self, use_index=self._use_index)
@@ -276,9 +273,7 @@ class ReaderApp(PreviewFlow, App[None]):
     # -- selection → detail (thread worker) → preview (debounced async worker)
     @on(ArticleList.Highlighted)
     def _on_highlighted(self, event: ArticleList.Highlighted) -> None:
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-            self._preview_timer = None
+        self.preview.cancel()
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
@@ -339,18 +334,15 @@ class ReaderApp(PreviewFlow, App[None]):
             heat_scale=bar_scale(self.catalog.largest(SortKey.HEAT)),
             quality_scale=bar_scale(self.catalog.largest(SortKey.QUALITY)),
         )
-        self._schedule_preview(item)
+        self.preview.schedule(item)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker errors end up: logged, and shown as one line."""
         if event.state is WorkerState.ERROR:
             error = event.worker.error
             log.error("worker %s failed", event.worker.name, exc_info=error)
-            if event.worker.group == "preview":
-                self._set_preview(PreviewState(
-                    "failed", self._preview_state.item_id,
-                    message=f"Preview failed: {type(error).__name__}: {error}",
-                ))
+            if event.worker.group == "preview" and error is not None:
+                self.preview.failed(error)
             else:
                 self.notify(
                     sanitize(f"{event.worker.name} failed: {type(error).__name__}: {error}"),
@@ -397,7 +389,7 @@ class ReaderApp(PreviewFlow, App[None]):
         if target is None:
             self.query_one(DetailPane).show_related(event.related)
             self.current_item = None
-            self._set_preview(PreviewState("idle", message="Related item outside this collection."))
+            self.preview.show(PreviewState("idle", message="Related item outside this collection."))
             return
         articles = self.query_one(ArticleList)
         if not articles.move_to_id(target.id):
@@ -431,17 +423,30 @@ class ReaderApp(PreviewFlow, App[None]):
         self.screen.set_focus(widget)
 
     def action_help(self) -> None:
+        def keys(bindings: Iterable[object], leave_out: Iterable[Binding] = ()) -> list[Binding]:
+            out = set(leave_out)
+            return [b for b in bindings if isinstance(b, Binding) and b not in out]
+
         sections = [
-            ("Everywhere", [b for b in self.BINDINGS if b not in TRIAGE_KEYS]),
-            ("Triage (P, U, + and - act on the marked items, if any)", list(TRIAGE_KEYS)),
-            ("Every list (articles, topics, related items, load report)", list(LIST_KEYS)),
-            ("Article list", [b for b in ArticleList.BINDINGS if b not in LIST_KEYS]),
-            ("Item, preview and this help", list(SCROLL_KEYS)),
-            ("Search", list(SearchBar.BINDINGS)),
-            ("Preview tab", list(PreviewView.BINDINGS)),
-            ("Full-screen preview", list(PreviewScreen.BINDINGS)),
+            ("Everywhere", keys(self.BINDINGS, [*TRIAGE_KEYS, *DESK_FOOTER])),
+            ("Triage (P, U, + and - act on the marked items, if any)", keys(TRIAGE_KEYS)),
+            ("Every list (articles, topics, related items, load report)", keys(LIST_KEYS)),
+            ("Article list", keys(ArticleList.BINDINGS, [*LIST_KEYS, MARK_FOOTER])),
+            ("Item, preview and this help", keys(SCROLL_KEYS)),
+            ("Search", keys(SearchBar.BINDINGS)),
+            ("Preview tab", keys(PreviewView.BINDINGS)),
+            ("Full-screen preview", keys(PreviewScreen.BINDINGS)),
         ]
         self.push_screen(HelpScreen(sections))
+
+    def action_preview(self) -> None:
+        self.preview.open()
+
+    def action_refetch(self) -> None:
+        self.preview.refetch()
+
+    def action_copy_url(self) -> None:
+        self.preview.copy_url()
 
     def action_search(self) -> None:
         bar = self.query_one(SearchBar)

@@ -29,7 +29,7 @@ def blocks_content(article) -> Content:
         else:
             lines.append(plain(text))
             lines.append(Content(""))
-    if not lines and getattr(article, "text", ""):
+    if not lines and getattr(article, "text", None):
         lines.append(plain(article.text, multiline=True))
     return Content("\n").join(lines)
 

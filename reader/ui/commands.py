@@ -7,9 +7,8 @@ markup, and the palette parses any plain ``str`` prompt as markup too.)
 
 from __future__ import annotations
 
-from functools import partial
-
 from collections.abc import Iterable
+from functools import partial
 
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider

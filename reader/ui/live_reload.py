@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING
 
 from reader.core.index import Index
 from reader.core.sanitize import sanitize
-from reader.core.watch import Changes, Reread, changed_since, read_changes, watch_changes
+from reader.core.watch import (
+    DEBOUNCE_MS,
+    Changes,
+    Reread,
+    changed_since,
+    read_changes,
+    watch_changes,
+)
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
@@ -69,11 +76,10 @@ class LiveReload:
 
     # -- the watcher thread ------------------------------------------------------
     def _watch(self) -> None:
-        kwargs = {} if self.debounce_ms is None else {"debounce_ms": self.debounce_ms}
         try:
             watch_changes(self.app.root, self._changed, self.stop, force_polling=self.force_polling,
                           on_note=self._note, on_ready=self._watcher_ready,
-                          **kwargs)  # type: ignore[arg-type]
+                          debounce_ms=DEBOUNCE_MS if self.debounce_ms is None else self.debounce_ms)
         finally:
             if self._index is not None:
                 self._index.close()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Sequence
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -11,11 +13,11 @@ from textual.widgets import Footer, Static
 from reader.ui.widgets.reading_scroll import ReadingScroll
 
 
-def _key_label(app, key: str) -> str:
+def _key_label(app: App[object], key: str) -> str:
     return ", ".join(app.get_key_display(Binding(k.strip(), "")) for k in key.split(","))
 
 
-def bindings_content(app, sections: list[tuple[str, list[Binding]]]) -> Content:
+def bindings_content(app: App[object], sections: Sequence[tuple[str, Sequence[Binding]]]) -> Content:
     lines: list[Content] = []
     for title, bindings in sections:
         lines.append(Content.styled(title, "bold $accent"))
@@ -35,7 +37,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
     ]
 
-    def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
+    def __init__(self, sections: Sequence[tuple[str, Sequence[Binding]]]) -> None:
         super().__init__()
         self._sections = sections
 

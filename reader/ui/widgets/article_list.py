@@ -7,6 +7,7 @@ entries cost no widgets and a keypress repaints two lines.
 from __future__ import annotations
 
 from collections.abc import Set
+from contextlib import suppress
 from dataclasses import dataclass
 from operator import attrgetter, indexOf
 
@@ -93,10 +94,8 @@ class ArticleList(ScrollView, can_focus=True):
         target = self.cursor
         wanted = self._highlighted_id
         if wanted is not None and not (target < len(rows) and rows[target].id == wanted):
-            try:
+            with suppress(ValueError):  # not there: the cursor stays where it is
                 target = indexOf(map(_id, rows), wanted)  # C-level scan, not a Python loop
-            except ValueError:
-                pass
         self.virtual_size = Size(self._width, len(rows))
         self.set_reactive(ArticleList.cursor, min(target, max(0, len(rows) - 1)))
         self._scroll_cursor_into_view(center=True)

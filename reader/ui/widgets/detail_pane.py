@@ -9,8 +9,8 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from reader.core.model import Item, Related
 from reader.ui.item_render import item_content, related_content
-from reader.ui.widgets.reading_scroll import ReadingScroll
 from reader.ui.widgets.preview_view import PreviewView
+from reader.ui.widgets.reading_scroll import ReadingScroll
 from reader.ui.widgets.related_list import RelatedList
 
 
@@ -19,10 +19,9 @@ class DetailPane(Vertical):
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="detail-tabs", initial="tab-item"):
-            with TabPane("Item", id="tab-item"):
-                with ReadingScroll(id="item-scroll"):
-                    yield Static(Content.styled("Loading…", "$text-muted"), id="item-view")
-                    yield RelatedList(id="related")
+            with TabPane("Item", id="tab-item"), ReadingScroll(id="item-scroll"):
+                yield Static(Content.styled("Loading…", "$text-muted"), id="item-view")
+                yield RelatedList(id="related")
             with TabPane("Preview", id="tab-preview"):
                 yield PreviewView(id="preview")
 

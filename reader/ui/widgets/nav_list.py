@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.binding import BindingType
 from textual.widgets import OptionList
 
 from reader.ui.keys import LIST_KEYS
@@ -10,4 +13,4 @@ from reader.ui.keys import LIST_KEYS
 class NavList(OptionList):
     """The topic sidebar, the related items and the load report build on this."""
 
-    BINDINGS = LIST_KEYS
+    BINDINGS: ClassVar[list[BindingType]] = [*LIST_KEYS]

@@ -37,7 +37,8 @@ def offered_link(failure: Any) -> tuple[str, str] | None:
     if not is_web_link(url):
         return None
     attempts = getattr(failure, "attempts", ()) or ()
-    return next((kind for kind, tried, _ in attempts if tried == url), "URL"), url
+    kind = next((str(kind) for kind, tried, _ in attempts if tried == url), "URL")
+    return kind, str(url)
 
 
 def shown_link(state: PreviewState) -> tuple[str, str] | None:

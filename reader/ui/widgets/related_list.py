@@ -29,7 +29,7 @@ class RelatedList(NavList):
         self._related = related
         self.set_options(
             Option(related_option(rel, hit), id=str(i))
-            for i, (rel, hit) in enumerate(zip(related, in_corpus))
+            for i, (rel, hit) in enumerate(zip(related, in_corpus, strict=False))
         )
         self.display = bool(related)
         if related:
