@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.core.model import Entry
 from reader.core.store import LoadProblem, Skipped, check_root
@@ -41,10 +42,17 @@ def content_root(path: str | None) -> Path:
     return root
 
 
-def load_entries(root: Path, use_index: bool, *, verify: bool = False
-                 ) -> tuple[list[Entry], list[LoadProblem], int, list[Skipped]]:
+class Loaded(NamedTuple):
+    entries: list[Entry]  # in path order
+    problems: list[LoadProblem]  # unreadable folders among them
+    without_front_matter: int
+    skipped: list[Skipped]  # by design (symlinks leaving the root, FIFOs...)
+    warnings: list[LoadProblem]  # files that loaded but look wrong (a key written twice)
+
+
+def load_entries(root: Path, use_index: bool, *, verify: bool = False) -> Loaded:
     """Entries (in path order), problems (unreadable folders among them), the
-    count of files without front matter, and what was skipped by design.
+    count of files without front matter, what was skipped by design, warnings.
 
     Through the same loader and persistent index as the app, so a second
     ``reader list`` on 100k items does not parse YAML again. ``verify``: open
@@ -64,4 +72,5 @@ def load_entries(root: Path, use_index: bool, *, verify: bool = False
     problems.extend(LoadProblem(s.id, s.reason) for s in skipped if s.unreadable)
     entries.sort(key=lambda e: e.id)
     problems.sort(key=lambda p: p.id)
-    return entries, problems, report.skipped, [s for s in skipped if not s.unreadable]
+    return Loaded(entries, problems, report.skipped, [s for s in skipped if not s.unreadable],
+                  report.warnings)

@@ -63,7 +63,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise CLIError("--limit must be 0 or more")
     root = content_root(given_root(args))
-    entries, problems, _, _ = load_entries(root, not args.no_index)
+    entries, problems, *_ = load_entries(root, not args.no_index)
     key = SortKey(args.sort)
     published = (
         Published.UNPUBLISHED if args.unpublished
@@ -142,8 +142,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     symlinks, FIFOs, a folder reached twice) is named with the reason, but
     does not fail the check: nothing there was meant to be read."""
     root = content_root(given_root(args))
-    entries, problems, without_front_matter, skipped = load_entries(root, not args.no_index,
-                                                                    verify=True)
+    entries, problems, without_front_matter, skipped, warnings = load_entries(
+        root, not args.no_index, verify=True)
     if args.json:
         print(json.dumps({
             "root": sanitize(str(root)),
@@ -151,14 +151,18 @@ def cmd_check(args: argparse.Namespace) -> int:
             "skipped": without_front_matter,
             "problems": [{"id": p.id, "reason": p.reason} for p in problems],
             "skipped_by_design": [{"id": s.id, "reason": s.reason} for s in skipped],
+            "warnings": [{"id": w.id, "warning": w.reason} for w in warnings],
         }, ensure_ascii=False))
     else:
         print(f"{len(entries)} items loaded, {len(problems)} files could not be read"
               + (f", {without_front_matter} files without front matter skipped"
                  if without_front_matter else "")
-              + (f", {len(skipped)} skipped by design" if skipped else ""))
+              + (f", {len(skipped)} skipped by design" if skipped else "")
+              + (f", {len(warnings)} with warnings" if warnings else ""))
         for problem in problems:
             print(problem)
         for entry in skipped:
             print(f"skipped: {entry}")
+        for warning in warnings:
+            print(f"warning: {warning}")
     return 1 if problems else 0

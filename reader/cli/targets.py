@@ -69,7 +69,7 @@ class Resolver:
         if self._index is None:
             from reader.cli.common import load_entries
 
-            entries, problems, _, _ = load_entries(self.root, use_index=True)
+            entries, problems, *_ = load_entries(self.root, use_index=True)
             # Files that could not be read are resolvable too: editing one then
             # says why it cannot be edited. Unreadable folders (ending in /) are not.
             ids = [e.id for e in entries]

@@ -41,10 +41,20 @@ class FrontMatterError(ValueError):
     """The file is not a usable item; the message is one line for the load report."""
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 with or without BOM; anything else is an error naming the reason."""
+def too_large(size: int | None) -> str:
+    """The reason for a file over the limit, with its size when it is known."""
+    if size is not None and size > MAX_FILE_BYTES:
+        return f"file too large: {size:,} bytes (the limit is {MAX_FILE_BYTES:,})"
+    return f"file too large: over the limit of {MAX_FILE_BYTES:,} bytes"
+
+
+def decode(data: bytes, size: int | None = None) -> str:
+    """UTF-8 with or without BOM; anything else is an error naming the reason.
+
+    ``size``: the file's size, when known (a caller reads at most the limit + 1
+    bytes, so ``len(data)`` would name the read, not the file)."""
     if len(data) > MAX_FILE_BYTES:
-        raise FrontMatterError(f"file too large ({len(data):,} bytes; limit {MAX_FILE_BYTES:,})")
+        raise FrontMatterError(too_large(size))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FrontMatterError("UTF-16 text is not supported; save the file as UTF-8")
     if b"\x00" in data:
@@ -153,13 +163,41 @@ def _check_nodes(root: yaml.Node) -> None:
         )
 
 
-def parse_yaml(source: str) -> object:
+def duplicate_keys(root: yaml.Node) -> list[str]:
+    """One line per key written twice in the same mapping (YAML keeps the last)."""
+    found: list[str] = []
+    seen_nodes: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: dict[str, int] = {}
+            for key, _value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    line = key.start_mark.line + 2 if key.start_mark else 0  # +1: '---', +1: 1-based
+                    if key.value in keys:
+                        name = key.value if len(key.value) <= 40 else key.value[:39] + "…"
+                        found.append(f"duplicate key {name!r} (lines {keys[key.value]} and {line};"
+                                     " the last one is used)")
+                    keys[key.value] = line
+        stack.extend(reversed(_children(node)))
+    return found
+
+
+def parse_yaml(source: str, warnings: list[str] | None = None) -> object:
+    """The YAML document as plain data (every scalar a string). With ``warnings``,
+    what is legal but probably a mistake (a key written twice) is added to it."""
     loader = _Loader(source)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
         _check_nodes(node)
+        if warnings is not None:
+            warnings.extend(duplicate_keys(node))
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
@@ -173,11 +211,13 @@ def parse_yaml(source: str) -> object:
         loader.dispose()
 
 
-def parse(data: bytes) -> tuple[dict, str]:
-    """Bytes of a file → (front matter mapping, body). Raises FrontMatterError."""
-    text = decode(data)
+def parse(data: bytes, *, size: int | None = None,
+          warnings: list[str] | None = None) -> tuple[dict, str]:
+    """Bytes of a file → (front matter mapping, body). Raises FrontMatterError.
+    ``size`` and ``warnings``: see ``decode`` and ``parse_yaml``."""
+    text = decode(data, size)
     source, body = split(text)
-    document = parse_yaml(source)
+    document = parse_yaml(source, warnings)
     if not isinstance(document, dict):
         kind = "empty" if document is None else type(document).__name__
         raise FrontMatterError(f"front matter is not a mapping ({kind})")

@@ -44,9 +44,10 @@ from reader.core.index_rows import (  # noqa: F401
 )
 from reader.core.private_files import narrow_existing, open_private, private_dir
 
-SCHEMA_VERSION = 4  # 2: urls packed (Entry.url_data), search text instead of the excerpt;
+SCHEMA_VERSION = 5  # 2: urls packed (Entry.url_data), search text instead of the excerpt;
 # 3: heat and quality as written (no longer clamped to 100), excerpt line breaks kept;
-# 4: the sanitiser drops invisible characters and shows lone surrogates (stored text changed)
+# 4: the sanitiser drops invisible characters and shows lone surrogates (stored text changed);
+# 5: an entry's reason column holds its warnings (a key written twice)
 APPLICATION = "reader-index"
 
 # A file whose mtime is this close to (or after) the scan start may be written

@@ -89,7 +89,7 @@ class RowDecoder:
         """The entry or problem a row holds, ``None`` for a skipped file. Raises BadRow."""
         try:
             (item_id, _size, _mtime_ns, kind, title, provider, published_at, heat, quality,
-             published, topics, urls, search, unscored, _reason) = row
+             published, topics, urls, search, unscored, reason) = row
             # (A size or mtime that is not an int matches no file: that file is read again.)
             if type(item_id) is not str:
                 raise BadRow("id")
@@ -135,6 +135,8 @@ class RowDecoder:
             # Packed URLs: a count byte, that many CRCs, then the deflated URLs.
             if urls and (not urls[0] or len(urls) <= 1 + 4 * urls[0]):
                 raise BadRow("urls")
+            if reason is not None and type(reason) is not str:
+                raise BadRow("reason")  # an entry's reason holds its warnings
         except (TypeError, ValueError, OverflowError):
             raise BadRow("not a row of this index") from None
         return Entry(
@@ -158,6 +160,14 @@ class RowDecoder:
         entry = self.decode(row)
         assert isinstance(entry, Entry)
         return entry
+
+    @staticmethod
+    def warning(row: Row) -> LoadProblem | None:
+        """The warnings of an ENTRY row (a key written twice...), as one line, or None."""
+        reason = row[14]
+        if row[3] != ENTRY or not isinstance(reason, str) or not reason:
+            return None
+        return LoadProblem(sanitize(row[0]), sanitize(reason))
 
     @staticmethod
     def problem(row: Row) -> LoadProblem:

@@ -63,6 +63,7 @@ class ScanReport:
     index_used: bool = False
     index_note: str | None = None  # why the index was rebuilt or not used
     seconds: float = 0.0
+    warnings: list[LoadProblem] = field(default_factory=list)  # load_all: every entry's warnings
 
 
 @dataclass(slots=True)
@@ -76,6 +77,9 @@ class Batch:
     # Ids of entries/problems yielded earlier (from the index) that are stale:
     # drop them before adding this batch's entries and problems (see ``scan``).
     removed: list[str] = field(default_factory=list)
+    # Warnings about some of this batch's entries (a key written twice...): the
+    # file loaded, but ``reader check`` says what looks wrong in it.
+    warnings: list[LoadProblem] = field(default_factory=list)
 
 
 # -- a folder ------------------------------------------------------------------------
@@ -139,6 +143,7 @@ def scan(
     # emptied by the index itself (IndexRebuilt), and then every file is read.
     entries: list[Entry] = []
     problems: list[LoadProblem] = []
+    warnings: list[LoadProblem] = []
     known: dict[str, tuple[int, int, int]] = {}  # id -> (size, mtime_ns, kind)
     if index is not None:
         bad = 0
@@ -156,6 +161,10 @@ def scan(
                     known[row[0]] = (row[1], row[2], row[3])
                     if isinstance(decoded, Entry):
                         entries.append(decoded)
+                        if row[14]:
+                            warned = decoder.warning(row)
+                            if warned is not None:
+                                warnings.append(warned)
                     elif decoded is not None:
                         problems.append(decoded)
             report.index_used = True
@@ -164,16 +173,16 @@ def scan(
         except IndexRebuilt:
             report.index_used = True
             report.index_note = index.rebuilt
-            entries, problems, known = [], [], {}
+            entries, problems, warnings, known = [], [], [], {}
         except IndexUnavailable as exc:
             report.index_note = str(exc)
             index = None
-            entries, problems, known = [], [], {}
+            entries, problems, warnings, known = [], [], [], {}
     shown = False
     if index_first and (entries or problems):
-        yield Batch(entries, problems, len(known), len(known))
+        yield Batch(entries, problems, len(known), len(known), warnings=warnings)
         shown = True
-        entries, problems = [], []
+        entries, problems, warnings = [], [], []
         if cancel is not None and cancel.is_set():
             return
 
@@ -195,6 +204,10 @@ def scan(
             kind = row[3]
             if kind == ENTRY:
                 batch.entries.append(decoder.entry(row))
+                if row[14]:
+                    warned = decoder.warning(row)
+                    if warned is not None:
+                        batch.warnings.append(warned)
             elif kind == SKIPPED:
                 report.skipped += 1
             elif kind == GONE:
@@ -254,14 +267,15 @@ def scan(
         gone = set(removed)
         entries = [e for e in entries if e.id not in gone]
         problems = [p for p in problems if p.id not in gone]
+        warnings = [w for w in warnings if w.id not in gone]
         removed = []
     if done > early or removed or not todo:
         finished = not todo
         yield Batch(entries, problems, done, total, finished,
-                    _finish(report, started) if finished else None, removed)
+                    _finish(report, started) if finished else None, removed, warnings)
         if finished:
             return
-    del entries, problems, removed, stale
+    del entries, problems, warnings, removed, stale
 
     # Nothing shown yet: make the first batch short.
     first = FIRST_BATCH if done == 0 and not shown else batch_size
@@ -327,18 +341,24 @@ def load_all(root: Path | str, *, index: Index | None = None, workers: int | Non
     """
     entries: dict[str, Entry] = {}
     problems: dict[str, LoadProblem] = {}
+    warnings: dict[str, LoadProblem] = {}
     report = ScanReport()
     for batch in scan(root, index=index, workers=workers, batch_size=batch_size,
                       verify=verify, on_skip=on_skip):
         for item_id in batch.removed:
             entries.pop(item_id, None)
             problems.pop(item_id, None)
+            warnings.pop(item_id, None)
         for entry in batch.entries:
             entries[entry.id] = entry
+            warnings.pop(entry.id, None)
         for problem in batch.problems:
             problems[problem.id] = problem
+        for warning in batch.warnings:
+            warnings[warning.id] = warning
         if batch.report is not None:
             report = batch.report
+    report.warnings = sorted(warnings.values(), key=lambda w: w.id)
     return list(entries.values()), list(problems.values()), report
 
 

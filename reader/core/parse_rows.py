@@ -74,12 +74,16 @@ def parse_file(item_id: str, path: str, size: int, mtime_ns: int) -> tuple[Row, 
         return problem_row(item_id, size, mtime_ns, f"cannot read: {exc.strerror or exc}",
                            UNREADABLE), NOT_PARSED
     how = NOT_PARSED
+    warnings: list[str] = []
     try:
-        parsed = read_front_matter(data)
+        parsed = read_front_matter(data, size=size, warnings=warnings)
         if parsed is None:
             return skipped_row(item_id, size, mtime_ns), NOT_PARSED
         how = FAST if parsed[2] else YAML
-        return entry_row(item_id, size, mtime_ns, parsed[0]), how
+        row = entry_row(item_id, size, mtime_ns, parsed[0])
+        if warnings:  # an entry's reason column holds its warnings
+            row = (*row[:14], "; ".join(warnings))
+        return row, how
     except frontmatter.FrontMatterError as exc:
         reason = str(exc)
     except Exception as exc:  # a bug must not take the whole load down

@@ -234,30 +234,33 @@ def load_file(ref: FileRef) -> Item | LoadProblem | _Gone | None:
         return GONE
     except OSError as exc:
         return LoadProblem(sanitize(ref.id), f"cannot read: {exc.strerror or exc}")
-    return parse_bytes(ref.id, data)
+    return parse_bytes(ref.id, data, size=ref.size)
 
 
-def read_front_matter(data: bytes) -> tuple[dict, str, bool] | None:
+def read_front_matter(data: bytes, *, size: int | None = None,
+                      warnings: list[str] | None = None) -> tuple[dict, str, bool] | None:
     """An item file's bytes → (mapping, body, read by the fast path?).
 
     ``None`` for a file without front matter (a README, notes): skipped, but
     binary junk or a bad encoding still raises. The one place that decides
     what an item file is, for the list (loader) and the detail pane alike.
-    Raises ``FrontMatterError`` with a one-line reason.
+    Raises ``FrontMatterError`` with a one-line reason. ``size``: the file's
+    size, for the message about a file over the limit. ``warnings``: gets
+    what is legal but probably a mistake (the fast path takes no such file).
     """
     if not data.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
-        frontmatter.decode(data)
+        frontmatter.decode(data, size)
         return None
     parsed = parse_fast(data)
     if parsed is not None:
         return parsed[0], parsed[1], True
-    mapping, body = frontmatter.parse(data)
+    mapping, body = frontmatter.parse(data, size=size, warnings=warnings)
     return mapping, body, False
 
 
-def parse_bytes(item_id: str, data: bytes) -> Item | LoadProblem | None:
+def parse_bytes(item_id: str, data: bytes, *, size: int | None = None) -> Item | LoadProblem | None:
     try:
-        parsed = read_front_matter(data)
+        parsed = read_front_matter(data, size=size)
         if parsed is None:
             return None
         return normalize.item(item_id, parsed[0], parsed[1])

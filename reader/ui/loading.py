@@ -45,9 +45,11 @@ def _merge(into: Batch, batch: Batch) -> None:
         gone = set(batch.removed)
         into.entries = [e for e in into.entries if e.id not in gone]
         into.problems = [p for p in into.problems if p.id not in gone]
+        into.warnings = [w for w in into.warnings if w.id not in gone]
         into.removed.extend(batch.removed)
     into.entries.extend(batch.entries)
     into.problems.extend(batch.problems)
+    into.warnings.extend(batch.warnings)
     into.done, into.total = batch.done, batch.total
     into.finished, into.report = batch.finished, batch.report
 
