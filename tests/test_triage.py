@@ -234,3 +234,28 @@ def test_ids_outside_the_root_are_refused(tmp_path: Path, bad: str) -> None:
     root = corpus(tmp_path)
     out = session(root).publish([bad])
     assert out.failed and not out.changed
+
+
+def test_the_first_edit_in_a_folder_clears_stale_temp_files_there(tmp_path) -> None:
+    import os
+
+    from reader.core import files
+    from reader.core.triage import TriageSession
+    from tests.conftest import write_item
+
+    root = tmp_path / "c"
+    write_item(root, "a.md", title="A", published=False)
+    stale = root / ".a.md.0123456789ab.reader-tmp"
+    fresh = root / ".a.md.cdef01234567.reader-tmp"
+    stale.write_text("left by a writer killed mid-write")
+    fresh.write_text("a write in progress elsewhere")
+    old = 10**18  # long before DEFAULT_TEMP_AGE
+    os.utime(stale, ns=(old, old))
+    session = TriageSession(root, use_index=False)
+    try:
+        out = session.publish(["a.md"])
+    finally:
+        session.close()
+    assert [r.item_id for r in out.changed] == ["a.md"]
+    assert not stale.exists() and fresh.exists()
+    assert files.is_temp_name(fresh.name)

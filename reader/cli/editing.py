@@ -26,16 +26,14 @@ import argparse
 import dataclasses
 import json
 import os
-import stat
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reader.cli.common import CLIError, content_root
-from reader.cli.targets import STDIN, Target, read_ids, resolve_all
+from reader.cli.targets import Target, read_ids, resolve_all
 from reader.core.sanitize import clip, sanitize
 
 TIMEOUT = 10.0  # seconds to wait for another editor's lock (the core's default)
@@ -147,8 +145,10 @@ def _batch(args: argparse.Namespace, field_name: str,
         if outcome.error is not None or outcome.warnings:
             failed += 1
         _report(outcome, args)
-    for folder in folders:
-        _sweep_temps(folder)
+    from reader.core import files
+
+    for folder in folders:  # what a writer killed mid-write left: one listing per folder
+        files.remove_stale_temps(folder, recursive=False)
     if failed and len(targets) > 1:
         print(f"reader: {failed} of {len(targets)} items failed", file=sys.stderr)
     return 1 if failed else 0
@@ -256,33 +256,3 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
     return _batch(args, "topics", run)
 
-
-def _sweep_temps(folder: str, max_age: float | None = None) -> int:
-    """Remove our stale temp files (``files.is_temp_name``, older than the core's
-    ``DEFAULT_TEMP_AGE``) in one folder an edit wrote to: what a writer killed
-    mid-write left. One listing per folder, however many items were edited
-    there. Never raises; returns how many were removed."""
-    from reader.core import files
-
-    limit = files.DEFAULT_TEMP_AGE if max_age is None else max_age
-    now = time.time()
-    removed = 0
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return 0
-    for name in names:
-        if not files.is_temp_name(name):
-            continue
-        path = os.path.join(folder, name)
-        try:
-            st = os.lstat(path)
-            if stat.S_ISREG(st.st_mode) and now - st.st_mtime > limit:
-                os.unlink(path)
-                removed += 1
-        except OSError:
-            continue
-    return removed
-
-
-__all__ = ["STDIN", "add_parsers", "cmd_publish", "cmd_tag"]

@@ -200,12 +200,15 @@ def is_temp_name(name: str) -> bool:
 
 
 def remove_stale_temps(
-    where: str | os.PathLike[str], *, max_age: float = DEFAULT_TEMP_AGE, now: float | None = None
+    where: str | os.PathLike[str], *, max_age: float = DEFAULT_TEMP_AGE, now: float | None = None,
+    recursive: bool = True,
 ) -> int:
     """Remove our temp files older than ``max_age`` seconds; return how many.
 
     ``where`` is a content root (walked, hidden folders skipped, symlinks not
-    followed) or an item file (only its own temps, next to it). Younger temps
+    followed; with ``recursive=False`` that folder only: what an editor who
+    wrote there needs, one listing) or an item file (only its own temps,
+    next to it). Younger temps
     may belong to a write in progress in another process and are left alone,
     so this is safe to call at start. Never raises.
     """
@@ -214,7 +217,9 @@ def remove_stale_temps(
     removed = 0
     folders: Iterator[tuple[str, list[str], str | None]]
     try:
-        if os.path.isdir(where):
+        if os.path.isdir(where) and not recursive:
+            folders = iter([(where, os.listdir(where), None)])
+        elif os.path.isdir(where):
             walker = os.walk(where, onerror=None, followlinks=False)
             folders = ((d, files, None) for d, dirs, files in _prune_hidden(walker))
         else:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.core import audit, edit
+from reader.core import audit, edit, files
 from reader.core.edit import EditError, EditRefused, EditResult
 from reader.core.files import DEFAULT_LOCK_TIMEOUT
 from reader.core.index import Index
@@ -194,6 +194,7 @@ class TriageSession:
         self.marks: set[str] = set()
         self._steps: list[Step] = []
         self._own: dict[str, Stamp] = {}
+        self._swept: set[str] = set()  # folders cleared of stale temp files this session
         self._lock = threading.Lock()
         self._index = index if index is not None else Index(self.root) if use_index else None
 
@@ -347,6 +348,10 @@ class TriageSession:
         if result.changed:
             self._own[result.item_id] = result.stamp
             out.changed.append(result)
+            folder = str(path.parent)
+            if folder not in self._swept:  # what a writer killed mid-write left, once per folder
+                self._swept.add(folder)
+                files.remove_stale_temps(folder, recursive=False)
         else:
             out.unchanged.append(result)
         if result.audit_error:
