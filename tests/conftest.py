@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from datetime import UTC
 from pathlib import Path
 
@@ -187,3 +189,26 @@ def load_make_corpus():
     assert spec.loader is not None
     spec.loader.exec_module(module)
     return module
+
+
+def deny(monkeypatch, *paths: Path) -> None:
+    """Make ``paths`` unreadable the way a chmod 000 does for a normal user
+    (the tests run as root here, which can read anything)."""
+    denied = {os.path.realpath(p) for p in paths}
+
+    def guard(path) -> None:
+        if isinstance(path, (str, bytes, os.PathLike)) and os.path.realpath(os.fsdecode(path)) in denied:
+            raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))
+
+    real_open, real_scandir = os.open, os.scandir
+
+    def fake_open(path, *args, **kwargs):
+        guard(path)
+        return real_open(path, *args, **kwargs)
+
+    def fake_scandir(path="."):
+        guard(path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "open", fake_open)
+    monkeypatch.setattr(os, "scandir", fake_scandir)

@@ -3,7 +3,6 @@ the file is unchanged -- and what the listing skipped by design, with the reason
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 from pathlib import Path
@@ -14,6 +13,7 @@ from reader.cli import main
 from reader.core.index import Index
 from reader.core.loader import load_all, scan
 from reader.core.store import Skipped, iter_files
+from tests.conftest import deny
 
 OLD = 1_600_000_000_000_000_000  # an mtime well before any scan (not "racy")
 ROOT_USER = os.geteuid() == 0
@@ -42,29 +42,6 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def deny(monkeypatch, *paths: Path) -> None:
-    """Make ``paths`` unreadable the way a chmod 000 does for a normal user
-    (the tests run as root here, which can read anything)."""
-    denied = {os.path.realpath(p) for p in paths}
-
-    def guard(path) -> None:
-        if isinstance(path, (str, bytes, os.PathLike)) and os.path.realpath(os.fsdecode(path)) in denied:
-            raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))
-
-    real_open, real_scandir = os.open, os.scandir
-
-    def fake_open(path, *args, **kwargs):
-        guard(path)
-        return real_open(path, *args, **kwargs)
-
-    def fake_scandir(path="."):
-        guard(path)
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "open", fake_open)
-    monkeypatch.setattr(os, "scandir", fake_scandir)
 
 
 # -- a file made unreadable after the index was written ----------------------------------

@@ -17,6 +17,7 @@ from rich.cells import cell_len
 
 from reader.cli import main
 from reader.core.sanitize import CLIP_LIMIT, ELLIPSIS
+from tests.conftest import deny
 
 REPO = Path(__file__).resolve().parents[1]
 ROOT_USER = os.geteuid() == 0
@@ -70,28 +71,6 @@ def assert_one_line_error(code: int, out: str, err: str, arg: str | None = None)
         assert arg not in line and arg[: CLIP_LIMIT - 1] + ELLIPSIS in line
         assert len(line) < CLIP_LIMIT + 80
     return line
-
-
-def deny(monkeypatch, *paths: Path) -> None:
-    """What chmod 000 does for a normal user (the tests run as root here)."""
-    denied = {os.path.realpath(p) for p in paths}
-
-    def guard(path) -> None:
-        if isinstance(path, (str, bytes, os.PathLike)) and os.path.realpath(os.fsdecode(path)) in denied:
-            raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))
-
-    real_open, real_scandir = os.open, os.scandir
-
-    def fake_open(path, *args, **kwargs):
-        guard(path)
-        return real_open(path, *args, **kwargs)
-
-    def fake_scandir(path="."):
-        guard(path)
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "open", fake_open)
-    monkeypatch.setattr(os, "scandir", fake_scandir)
 
 
 # Every way of naming a content root on the command line (the app's included).
