@@ -29,11 +29,11 @@ SYNTAX: tuple[tuple[str, str], ...] = (
 SYNTAX_NOTE = "Every term must match. Tab completes a field name; Esc clears."
 
 
-def syntax_text(indent: str = "  ") -> str:
-    """The syntax summary as plain text lines."""
+def syntax_text(indent: str = "  ", note: str = SYNTAX_NOTE) -> str:
+    """The syntax summary as plain text lines, ``note`` last."""
     width = max(len(example) for example, _ in SYNTAX)
     lines = [f"{indent}{example:<{width}}  {meaning}" for example, meaning in SYNTAX]
-    return "\n".join([*lines, indent + SYNTAX_NOTE])
+    return "\n".join([*lines, indent + note])
 
 
 @dataclass(frozen=True, slots=True)
