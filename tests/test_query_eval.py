@@ -411,9 +411,27 @@ def test_comparisons_bisect_the_cached_orders_without_sorting(monkeypatch) -> No
 
     monkeypatch.setattr(snapshot, "sort_values", no_sort)
     monkeypatch.setattr(snapshot.Order, "sorted", no_sort)
+    monkeypatch.setattr(query_eval, "_compared", no_sort)  # no pass over every value either
     for text in ("heat:3..5", "quality:<2", "date:2024-01-05..2024-01-09", "-heat:>=6"):
         for sort in SortKey:
             assert ids(c.query(Query(sort=sort, search=text))) == reference(list(c.entries), Query(sort=sort, search=text))
+
+
+def test_before_warm_up_comparisons_compare_values_rather_than_sort(monkeypatch) -> None:
+    corpus = [entry(f"n{i}", heat=None if i % 9 == 0 else i % 7, quality=i % 5,
+                    published_at=None if i % 4 == 0 else day(2024, 1, 1 + i % 28, i % 24))
+              for i in range(200)]
+    c = Catalog(corpus)
+    c.query(Query(sort=SortKey.TITLE))  # the list's order is made; no heat, quality or date order
+
+    def no_sort(*args, **kwargs):
+        raise AssertionError("sorted")
+
+    monkeypatch.setattr(snapshot.Order, "sorted", no_sort)
+    for text in ("heat:3..5", "heat:0", "heat:<1", "quality:<2", "quality:>=4", "date:2024-01-05..2024-01-09",
+                 "date:>2024-01-27", "date:<=2024-01-02", "-heat:>=6", "date:0001..9998"):
+        q = Query(sort=SortKey.TITLE, search=text)
+        assert ids(c.query(q)) == reference(corpus, q), text
 
 
 def test_term_masks_are_computed_once_per_version(monkeypatch) -> None:

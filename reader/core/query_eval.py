@@ -9,7 +9,8 @@ made by C-level passes, never a Python loop over 100k entries:
   other terms' mask is passed in as the base, and named in the cache key;
 * heat, quality and date comparisons: two bisections of the cached ascending
   sort order of that key (the ``warm_up`` orders) and one pass over the slice
-  between them (or, when that is the larger part, over the rest);
+  between them (or, when that is the larger part, over the rest); before that
+  order is made, a few ``map`` passes comparing every value (no sort);
 * topic, published state: the snapshot's topic and state masks; provider and
   has: one pass over the entries' fields, ``map`` with a C function;
 * is:read, is:unread, is:saved: the reader's own state, asked of the
@@ -24,11 +25,11 @@ from __future__ import annotations
 import weakref
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Callable, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import compress, repeat
-from operator import attrgetter, is_not, truth
+from operator import attrgetter, is_not, le, lt, truth
 from typing import TYPE_CHECKING, Any
 
 from reader.core import search
@@ -37,6 +38,7 @@ from reader.core.querylang import Compare, Expression, Has, Is, Not, Period, Pro
 from reader.core.search import mask_and
 
 if TYPE_CHECKING:
+    from reader.core.model import Entry
     from reader.core.snapshot import Snapshot
 
 __all__ = ["NO_USER_STATE", "UserState", "evaluate"]
@@ -188,15 +190,34 @@ def _missing(value: object) -> bool:
 
 def _range_mask(snap: Snapshot, key: SortKey, field: str, low: int | datetime | None,
                 high: int | datetime | None) -> bytes:
-    """Entries whose ``field`` is in [low, high): bisect the ascending order
-    (values present first, in order; missing ones last)."""
+    """Entries whose ``field`` is in [low, high): bisect the ascending order if it
+    is made (values present first, in order; missing ones last), else compare
+    every value in C-level passes rather than sort (before ``warm_up``)."""
+    attr = field if field != "date" else "published_at"
+    if (key, False) not in snap.orders and (key, False) not in snap.pending:
+        return _compared(snap.entries, attr, low, high)
     order = snap.order(key, False)
     rows = order.rows
-    value = attrgetter(field if field != "date" else "published_at")
+    value = attrgetter(attr)
     present = bisect_left(rows, True, key=lambda e: _missing(value(e)))
     start = 0 if low is None else bisect_left(rows, low, 0, present, key=value)
     end = present if high is None else bisect_left(rows, high, start, present, key=value)
     return _slice_mask(len(rows), order.indices, start, end)
+
+
+def _compared(entries: Sequence[Entry], attr: str, low: Any, high: Any) -> bytes:
+    """The same as ``_range_mask`` by comparing each value (``map`` with C
+    functions): a missing value stands in as the bound itself, which fails
+    ``v < high`` and is dropped by the mask of present values for ``low <= v``."""
+    values = list(map(attrgetter(attr), entries))
+    mask = bytes(map(is_not, values, repeat(None)))
+    if low is not None:
+        filled: Iterable[Any] = map({None: low}.get, values, values)
+        mask = mask_and(mask, bytes(map(le, repeat(low), filled)))
+    if high is not None:
+        filled = map({None: high}.get, values, values)
+        mask = mask_and(mask, bytes(map(lt, filled, repeat(high))))
+    return mask
 
 
 def _slice_mask(n: int, indices: tuple[int, ...], start: int, end: int) -> bytes:
