@@ -72,6 +72,7 @@ class UserState:
 NO_USER_STATE = UserState()
 
 # snapshot -> {printed term: mask}; a snapshot is never changed, so neither are its masks
+# (two threads computing the same mask at once store equal values, as in snapshot.py)
 _term_masks: weakref.WeakKeyDictionary[Snapshot, dict[str, bytes]] = weakref.WeakKeyDictionary()
 
 
