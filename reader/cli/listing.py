@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -12,6 +13,8 @@ from reader.core.catalog import Catalog
 from reader.core.cells import fit
 from reader.core.model import Entry
 from reader.core.query import Published, Query, SortKey
+from reader.core.queryhelp import syntax_text
+from reader.core.querylang import QueryError, parse, plain_words
 from reader.core.sanitize import clip, sanitize
 from reader.core.serialize import item_dict
 from reader.core.store import LoadProblem, load_item
@@ -22,10 +25,23 @@ NO_INDEX_HELP = "parse every file; ignore the index"
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     ls = sub.add_parser("list", help="print items as a table, their ids, or JSON lines",
-                        description="Print the items of a content directory, newest first. "
-                        "The table's last column is each item's ID, which the editing "
-                        "commands take.")
-    add_root(ls)
+                        description="Print the items of a content directory, newest first, or those\n"
+                        "a QUERY selects (the search bar's syntax, below). The table's last column\n"
+                        "is each item's ID, which the editing commands take.\n\n"
+                        "The first argument is the content directory, unless it is query-like (has\n"
+                        "a colon, a quote or a blank) and names nothing on disk; the other arguments\n"
+                        "are the query. Plain words go after the directory or in --where; a query\n"
+                        "that starts with a negated term after -- (reader list -- -topic:AI) or in\n"
+                        "--where=-topic:AI.",
+                        epilog="query syntax:\n" + syntax_text(note="Every term must match."),
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    ls.__class__ = _IntermixedParser  # a query may come after the options too
+    add_root(ls, positional=False)
+    ls.add_argument("words", nargs="*", metavar="PATH|QUERY",
+                    help="the content directory (default: the bundled sample content), then "
+                    "the query, e.g. 'heat:>50 topic:AI -is:published robots'")
+    ls.add_argument("--where", default="", metavar="QUERY",
+                    help="only items QUERY selects (with a positional QUERY: both must match)")
     ls.add_argument("--sort", choices=[k.value for k in SortKey], default=SortKey.DATE.value,
                     help="the sort key (default: date); missing values sort last")
     ls.add_argument("--reverse", action="store_true", help="reverse the sort's usual direction")
@@ -35,8 +51,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                        help="only items marked published: false")
     state.add_argument("--published", action="store_true",
                        help="only items not marked published: false")
-    ls.add_argument("--search", default="", metavar="Q",
-                    help="only items whose title, excerpt, provider or topics hold every word of Q")
+    ls.add_argument("--search", default="", metavar="WORDS",
+                    help="only items whose title, excerpt, provider or topics hold every word "
+                    "of WORDS, taken as plain words (no query syntax)")
     ls.add_argument("--limit", type=int, metavar="N", help="print at most N items")
     out = ls.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="JSON lines with every normalised field")
@@ -59,9 +76,54 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     check.set_defaults(run=cmd_check)
 
 
+class _IntermixedParser(argparse.ArgumentParser):
+    """``reader list PATH --json 'QUERY'``: positionals on both sides of the options."""
+
+    _inside = False
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        if self._inside:
+            return super().parse_known_args(args, namespace)
+        self._inside = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._inside = False
+
+
+def split_words(words: Sequence[str]) -> tuple[str | None, str]:
+    """(PATH, QUERY): the first word is the content directory unless it looks
+    like a query (a colon, a quote, a blank or a leading -, and no /) and names
+    nothing on disk; the rest is the query. So a mistyped directory still
+    says "no such directory" rather than listing nothing."""
+    if not words:
+        return None, ""
+    first = words[0]
+    query_like = (any(c in first for c in ':"') or first.startswith("-")
+                  or any(c.isspace() for c in first)) and "/" not in first and os.sep not in first
+    if query_like and not os.path.lexists(first):
+        return None, " ".join(words)
+    return first, " ".join(words[1:])
+
+
+def query_text(query: str, where: str, search: str) -> str:
+    """The one query the arguments make (each must parse on its own, so an
+    error's column is in the argument the user wrote)."""
+    parts = [query, where, plain_words(search)]
+    for part in parts[:2]:
+        try:
+            parse(part)
+        except QueryError as error:
+            raise CLIError(str(error)) from None
+    return " ".join(p for p in parts if p.strip())
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise CLIError("--limit must be 0 or more")
+    args.path, query = split_words(args.words)
+    text = query_text(query, args.where, args.search)
     root = content_root(given_root(args))
     entries, problems, *_ = load_entries(root, not args.no_index)
     key = SortKey(args.sort)
@@ -71,8 +133,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         else Published.ALL
     )
     descending = key.default_descending != args.reverse
-    q = Query(sort=key, descending=descending, topic=args.topic, published=published,
-              search=args.search)
+    q = Query(sort=key, descending=descending, topic=args.topic, published=published, search=text)
     rows = Catalog(entries).query(q)
     if args.limit is not None:
         rows = rows[: args.limit]

@@ -9,6 +9,8 @@ loop over all of them (see ``reader.core.snapshot``):
   values last in both directions;
 * topic and published-state filters are byte masks over the entries, applied
   to an order in one pass;
+* ``q.search`` is query text (``reader.core.querylang``), answered with
+  these masks by ``reader.core.query_eval``. Its words and phrases:
 * a search looks for each casefolded word in the entries' ``search_text``,
   longest word first, the others only among the entries left; results are
   masks kept in a small cache, so a word typed one more letter is looked for
@@ -35,7 +37,9 @@ from collections.abc import Iterable, Sequence
 
 from reader.core import search
 from reader.core.model import Entry, url_hash, url_key
-from reader.core.query import Published, Query, SortKey, needles, sort_values
+from reader.core.query import Published, Query, SortKey, sort_values
+from reader.core.query_eval import NO_USER_STATE, UserState, evaluate
+from reader.core.querylang import parse
 from reader.core.search import mask_and
 from reader.core.snapshot import Snapshot
 
@@ -178,8 +182,13 @@ class Catalog:
             step()
         return self._state is state
 
-    def query(self, q: Query) -> list[Entry]:
-        """The entries ``q`` selects, in its order (a new list the caller may keep)."""
+    def query(self, q: Query, user: UserState = NO_USER_STATE) -> list[Entry]:
+        """The entries ``q`` selects, in its order (a new list the caller may keep).
+
+        ``q.search`` is query text (``reader.core.querylang``): ``QueryError``
+        if it does not parse. ``user``: the reader's read and saved ids, for
+        ``is:read``, ``is:unread`` and ``is:saved``."""
+        expr = parse(q.search)
         state = self._state
         order = state.order(q.sort, q.descending)
         mask: bytes | None = None  # None: every entry
@@ -188,8 +197,5 @@ class Catalog:
         if q.published is not Published.ALL:
             published = state.state_mask(q.published is Published.UNPUBLISHED)
             mask = published if mask is None else mask_and(mask, published)
-        wanted = needles(q.words)
-        if wanted:
-            filters = None if mask is None else (q.topic, q.published)
-            mask = search.search_mask(state, filters, mask, wanted)
+        mask = evaluate(state, expr, mask, (q.topic, q.published), user)
         return list(order.rows) if mask is None else order.pick(mask)

@@ -1,7 +1,9 @@
 """What a view asks for, and the pure functions that answer it for a list of entries.
 
-``Query`` is the view: sort key and direction, topic, published state, search
-text. ``sort_order`` and ``matches`` are the contract, spelled out plainly;
+``Query`` is the view: sort key and direction, topic, published state, and
+the search: query text (``reader.core.querylang``: plain words, phrases,
+``heat:>50``, ``topic:AI``...). ``sort_order`` and ``matches`` (for plain
+words) are the contract, spelled out plainly;
 ``reader.core.catalog.Catalog`` answers the same questions fast on 100k entries
 (cached orders, byte masks, one search buffer) and is tested against them.
 """
@@ -56,6 +58,7 @@ class Query:
 
     @property
     def words(self) -> tuple[str, ...]:
+        """The casefolded words of a search without query syntax."""
         return tuple(self.search.casefold().split())
 
 

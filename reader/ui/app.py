@@ -28,6 +28,8 @@ from reader.core.describe import bar_scale
 from reader.core.loader import Batch
 from reader.core.model import Entry, Item
 from reader.core.query import Published, Query, SortKey
+from reader.core.query_eval import NO_USER_STATE, UserState
+from reader.core.querylang import QueryError, parse
 from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, load_item
 from reader.core.triage import Stamp, stamp_of
@@ -45,6 +47,7 @@ from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
 from reader.ui.widgets.preview_view import PreviewState, PreviewView
+from reader.ui.widgets.query_hint import QueryHint
 from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.status_bar import StatusBar
@@ -75,7 +78,7 @@ class ReaderApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit",
                 tooltip="Quit reader"),
         Binding("slash", "search", "Search", id="app.search",
-                tooltip="Search title, excerpt, provider and topics as you type"),
+                tooltip="Search as you type: words, or a query like heat:>50 topic:AI (? in the bar: syntax)"),
         Binding("s", "cycle_sort", "Sort", id="app.sort",
                 tooltip="Next sort key: date, heat, quality, title, provider"),
         Binding("S", "reverse_sort", "Reverse", show=False, id="app.reverse",
@@ -125,6 +128,9 @@ class ReaderApp(App[None]):
         self.root = Path(root)
         self.config = config or Config()
         self.catalog = Catalog()
+        # The reader's read and saved ids (is:read, is:unread, is:saved): none
+        # until the state store plugs in here.
+        self.user_state: UserState = NO_USER_STATE
         self.load_problems: list[LoadProblem] = []
         self.current_item: Item | None = None
         self._use_index = self.config.use_index if use_index is None else use_index
@@ -154,7 +160,8 @@ class ReaderApp(App[None]):
                 total=ReaderApp.total, unpublished=ReaderApp.unpublished,
             )
             with Vertical(id="content"):
-                yield SearchBar(id="search")
+                yield SearchBar(id="search").data_bind(ReaderApp.topics)
+                yield QueryHint(id="query-hint")
                 with Container(id="panes"):
                     with Vertical(id="list-pane"):
                         yield ColumnHeader(id="columns").data_bind(ReaderApp.view)
@@ -255,7 +262,7 @@ class ReaderApp(App[None]):
         gc.freeze()
 
     def _requery(self) -> None:
-        rows = self.catalog.query(self.view)
+        rows = self.catalog.query(self.view, self.user_state)
         self.rows = rows
         self.shown = len(rows)
 
@@ -401,14 +408,36 @@ class ReaderApp(App[None]):
 
     @on(Input.Changed, "#search")
     def _on_search(self, event: Input.Changed) -> None:
+        """The query as typed: a malformed one is named under the bar and the
+        list stays as it was; the view takes only queries that parse."""
+        hint = self.query_one(QueryHint)
+        try:
+            parse(event.value)
+        except QueryError as error:
+            hint.show_error(error)
+            return
+        hint.clear()
         if event.value != self.view.search:
             self.view = replace(self.view, search=event.value)
+
+    @on(SearchBar.SyntaxWanted)
+    def _on_syntax_wanted(self) -> None:
+        hint = self.query_one(QueryHint)
+        if hint.showing == "syntax":
+            hint.clear()
+        else:
+            hint.show_syntax()
+
+    @on(SearchBar.Completed)
+    def _on_completed(self, event: SearchBar.Completed) -> None:
+        self.query_one(QueryHint).show_choices(event.choices)
 
     @on(SearchBar.Finished)
     def _on_search_done(self, event: SearchBar.Finished) -> None:
         bar = self.query_one(SearchBar)
         if event.cleared or not bar.value:
             bar.display = False
+            self.query_one(QueryHint).clear()
         self.focus_now(self.query_one(ArticleList))
 
     # -- actions --------------------------------------------------------
@@ -499,10 +528,10 @@ class ReaderApp(App[None]):
             self.sidebar_open = False
             self.focus_now(self.query_one(ArticleList))
             return
-        if self.view.search or self.view.topic or self.view.published is not Published.ALL:
+        bar = self.query_one(SearchBar)
+        if self.view.search or self.view.topic or self.view.published is not Published.ALL or bar.value:
             self.view = Query(sort=self.view.sort, descending=self.view.descending)
-            bar = self.query_one(SearchBar)
-            bar.value = ""
+            bar.value = ""  # a query that did not parse too
             bar.display = False
             self.focus_now(self.query_one(ArticleList))
 
