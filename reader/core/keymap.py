@@ -177,11 +177,11 @@ def resolve(table: Mapping[str, object]) -> tuple[dict[str, str], list[KeyProble
             continue
         wanted[action.id] = keys
         where[action.id] = setting
-    for action_id, other, key in clashes(wanted):
-        if action_id in wanted:
-            problems.append(KeyProblem(
-                where[action_id], f"{key_text(key)} is already the key of {other}"))
-            del wanted[action_id]
+    order = list(wanted)  # as in the file: of two entries that clash, the later one goes
+    while found := clashes(wanted):
+        action_id, other, key = max(found, key=lambda clash: order.index(clash[0]))
+        problems.append(KeyProblem(where[action_id], f"{key_text(key)} is already the key of {other}"))
+        del wanted[action_id]
     keymap: dict[str, str] = {}
     for action_id, keys in wanted.items():
         keymap[action_id] = ",".join(keys)

@@ -319,6 +319,7 @@ class ReaderApp(App[None]):
             item, in_corpus,
             heat_scale=bar_scale(self.catalog.largest(SortKey.HEAT)),
             quality_scale=bar_scale(self.catalog.largest(SortKey.QUALITY)),
+            dates=self.config.dates,
         )
         self.preview.schedule(item)
 
@@ -373,7 +374,7 @@ class ReaderApp(App[None]):
     def _on_related(self, event: RelatedList.Chosen) -> None:
         target = self.catalog.find_url(event.related.urls)
         if target is None:
-            self.query_one(DetailPane).show_related(event.related)
+            self.query_one(DetailPane).show_related(event.related, self.config.dates)
             self.current_item = None
             self.preview.show(PreviewState("idle", message="Related item outside this collection."))
             return
