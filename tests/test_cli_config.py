@@ -96,5 +96,7 @@ def test_the_app_opens_the_first_configured_root(capsys, monkeypatch, tmp_path) 
         return FakeApp()
 
     monkeypatch.setattr("reader.ui.app.create_app", fake_create_app)
+    # the app's logging set-up would stop the "reader" logger propagating for later tests
+    monkeypatch.setattr("reader.logs.setup_app_logging", lambda cache_dir: None)
     assert main([]) == 0
     assert opened == [root]
