@@ -61,6 +61,11 @@ def test_each_bad_entry_is_one_problem_and_keeps_its_default() -> None:
     assert problems[5] == KeyProblem("keys.search", "j is already the key of list.down")
 
 
+def test_a_palette_only_action_takes_no_key_for_now() -> None:
+    assert resolve({"sort_by_heat": "h"}) == ({}, [KeyProblem(
+        "keys.sort_by_heat", "app.sort_by_heat is reached from the command palette only")])
+
+
 def test_two_actions_may_swap_keys_and_the_later_of_two_clashing_entries_goes() -> None:
     keymap, problems = resolve({"sort": "S", "reverse": "s"})
     assert problems == [] and keymap == {"app.sort": "S", "app.reverse": "s"}

@@ -169,6 +169,8 @@ def resolve(table: Mapping[str, object]) -> tuple[dict[str, str], list[KeyProble
         try:
             action = find_action(name)
             keys = _keys_of(value)
+            if not action.keys:  # no binding to remap (reader.ui.keys binds keyed actions)
+                raise ValueError(f"{action.id} is reached from the command palette only")
         except ValueError as exc:
             problems.append(KeyProblem(setting, str(exc)))
             continue
