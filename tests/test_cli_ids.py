@@ -314,7 +314,7 @@ def test_the_app_takes_root(monkeypatch, small_corpus: Path) -> None:
         def run(self) -> None:
             pass
 
-    def fake_create_app(root, use_cache=True):
+    def fake_create_app(root, use_cache=True, config=None):
         opened.append(Path(root))
         return FakeApp()
 

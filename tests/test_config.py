@@ -190,7 +190,7 @@ def test_unknown_top_level_setting_is_a_warning(tmp_path: Path) -> None:
     path = write(tmp_path, 'theme = "nord"\nthem = "gruvbox"\n')
     config = load_config(path)
     assert config.theme == "nord"
-    assert config.warnings == (f"{path}: unknown setting them",)
+    assert config.warnings == (f"{path}: them: unknown setting; did you mean 'theme'?",)
 
 
 def test_a_warning_added_later_names_the_file_and_the_key(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """The command line: ``reader [PATH]`` opens the app; subcommands use the same core.
 
 One module per concern: ``listing`` (list, show, check), ``editing`` (publish,
-unpublish, tag; ids from ``targets``), ``audit_log`` (log); ``reader preview``
+unpublish, tag; ids from ``targets``), ``audit_log`` (log), ``settings``
+(config, keys); ``reader preview``
 lives in ``reader.preview.cli``. Every command takes the content directory as
 ``--root PATH`` (and, where it reads, as a positional PATH too).
 """
@@ -12,9 +13,10 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from reader import __version__
-from reader.cli import audit_log, editing, listing
+from reader.cli import audit_log, editing, listing, settings
 from reader.cli.common import CLIError, add_root, content_root, given_root
 from reader.cli.listing import PROVIDER_CELLS, format_table
 from reader.core.sanitize import clip
@@ -22,7 +24,8 @@ from reader.core.store import NotADirectory
 
 __all__ = ["PROVIDER_CELLS", "CLIError", "app_parser", "build_parser", "format_table", "main"]
 
-SUBCOMMANDS = ("list", "show", "check", "publish", "unpublish", "tag", "log", "preview")
+SUBCOMMANDS = ("list", "show", "check", "publish", "unpublish", "tag", "log", "preview", "config",
+               "keys")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_parsers(sub)
     editing.add_parsers(sub)
     audit_log.add_parsers(sub)
+    settings.add_parsers(sub)
     try:
         from reader.preview import cli as preview_cli
     except ImportError:  # pragma: no cover
@@ -119,13 +123,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _open_app(argv: list[str]) -> int:
     args = app_parser().parse_args(argv)
-    root = content_root(given_root(args))
-    from reader.core.config import cache_dir
+    from reader.core.config import cache_dir, load_config
     from reader.logs import setup_app_logging
     from reader.ui.app import create_app
 
+    config = load_config()
+    given = given_root(args)
+    if given is None and config.roots:  # config.toml's roots = [...]
+        given = str(config.roots[0])
+        if len(config.roots) > 1:
+            config = replace(config, warnings=(*config.warnings, (
+                f"{config.path}: roots: the app opens one content directory for now; "
+                f"opened {clip(given)}")))
+    root = content_root(given)
     setup_app_logging(cache_dir())
 
-    app = create_app(root, use_cache=not args.no_cache)
+    app = create_app(root, use_cache=not args.no_cache, config=config)
     app.run()
     return app.return_code or 0

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from reader.cli.common import CLIError, add_root, content_root, given_root, load_entries
 from reader.core.catalog import Catalog
 from reader.core.cells import fit
+from reader.core.dates import UTC_DAYS, DateStyle
 from reader.core.model import Entry
 from reader.core.query import Published, Query, SortKey
 from reader.core.queryhelp import syntax_text
@@ -148,13 +149,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     elif args.ids:
         out.writelines(sanitize(e.id) + "\n" for e in rows)
     else:
-        out.write(format_table(rows))
+        from reader.core.config import load_config
+
+        out.write(format_table(rows, dates=load_config().dates))
     for problem in problems:
         print(f"reader: skipped {problem}", file=sys.stderr)
     return 0
 
 
-def format_table(rows: Sequence[Entry], width: int = 100) -> str:
+def format_table(rows: Sequence[Entry], width: int = 100, dates: DateStyle = UTC_DAYS) -> str:
     """Rows as a table, the item's ID last (whole, so it can be copied).
 
     Columns are measured in terminal cells, so wide (CJK, emoji) and
@@ -167,14 +170,15 @@ def format_table(rows: Sequence[Entry], width: int = 100) -> str:
     # Heat and quality have no upper bound: a column widens to its widest value.
     heat_w = max([4, *(len(num(e.heat)) for e in rows)])
     qual_w = max([4, *(len(num(e.quality)) for e in rows)])
-    title_w = max(20, width - 44 - heat_w - qual_w)
-    lines = [f"{'DATE':<10}  {'HEAT':>{heat_w}} {'QUAL':>{qual_w}} {'':1} {'TITLE':<{title_w}}  "
+    date_w = max(10, dates.width)
+    title_w = max(20, width - 34 - date_w - heat_w - qual_w)
+    lines = [f"{'DATE':<{date_w}}  {'HEAT':>{heat_w}} {'QUAL':>{qual_w}} {'':1} {'TITLE':<{title_w}}  "
              f"{'PROVIDER':<{PROVIDER_CELLS}}  ID"]
     for e in rows:
-        date = e.published_at.strftime("%Y-%m-%d") if e.published_at else "-"
+        date = dates.day(e.published_at) if e.published_at else "-"
         mark = "U" if e.published is False else " "
         lines.append(
-            f"{date:<10}  {num(e.heat):>{heat_w}} {num(e.quality):>{qual_w}} {mark} "
+            f"{date:<{date_w}}  {num(e.heat):>{heat_w}} {num(e.quality):>{qual_w}} {mark} "
             f"{fit(e.title, title_w)}  {fit(e.provider, PROVIDER_CELLS)}  {sanitize(e.id)}"
         )
     return "\n".join(lines) + "\n"

@@ -7,19 +7,28 @@ those a value means nothing useful (a 10-year page TTL, a 1 GB page) and may
 break the code that uses it (``inf`` seconds, ``nan`` megabytes).
 
 A theme name is checked where the themes are known, in the UI
-(``reader.ui.app``), with the same message (``setting_warning``).
+(``reader.ui.app``), with the same message (``setting_warning``). An unknown
+setting is a warning with the nearest known name; ``[views]`` is read by the
+saved views (``reader.core.views``), ``[keys]`` by ``reader.core.keymap``.
+``reader config --init`` writes the commented default (``config_text``).
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import tomllib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from platformdirs import user_cache_dir, user_config_dir
+
+from reader.core.dates import DEFAULT_FORMAT, UTC_DAYS, DateStyle, check_format, zone_named
+from reader.core.keymap import resolve as resolve_keys
 
 
 @dataclass(frozen=True)
@@ -48,12 +57,21 @@ LIMITS: dict[str, tuple[float, str]] = {
 }
 
 
+COLUMNS = ("title", "provider", "date", "heat", "quality")  # the list's columns, in its order
+
+
 @dataclass(frozen=True)
 class Config:
     preview: PreviewConfig = field(default_factory=PreviewConfig)
     theme: str | None = None
     use_index: bool = True
     watch: bool = True  # live reload: follow changes on disk
+    roots: tuple[Path, ...] = ()  # opened when `reader` is run without PATH
+    keymap: Mapping[str, str] = field(default_factory=dict)  # binding id -> keys ([keys])
+    date_format: str = DEFAULT_FORMAT
+    time_zone: str = "UTC"
+    dates: DateStyle = UTC_DAYS  # the two above, as the list, detail and CLI use them
+    columns: tuple[str, ...] = COLUMNS
     warnings: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)  # the file the values came from
 
@@ -117,55 +135,114 @@ def _proxy(value: str) -> str:
     return url
 
 
-_TOP_LEVEL = ("preview", "theme", "use_index", "watch")
+# Every top-level setting; ``views`` belongs to the saved views (reader.core.views).
+_TOP_LEVEL = ("roots", "theme", "use_index", "watch", "date_format", "time_zone", "columns",
+              "preview", "keys", "views")
+
+
+def _unknown(path: Path, key: str, known: Iterable[str]) -> str:
+    """The warning about a setting reader does not have, with the nearest one it has."""
+    name = key.rsplit(".", 1)[-1]
+    near = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    return f"{path}: {key}: unknown setting{hint}"
 
 
 def load_config(path: Path | None = None) -> Config:
     path = path or config_path()
-    warnings: list[str] = []
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return Config()
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return Config(warnings=(f"{path}: ignored ({exc})",), path=path)
-    for key in raw:
-        if key not in _TOP_LEVEL:
-            warnings.append(f"{path}: unknown setting {key}")
-    preview_raw = raw.get("preview", {})
+    warnings: list[str] = [_unknown(path, key, _TOP_LEVEL) for key in raw if key not in _TOP_LEVEL]
+
+    def bad(key: str, reason: str) -> None:
+        warnings.append(setting_warning(path, key, reason))
+
     values: dict[str, object] = {}
+    preview_raw = raw.get("preview", {})
     if not isinstance(preview_raw, dict):
-        warnings.append(f"{path}: preview: expected a table; using the defaults")
+        bad("preview", "expected a table")
     else:
         defaults = PreviewConfig()
-        known = {f.name for f in fields(PreviewConfig)}
+        known = [f.name for f in fields(PreviewConfig)]
         for key, value in preview_raw.items():
             if key not in known:
-                warnings.append(f"{path}: unknown setting preview.{key}")
+                warnings.append(_unknown(path, f"preview.{key}", known))
                 continue
             try:
                 values[key] = _coerce(key, getattr(defaults, key), value)
             except ValueError as exc:
-                warnings.append(setting_warning(path, f"preview.{key}", str(exc)))
-    theme = raw.get("theme")
-    if theme == "":  # the default, said explicitly
-        theme = None
-    if theme is not None and not isinstance(theme, str):
-        warnings.append(setting_warning(path, "theme", "expected the name of a theme"))
-        theme = None
-    use_index = raw.get("use_index", True)
-    if not isinstance(use_index, bool):
-        warnings.append(setting_warning(path, "use_index", "expected true or false"))
-        use_index = True
-    watch = raw.get("watch", True)
-    if not isinstance(watch, bool):
-        warnings.append(setting_warning(path, "watch", "expected true or false"))
-        watch = True
-    return Config(
-        preview=PreviewConfig(**values),  # type: ignore[arg-type]
-        theme=theme,
-        use_index=use_index,
-        watch=watch,
-        warnings=tuple(warnings),
-        path=path,
-    )
+                bad(f"preview.{key}", str(exc))
+    settings: dict[str, Any] = {}
+    for key, check in _CHECKS.items():
+        if key in raw:
+            try:
+                settings[key] = check(raw[key], path)
+            except ValueError as exc:
+                bad(key, str(exc))
+    keys_raw = raw.get("keys", {})
+    if not isinstance(keys_raw, dict):
+        bad("keys", "expected a table of action = key")
+    else:
+        keymap, problems = resolve_keys(keys_raw)
+        settings["keymap"] = keymap
+        warnings.extend(setting_warning(path, p.key, p.reason) for p in problems)
+    dates = (settings.get("date_format", DEFAULT_FORMAT), settings.get("time_zone", "UTC"))
+    return Config(preview=PreviewConfig(**values),  # type: ignore[arg-type]
+                  **settings, dates=DateStyle.of(*dates), warnings=tuple(warnings), path=path)
+
+
+def _flag(value: object, path: Path) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def _theme(value: object, path: Path) -> str | None:
+    if value == "":  # the default, said explicitly
+        return None
+    if not isinstance(value, str):
+        raise ValueError("expected the name of a theme")
+    return value
+
+
+def _roots(value: object, path: Path) -> tuple[Path, ...]:
+    """Content directories: ``~`` expanded, relative ones from the config file's folder."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(v, str) and v for v in items):
+        raise ValueError("expected a list of content directories, such as [\"~/news\"]")
+    return tuple(path.parent / Path(v).expanduser() for v in items)
+
+
+def _date_format(value: object, path: Path) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a strftime format such as \"%Y-%m-%d\"")
+    return check_format(value)
+
+
+def _time_zone(value: object, path: Path) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected UTC, local or a zone name such as Europe/Berlin")
+    zone_named(value)
+    return value
+
+
+def _columns(value: object, path: Path) -> tuple[str, ...]:
+    """Which of the list's columns show (the title always does), in the list's order."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"expected a list of columns from {', '.join(COLUMNS)}")
+    for name in value:
+        if name not in COLUMNS:
+            near = difflib.get_close_matches(name, COLUMNS, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise ValueError(f"unknown column {name!r}{hint} (one of {', '.join(COLUMNS)})")
+    return tuple(c for c in COLUMNS if c in value or c == "title")
+
+
+_CHECKS: dict[str, Callable[[object, Path], Any]] = {
+    "roots": _roots, "theme": _theme, "use_index": _flag, "watch": _flag,
+    "date_format": _date_format, "time_zone": _time_zone, "columns": _columns,
+}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from reader.core.dates import UTC_DAYS, DateStyle
 from reader.core.model import URL_FIELDS, Image, Item, Related
 from reader.core.sanitize import sanitize
 
@@ -23,14 +24,13 @@ def display_excerpt(excerpt: str) -> str:
     return excerpt
 
 
-def format_date(dt: datetime | None, *, with_time: bool = True) -> str:
-    """The date, and the time unless it is exactly midnight UTC: real items use
-    00:00:00Z as a placeholder when only the day is known."""
+def format_date(dt: datetime | None, *, with_time: bool = True, dates: DateStyle = UTC_DAYS) -> str:
+    """The date in the user's format and zone (``dates``), and the time unless it
+    is exactly midnight UTC: real items use 00:00:00Z as a placeholder when only
+    the day is known."""
     if dt is None:
         return "no date"
-    if with_time and dt.time() != time(0, 0):
-        return dt.strftime("%Y-%m-%d %H:%M UTC")
-    return dt.strftime("%Y-%m-%d")
+    return dates.moment(dt) if with_time else dates.day(dt)
 
 
 # Heat and quality have no upper bound (real items hold 150-250). A bar is drawn

@@ -13,7 +13,6 @@ from typing import Any
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
@@ -22,9 +21,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
+from reader.core.actions import BY_ID
 from reader.core.catalog import Catalog
 from reader.core.config import Config, load_config
 from reader.core.describe import bar_scale
+from reader.core.keymap import effective_keys
 from reader.core.loader import Batch
 from reader.core.model import Entry, Item
 from reader.core.query import Published, Query, SortKey
@@ -34,19 +35,19 @@ from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, load_item
 from reader.core.triage import Stamp, stamp_of
 from reader.resources import styles_dir
+from reader.ui.columns import ListStyle
 from reader.ui.commands import TopicCommands, reader_commands
-from reader.ui.keys import DESK_FOOTER, LIST_KEYS, MARK_FOOTER, SCROLL_KEYS, TRIAGE_KEYS
+from reader.ui.keys import bindings
 from reader.ui.live_reload import LiveReload, Reread
 from reader.ui.loading import load_into
 from reader.ui.preview_flow import PreviewFlow
 from reader.ui.screens.help_screen import HelpScreen
 from reader.ui.screens.load_report_screen import LoadReportScreen
-from reader.ui.screens.preview_screen import PreviewScreen
 from reader.ui.triage_flow import TriageFlow
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
-from reader.ui.widgets.preview_view import PreviewState, PreviewView
+from reader.ui.widgets.preview_view import PreviewState
 from reader.ui.widgets.query_hint import QueryHint
 from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.search_bar import SearchBar
@@ -67,41 +68,10 @@ class ReaderApp(App[None]):
     COMMANDS = App.COMMANDS | {TopicCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    BINDINGS = [
-        # The footer shows them in this order. At the desk (the triage queue, or
-        # items marked) the triage keys come first, after the list's "space Mark";
-        # elsewhere the reading keys. Each triage key works everywhere.
-        *DESK_FOOTER,
-        *TRIAGE_KEYS,
-        Binding("question_mark", "help", "Help", id="app.help",
-                tooltip="Show every key binding"),
-        Binding("q", "quit", "Quit", id="app.quit",
-                tooltip="Quit reader"),
-        Binding("slash", "search", "Search", id="app.search",
-                tooltip="Search as you type: words, or a query like heat:>50 topic:AI (? in the bar: syntax)"),
-        Binding("s", "cycle_sort", "Sort", id="app.sort",
-                tooltip="Next sort key: date, heat, quality, title, provider"),
-        Binding("S", "reverse_sort", "Reverse", show=False, id="app.reverse",
-                tooltip="Reverse the sort direction"),
-        Binding("t", "topics", "Topics", id="app.topics",
-                tooltip="Show and focus the topic sidebar"),
-        Binding("T", "toggle_sidebar", "Sidebar", show=False, id="app.toggle_sidebar",
-                tooltip="Show or hide the topic sidebar"),
-        Binding("u", "toggle_unpublished", "Unpublished", id="app.unpublished",
-                tooltip="Only unpublished items (again: everything)"),
-        Binding("p", "preview", "Preview", id="app.preview",
-                tooltip="Preview the original article full screen"),
-        Binding("r", "refetch", "Refetch", id="app.refetch",
-                tooltip="Fetch the preview again, bypassing the cache"),
-        Binding("c", "copy_url", "Copy URL", show=False, id="app.copy_url",
-                tooltip="Copy the item's first http(s) URL (on the preview: the one it names)"),
-        Binding("e", "load_report", "Errors", id="app.load_report",
-                tooltip="Files that could not be read, with reasons"),
-        Binding("z", "zoom", "Zoom", id="app.zoom",
-                tooltip="Give the detail pane the whole height (again: back)"),
-        Binding("escape", "clear_filters", "Clear", show=False, id="app.clear",
-                tooltip="Clear search and filters (or close the sidebar)"),
-    ]
+    # From the action table (reader.core.actions), in footer order: at the desk
+    # (the triage queue, or items marked) the triage keys come first, after the
+    # list's "space Mark"; elsewhere the reading keys. Each triage key works everywhere.
+    BINDINGS = bindings("triage", "app")
 
     view: reactive[Query] = reactive(Query, always_update=True)
     rows: reactive[list[Entry]] = reactive(list, always_update=True)
@@ -114,6 +84,8 @@ class ReaderApp(App[None]):
     sidebar_open: reactive[bool] = reactive(False)
     # The triage session's marked ids (the same set, set again after each change).
     marks: reactive[Set[str]] = reactive(frozenset, always_update=True)
+    # config.toml's columns and date format, for the list and its header.
+    list_style: reactive[ListStyle] = reactive(ListStyle)
 
     def __init__(
         self,
@@ -127,6 +99,7 @@ class ReaderApp(App[None]):
         super().__init__()
         self.root = Path(root)
         self.config = config or Config()
+        self.set_reactive(ReaderApp.list_style, ListStyle(self.config.columns, self.config.dates))
         self.catalog = Catalog()
         # The reader's read and saved ids (is:read, is:unread, is:saved): none
         # until the state store plugs in here.
@@ -147,6 +120,11 @@ class ReaderApp(App[None]):
         # (id, (size, mtime_ns)) of the file the detail pane shows, as it was read
         self.shown_stamp: tuple[str | None, Stamp | None] = (None, None)
         self._disk_stamp: tuple[str | None, Stamp | None] = (None, None)  # newest seen
+        if self.config.keymap:  # config.toml's [keys], checked by reader.core.keymap
+            self.set_keymap(self.config.keymap)
+            # The footer shows the palette's key by this name.
+            palette = effective_keys(BY_ID["app.command_palette"], self.config.keymap)
+            self.COMMAND_PALETTE_BINDING = palette[0]  # type: ignore[misc]
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         elif self.config.theme:
@@ -164,9 +142,10 @@ class ReaderApp(App[None]):
                 yield QueryHint(id="query-hint")
                 with Container(id="panes"):
                     with Vertical(id="list-pane"):
-                        yield ColumnHeader(id="columns").data_bind(ReaderApp.view)
+                        yield ColumnHeader(id="columns").data_bind(
+                            ReaderApp.view, ReaderApp.list_style)
                         yield ArticleList(id="articles").data_bind(
-                            ReaderApp.rows, ReaderApp.view, ReaderApp.marks)
+                            ReaderApp.rows, ReaderApp.view, ReaderApp.marks, ReaderApp.list_style)
                     yield DetailPane(id="detail")
         yield StatusBar(id="status").data_bind(
             ReaderApp.view, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
@@ -340,6 +319,7 @@ class ReaderApp(App[None]):
             item, in_corpus,
             heat_scale=bar_scale(self.catalog.largest(SortKey.HEAT)),
             quality_scale=bar_scale(self.catalog.largest(SortKey.QUALITY)),
+            dates=self.config.dates,
         )
         self.preview.schedule(item)
 
@@ -394,7 +374,7 @@ class ReaderApp(App[None]):
     def _on_related(self, event: RelatedList.Chosen) -> None:
         target = self.catalog.find_url(event.related.urls)
         if target is None:
-            self.query_one(DetailPane).show_related(event.related)
+            self.query_one(DetailPane).show_related(event.related, self.config.dates)
             self.current_item = None
             self.preview.show(PreviewState("idle", message="Related item outside this collection."))
             return
@@ -452,21 +432,7 @@ class ReaderApp(App[None]):
         self.screen.set_focus(widget)
 
     def action_help(self) -> None:
-        def keys(bindings: Iterable[object], leave_out: Iterable[Binding] = ()) -> list[Binding]:
-            out = set(leave_out)
-            return [b for b in bindings if isinstance(b, Binding) and b not in out]
-
-        sections = [
-            ("Everywhere", keys(self.BINDINGS, [*TRIAGE_KEYS, *DESK_FOOTER])),
-            ("Triage (P, U, + and - act on the marked items, if any)", keys(TRIAGE_KEYS)),
-            ("Every list (articles, topics, related items, load report)", keys(LIST_KEYS)),
-            ("Article list", keys(ArticleList.BINDINGS, [*LIST_KEYS, MARK_FOOTER])),
-            ("Item, preview and this help", keys(SCROLL_KEYS)),
-            ("Search", keys(SearchBar.BINDINGS)),
-            ("Preview tab", keys(PreviewView.BINDINGS)),
-            ("Full-screen preview", keys(PreviewScreen.BINDINGS)),
-        ]
-        self.push_screen(HelpScreen(sections))
+        self.push_screen(HelpScreen(self.config.keymap))
 
     def action_preview(self) -> None:
         self.preview.open()
@@ -545,9 +511,9 @@ class ReaderApp(App[None]):
         """The triage keys (``triage('publish')``...): reader.ui.triage_flow does the work."""
         self.triage.run_action(name)
 
-    def action_desk(self, name: str) -> None:
-        """The footer's copies of the triage keys (shown at the desk only)."""
-        self.triage.run_action(name)
+    async def action_desk(self, action: str) -> None:
+        """The footer's copies of the triage keys (shown at the desk only): run the action."""
+        await self.run_action(action)
 
     @property
     def at_desk(self) -> bool:
@@ -555,7 +521,7 @@ class ReaderApp(App[None]):
         return self.view.published is Published.UNPUBLISHED or bool(self.marks)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("desk", "desk_mark"):
+        if action == "desk":
             return self.at_desk  # False: hidden, and the key goes on to the triage twin
         return True
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from reader.core.dates import DEFAULT_FORMAT, UTC_DAYS, DateStyle
 from reader.core.query import SortKey
 
 
@@ -17,16 +19,38 @@ class Column:
     name: str = ""  # the two unsorted columns: "mark" (marked for a batch) and "state"
 
 
+@dataclass(frozen=True, slots=True)
+class ListStyle:
+    """What the user's config says about the list: the columns shown, how dates look."""
+    columns: tuple[str, ...] = ("title", "provider", "date", "heat", "quality")
+    dates: DateStyle = UTC_DAYS
+
+    def date_text(self, dt: datetime, width: int) -> str:
+        if self.dates.format == DEFAULT_FORMAT and width < 10:
+            return self.dates.day(dt)[2:]  # 25-01-31 when the list is narrow
+        return self.dates.day(dt)
+
+
+DEFAULT_STYLE = ListStyle()
 MARK = "✓"  # a character, not only a colour: NO_COLOR terminals show it too
 UNPUBLISHED = "●"
 
 
-def layout(width: int) -> tuple[Column, ...]:
-    """Mark, state, title (flexible), provider, date, heat, quality for a given width."""
-    heat_w = qual_w = 5
-    date_w = 10 if width >= 64 else 8
-    provider_w = 16 if width >= 90 else 14 if width >= 70 else 12 if width >= 64 else 0
-    fixed = 3 + (provider_w + 1 if provider_w else 0) + date_w + 1 + heat_w + qual_w
+def layout(width: int, style: ListStyle = DEFAULT_STYLE) -> tuple[Column, ...]:
+    """Mark, state, title (flexible), provider, date, heat, quality for a given
+    width: those of ``style.columns``, the title always."""
+    shown = style.columns
+    heat_w = 5 if "heat" in shown else 0
+    qual_w = 5 if "quality" in shown else 0
+    if "date" not in shown:
+        date_w = 0
+    elif style.dates.format == DEFAULT_FORMAT:
+        date_w = 10 if width >= 64 else 8
+    else:
+        date_w = style.dates.width
+    provider_w = 0 if "provider" not in shown else (
+        16 if width >= 90 else 14 if width >= 70 else 12 if width >= 64 else 0)
+    fixed = 3 + (provider_w + 1 if provider_w else 0) + (date_w + 1 if date_w else 0) + heat_w + qual_w
     title_w = max(8, width - fixed)
     cols: list[Column] = [Column(None, "", 0, 1, name="mark"), Column(None, "", 1, 1, name="state")]
     x = 3
@@ -36,12 +60,15 @@ def layout(width: int) -> tuple[Column, ...]:
         x += 1
         cols.append(Column(SortKey.PROVIDER, "Provider", x, provider_w))
         x += provider_w
-    x += 1
-    cols.append(Column(SortKey.DATE, "Date", x, date_w))
-    x += date_w
-    cols.append(Column(SortKey.HEAT, "Heat", x, heat_w, align_right=True))
-    x += heat_w
-    cols.append(Column(SortKey.QUALITY, "Qual", x, qual_w, align_right=True))
+    if date_w:
+        x += 1
+        cols.append(Column(SortKey.DATE, "Date", x, date_w))
+        x += date_w
+    if heat_w:
+        cols.append(Column(SortKey.HEAT, "Heat", x, heat_w, align_right=True))
+        x += heat_w
+    if qual_w:
+        cols.append(Column(SortKey.QUALITY, "Qual", x, qual_w, align_right=True))
     return tuple(cols)
 
 

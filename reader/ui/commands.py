@@ -1,4 +1,4 @@
-"""Command palette: every action, plus a jump to each topic.
+"""Command palette: every action of the action table, plus a jump to each topic.
 
 Topic names come from the items, so they are untrusted: a hit is built from
 literal ``Content`` here. (``Matcher.highlight`` parses its argument as
@@ -15,8 +15,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
-from reader.core.query import SortKey
 from reader.core.sanitize import sanitize
+from reader.ui.keys import keys_shown, palette_actions
 
 
 def highlight_literal(matcher: Matcher, text: str) -> Content:
@@ -59,48 +59,11 @@ class TopicCommands(Provider):
 
 
 def reader_commands(app) -> Iterable[SystemCommand]:
-    """Every action of the app, for the palette (the key in brackets)."""
-    for key in SortKey:
-        yield SystemCommand(f"Sort by {key.value}", f"Sort the list by {key.value}",
-                            lambda k=key: app.action_sort_by(k.value))
-    yield SystemCommand("Next sort key", "Cycle the sort: date, heat, quality, title, provider (s)",
-                        app.action_cycle_sort)
-    yield SystemCommand("Reverse sort", "Reverse the sort direction (S)", app.action_reverse_sort)
-    yield SystemCommand("Search", "Filter the list by text (/)", app.action_search)
-    yield SystemCommand("Topics", "Focus the topic sidebar (t)", app.action_topics)
-    yield SystemCommand("Toggle sidebar", "Show or hide the topic sidebar (T)", app.action_toggle_sidebar)
-    yield SystemCommand("Unpublished only", "Toggle the unpublished filter (u)", app.action_toggle_unpublished)
-    yield SystemCommand("Show everything", "Clear topic, state and search filters (Esc)", app.action_clear_filters)
-    yield SystemCommand("Open preview", "Preview the original article full screen (p)", app.action_preview)
-    yield SystemCommand("Refetch preview", "Fetch the original page again (r)", app.action_refetch)
-    yield SystemCommand("Copy URL", "Copy the item's first http(s) URL to the clipboard (c)", app.action_copy_url)
-    yield SystemCommand("Load report", "Files that could not be read (e)", app.action_load_report)
-    yield SystemCommand("Zoom detail", "Give the detail pane the whole height (z)", app.action_zoom)
-    yield SystemCommand("Key help", "Every key binding (?)", app.action_help)
-    yield from triage_commands(app)
-
-
-def triage_commands(app) -> Iterable[SystemCommand]:
-    """The triage desk's actions (the key in brackets, as in the footer)."""
-    yield SystemCommand("Triage queue", "Unpublished items, hottest first (i)",
-                        app.triage.queue)
-    yield SystemCommand("Publish", "Publish the item, or every marked item (P)", app.triage.publish)
-    yield SystemCommand("Unpublish", "Unpublish the item, or every marked item (U)",
-                        app.triage.unpublish)
-    yield SystemCommand("Mark / unmark", "Mark the item for a batch and move on (space)",
-                        app.triage.toggle_mark_here)
-    yield SystemCommand("Mark all shown", "Mark every item in the list; again: clear the marks (*)",
-                        app.triage.mark_all)
-    yield SystemCommand("Clear marks", "Unmark every item", app.triage.clear_marks)
-    yield SystemCommand("Add topic", "Add a topic to the item or the marked items (+)",
-                        app.triage.add_topic)
-    yield SystemCommand("Remove topic", "Remove a topic from the item or the marked items (-)",
-                        app.triage.remove_topic)
-    yield SystemCommand("Edit file", "Open the item's file in $VISUAL or $EDITOR (E)",
-                        app.triage.edit)
-    yield SystemCommand("Undo", "Undo the last change made in this session (ctrl+z)",
-                        app.triage.undo)
-    yield SystemCommand("Audit log", "Every change made to items, newest first (L)",
-                        app.triage.audit_log)
-
-
+    """Every action of the palette in the action table, its key (as the user's
+    keymap has it) in brackets after what it does."""
+    keymap = app.config.keymap
+    for action in palette_actions():
+        keys = keys_shown(action, keymap)
+        help_text = f"{action.text} ({keys})" if keys else action.text
+        run = action.palette_run or action.run
+        yield SystemCommand(action.palette_title, help_text, partial(app.run_action, run))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 
 from reader.core import describe as d
+from reader.core.dates import UTC_DAYS, DateStyle
 from reader.core.model import Image, Item, Related
 from reader.core.sanitize import sanitize
 from reader.ui.text import link, plain, styled
@@ -47,7 +48,7 @@ def _images(images: tuple[Image, ...]) -> list[Content]:
 
 
 def item_content(item: Item, *, heat_scale: int = d.SCALE_FLOOR,
-                 quality_scale: int = d.SCALE_FLOOR) -> Content:
+                 quality_scale: int = d.SCALE_FLOOR, dates: DateStyle = UTC_DAYS) -> Content:
     """The item's fields; heat and quality bars are drawn against the scales given
     (the app passes the collection's largest values, see ``describe.bar_scale``)."""
     lines: list[Content] = [styled(item.title or "(untitled)", "bold"), Content("")]
@@ -57,7 +58,7 @@ def item_content(item: Item, *, heat_scale: int = d.SCALE_FLOOR,
             plain(p.label), (f"  {sanitize(p.domain)}", LABEL) if p.domain and p.name else ""
         )
         lines.append(_field("Provider", provider))
-    lines.append(_field("Date", d.format_date(item.published_at)))
+    lines.append(_field("Date", d.format_date(item.published_at, dates=dates)))
     kind = " / ".join(x for x in (item.category, item.type) if x)
     if kind:
         lines.append(_field("Category", kind))
@@ -94,12 +95,12 @@ def item_content(item: Item, *, heat_scale: int = d.SCALE_FLOOR,
     return Content("\n").join(lines)
 
 
-def related_content(rel: Related, *, in_corpus: bool = False) -> Content:
+def related_content(rel: Related, *, in_corpus: bool = False, dates: DateStyle = UTC_DAYS) -> Content:
     """A related item that is not in the corpus, shown on its own."""
     lines: list[Content] = [styled(rel.title or "(untitled)", "bold"), Content("")]
     if rel.provider:
         lines.append(_field("Provider", rel.provider.label))
-    lines.append(_field("Date", d.format_date(rel.published_at)))
+    lines.append(_field("Date", d.format_date(rel.published_at, dates=dates)))
     if rel.type:
         lines.append(_field("Type", rel.type))
     if rel.quality is not None:  # no collection to compare with: full at 100 or above

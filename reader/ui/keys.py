@@ -1,9 +1,12 @@
-"""The keys, in one place: every list answers the same movement keys, and so
-does every scrolling text pane (vi-style letters next to the usual keys); the
-triage keys are here too, so the app, the help and the palette agree.
+"""Textual's side of the action table (``reader.core.actions``): the
+``BINDINGS`` of each scope, the keys an action answers with the user's keymap
+applied, and the palette's commands.
 
-The ids are shared too, so one keymap entry (``list.down``...) remaps the key
-in every list at once.
+The ids are the table's, so one keymap entry (``list.down``...) remaps the key
+in every list at once. An action shown at the triage desk (``DESK``) gets a
+footer copy, id ``<id>.footer``, that runs ``desk(<action>)``: the app and the
+article list enable it only at the desk, so elsewhere the key falls through to
+the action itself.
 
 Space marks an item in the article list (the triage desk's most frequent key),
 so no list pages with it: PgDn, ``f`` and Ctrl+F page down in every list, as in
@@ -12,67 +15,42 @@ so no list pages with it: PgDn, ``f`` and Ctrl+F page down in every list, as in
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from collections.abc import Mapping
 
-# Lists with a cursor: actions cursor_down/cursor_up/page_down/page_up/first/last
-# (OptionList has them, and so does ArticleList).
-LIST_KEYS = [
-    Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
-    Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
-    Binding("pagedown,f,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
-    Binding("pageup,b,ctrl+b", "page_up", "Page up", show=False, id="list.page_up"),
-    Binding("home,g", "first", "First", show=False, id="list.first"),
-    Binding("end,G", "last", "Last", show=False, id="list.last"),
-]
+from textual.binding import Binding, BindingType
 
-# Scrolling text (the item, the preview, the help): the same keys scroll.
-SCROLL_KEYS = [
-    Binding("j,down", "scroll_down", "Down", show=False, id="scroll.down"),
-    Binding("k,up", "scroll_up", "Up", show=False, id="scroll.up"),
-    Binding("pagedown,space,f,ctrl+f", "page_down", "Page down", show=False, id="scroll.page_down"),
-    Binding("pageup,b,ctrl+b", "page_up", "Page up", show=False, id="scroll.page_up"),
-    Binding("home,g", "scroll_home", "Top", show=False, id="scroll.top"),
-    Binding("end,G", "scroll_end", "Bottom", show=False, id="scroll.bottom"),
-]
-
-# The article list's mark key (the app keeps the marks).
-MARK_KEY = Binding("space", "toggle_mark", "Mark", show=False, id="list.mark",
-                   tooltip="Mark or unmark the item and move to the next one")
-# Its footer copy, shown (and used) only at the desk, like DESK_FOOTER.
-MARK_FOOTER = Binding("space", "desk_mark", "Mark", id="list.mark.footer", tooltip=MARK_KEY.tooltip)
-
-# Editorial triage, app-wide (they also work from the detail pane). They always
-# work; the footer shows the main ones (DESK_FOOTER) only at the desk: in the
-# triage queue or while items are marked. Elsewhere it shows the reading keys.
-TRIAGE_KEYS = [
-    Binding("P", "triage('publish')", "Publish", show=False, id="triage.publish",
-            tooltip="Publish the item (with marks: every marked item)"),
-    Binding("U", "triage('unpublish')", "Unpublish", show=False, id="triage.unpublish",
-            tooltip="Unpublish the item (with marks: every marked item)"),
-    Binding("+", "triage('add_topic')", "Topic", show=False, id="triage.add_topic",
-            tooltip="Add a topic to the item (with marks: to every marked item)"),
-    Binding("-", "triage('remove_topic')", "Untopic", show=False, id="triage.remove_topic",
-            tooltip="Remove one of the item's topics (or of the marked items)"),
-    Binding("ctrl+z", "triage('undo')", "Undo", show=False, id="triage.undo",
-            tooltip="Undo this session's last change (again: the one before)"),
-    Binding("*", "triage('mark_all')", "Mark all", show=False, id="triage.mark_all",
-            tooltip="Mark every item shown (again: clear the marks)"),
-    Binding("i", "triage('queue')", "Queue", show=False, id="triage.queue",
-            tooltip="The triage queue: unpublished items, hottest first"),
-    Binding("E", "triage('edit')", "Edit", show=False, id="triage.edit",
-            tooltip="Open the item's file in $VISUAL or $EDITOR"),
-    Binding("L", "triage('audit_log')", "Log", show=False, id="triage.audit_log",
-            tooltip="The audit log: every change made to items, newest first"),
-]
+from reader.core.actions import ACTIONS, PRIORITY, Action, in_scope
+from reader.core.keymap import effective_keys, key_text
 
 
-def _shown_at_the_desk(binding: Binding) -> Binding:
-    """The footer's copy of a triage key: action ``desk(...)``, which the app
-    enables only at the desk (so elsewhere the key falls through to the twin)."""
-    return Binding(binding.key, binding.action.replace("triage(", "desk(", 1), binding.description,
-                   id=f"{binding.id}.footer", tooltip=binding.tooltip)
+def binding(action: Action) -> Binding:
+    return Binding(action.keys, action.run, action.label, show=action.footer, id=action.id,
+                   tooltip=action.text, priority=PRIORITY in action.shows)
 
 
-# In footer order: what fits at 80 columns comes first.
-DESK_FOOTER = [_shown_at_the_desk(b) for b in TRIAGE_KEYS
-               if b.id in ("triage.publish", "triage.unpublish", "triage.add_topic", "triage.undo")]
+def desk_copy(action: Action) -> Binding:
+    """The footer's copy of a desk action, shown (and run) at the desk only."""
+    return Binding(action.keys, f"desk({action.run!r})", action.label, id=f"{action.id}.footer",
+                   tooltip=action.text)
+
+
+def bindings(*scopes: str) -> list[BindingType]:
+    """The BINDINGS for the scopes: desk copies first (footer order), then the actions.
+    Actions reached from the palette only (no default key) have no binding."""
+    actions = [a for scope in scopes for a in in_scope(scope)]
+    return [*(desk_copy(a) for a in actions if a.desk and a.keys),
+            *(binding(a) for a in actions if a.keys)]
+
+
+def keys_shown(action: Action, keymap: Mapping[str, str]) -> str:
+    """The keys, as written in config.toml, for the palette: ``P``, ``ctrl+z``, ``j, down``."""
+    return ", ".join(key_text(k) for k in effective_keys(action, keymap))
+
+
+def palette_actions() -> list[Action]:
+    return [a for a in ACTIONS if a.palette]
+
+
+# The shared key sets, for widgets built on Textual's own lists and scroll views.
+LIST_KEYS = bindings("list")
+SCROLL_KEYS = bindings("scroll")

@@ -76,7 +76,7 @@ class TriageFlow:
 
     # The actions the app's triage keys name (``triage('publish')``), and only these.
     ACTIONS = frozenset({"queue", "publish", "unpublish", "mark_all", "clear_marks", "add_topic",
-                         "remove_topic", "edit", "undo", "audit_log"})
+                         "remove_topic", "edit", "undo", "audit_log", "toggle_mark_here"})
 
     def run_action(self, name: str) -> None:
         if name not in self.ACTIONS:  # a keymap may name anything

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer
@@ -19,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from reader.core.audit import AuditReader, AuditRecord
 from reader.core.sanitize import sanitize
+from reader.ui.keys import bindings
 from reader.ui.widgets.nav_list import NavList
 
 SHOWN = 2000  # the newest records listed
@@ -60,7 +60,7 @@ def record_content(record: AuditRecord) -> Content:
 
 
 class AuditLogScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,L", "dismiss", "Close", id="audit.close")]
+    BINDINGS = bindings("audit")
 
     def __init__(self, root: Path) -> None:
         super().__init__()

@@ -1,8 +1,9 @@
-"""A screen listing every key binding of the app and its panes."""
+"""A screen listing every key of the app and its panes, from the action table
+with the user's keymap applied (a remapped key shows as remapped)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -10,39 +11,42 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from reader.core.actions import BY_ID, SCOPES, in_scope
+from reader.core.keymap import effective_keys
+from reader.ui.keys import bindings
 from reader.ui.widgets.reading_scroll import ReadingScroll
 
 
-def _key_label(app: App[object], key: str) -> str:
-    return ", ".join(app.get_key_display(Binding(k.strip(), "")) for k in key.split(","))
+def _key_label(app: App[object], keys: tuple[str, ...]) -> str:
+    return ", ".join(app.get_key_display(Binding(k, "")) for k in keys)
 
 
-def bindings_content(app: App[object], sections: Sequence[tuple[str, Sequence[Binding]]]) -> Content:
+def help_content(app: App[object], keymap: Mapping[str, str]) -> Content:
     lines: list[Content] = []
-    for title, bindings in sections:
+    for scope, (title, _) in SCOPES.items():
+        rows = [(effective_keys(a, keymap), a.text) for a in in_scope(scope)]
+        rows = [(keys, text) for keys, text in rows if keys]
+        if not rows:
+            continue
         lines.append(Content.styled(title, "bold $accent"))
-        for b in bindings:
-            if not b.description:
-                continue
-            keys = _key_label(app, b.key)
-            lines.append(Content.assemble((f"  {keys:<14}", "bold"), b.tooltip or b.description))
+        for keys, text in rows:
+            lines.append(Content.assemble((f"  {_key_label(app, keys):<14}", "bold"), text))
         lines.append(Content(""))
-    lines.append(Content.styled("Ctrl+P opens the command palette: every action is there too.",
+    palette = _key_label(app, effective_keys(BY_ID["app.command_palette"], keymap))
+    lines.append(Content.styled(f"{palette} opens the command palette: every action is there too.",
                                 "$text-muted"))
     return Content("\n").join(lines)
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
-    ]
+    BINDINGS = bindings("help")
 
-    def __init__(self, sections: Sequence[tuple[str, Sequence[Binding]]]) -> None:
+    def __init__(self, keymap: Mapping[str, str]) -> None:
         super().__init__()
-        self._sections = sections
+        self._keymap = keymap
 
     def compose(self) -> ComposeResult:
         with ReadingScroll(id="help-body") as scroll:
             scroll.border_title = "Keys"
-            yield Static(bindings_content(self.app, self._sections))
+            yield Static(help_content(self.app, self._keymap))
         yield Footer()

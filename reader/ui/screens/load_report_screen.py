@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer
 from textual.widgets.option_list import Option
 
 from reader.core.store import LoadProblem
+from reader.ui.keys import bindings
 from reader.ui.text import plain, styled
 from reader.ui.widgets.nav_list import NavList
 
 
 class LoadReportScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,e", "dismiss", "Close", id="report.close")]
+    BINDINGS = bindings("report")
 
     def __init__(self, problems: list[LoadProblem]) -> None:
         super().__init__()

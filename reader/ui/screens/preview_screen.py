@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from reader.ui.article_render import blocks_content, preview_header
+from reader.ui.keys import bindings
 from reader.ui.widgets.reading_scroll import ReadingScroll
 
 
 class PreviewScreen(Screen[None]):
-    BINDINGS = [
-        Binding("escape,q,p", "dismiss", "Back", id="preview.close"),
-    ]
+    BINDINGS = bindings("preview_screen")
 
     def __init__(self, preview, title: str | None, provider: str | None) -> None:
         super().__init__()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -24,6 +23,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.core.sanitize import sanitize
+from reader.ui.keys import bindings
 
 SHOWN = 200  # matches listed at most (the input still completes from all)
 
@@ -42,12 +42,7 @@ def matches(choices: list[tuple[str, int]], text: str) -> list[tuple[str, int]]:
 class TopicPrompt(ModalScreen[str | None]):
     """Dismissed with the chosen topic, or None (Esc)."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="topic.cancel"),
-        Binding("down", "pick(1)", "Next match", show=False, id="topic.next"),
-        Binding("up", "pick(-1)", "Previous match", show=False, id="topic.previous"),
-        Binding("tab", "complete", "Complete", id="topic.complete"),
-    ]
+    BINDINGS = bindings("topic")
 
     def __init__(self, title: str, choices: list[tuple[str, int]], *, free: bool = True,
                  placeholder: str = "topic") -> None:

@@ -15,7 +15,6 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -25,8 +24,8 @@ from textual.widgets import Input
 
 from reader.core.model import Entry
 from reader.core.query import Query
-from reader.ui.columns import MARK, UNPUBLISHED, Column, layout
-from reader.ui.keys import LIST_KEYS, MARK_FOOTER, MARK_KEY
+from reader.ui.columns import MARK, UNPUBLISHED, Column, ListStyle, layout
+from reader.ui.keys import bindings
 
 _id = attrgetter("id")
 
@@ -55,19 +54,15 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--marked",
     }
 
-    BINDINGS = [
-        *LIST_KEYS,
-        MARK_FOOTER,
-        MARK_KEY,
-        Binding("enter", "select", "Open", show=False, id="list.select",
-                tooltip="Open the item: focus its related items"),
-    ]
+    BINDINGS = bindings("list", "articles")
 
     rows: reactive[list[Entry]] = reactive(list, always_update=True, layout=False)
     # The app's set of marked ids, shared (not copied): set again after each change.
     marks: reactive[Set[str]] = reactive(frozenset, always_update=True, layout=False)
     cursor: reactive[int] = reactive(0, init=False)
     view: reactive[Query] = reactive(Query, init=False)
+    # The user's columns and date format (config.toml), set by the app.
+    list_style: reactive[ListStyle] = reactive(ListStyle, init=False, layout=False)
 
     @dataclass
     class Highlighted(Message):
@@ -84,7 +79,7 @@ class ArticleList(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._columns: tuple[Column, ...] = layout(80)
+        self._columns: tuple[Column, ...] = layout(80, self.list_style)
         self._highlighted_id: str | None = None
 
     # -- data -----------------------------------------------------------
@@ -146,8 +141,12 @@ class ArticleList(ScrollView, can_focus=True):
         """The width rows are drawn in (the vertical scrollbar is always there)."""
         return self.scrollable_content_region.width or self.size.width
 
+    def watch_list_style(self) -> None:
+        self._columns = layout(self._width, self.list_style)
+        self.refresh()
+
     def on_resize(self, event: events.Resize) -> None:
-        self._columns = layout(self._width)
+        self._columns = layout(self._width, self.list_style)
         self.virtual_size = Size(self._width, len(self.rows))
         self._scroll_cursor_into_view()
 
@@ -187,12 +186,13 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = len(self.rows) - 1
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "desk_mark":  # the footer's "space Mark": shown at the desk only
+        if action == "desk":  # the footer's "space Mark": shown at the desk only
             return bool(getattr(self.app, "at_desk", False))
         return True
 
-    def action_desk_mark(self) -> None:
-        self.action_toggle_mark()
+    async def action_desk(self, action: str) -> None:
+        """The footer's copy of a key shown at the desk (reader.ui.keys.desk_copy)."""
+        await self.run_action(action)
 
     def action_toggle_mark(self) -> None:
         entry = self.highlighted
@@ -266,8 +266,7 @@ class ArticleList(ScrollView, can_focus=True):
             segments.append(Segment(" " * (self._width - x), style))
         return segments
 
-    @staticmethod
-    def _cell(entry: Entry, col: Column, style: RichStyle, muted: RichStyle,
+    def _cell(self, entry: Entry, col: Column, style: RichStyle, muted: RichStyle,
               hot: RichStyle, unpub: RichStyle) -> tuple[str, RichStyle]:
         key = col.key
         if key is None:
@@ -280,7 +279,7 @@ class ArticleList(ScrollView, can_focus=True):
             dt = entry.published_at
             if dt is None:
                 return "—", muted
-            return dt.strftime("%Y-%m-%d" if col.width >= 10 else "%y-%m-%d"), muted
+            return self.list_style.date_text(dt, col.width), muted
         if key.value == "heat":
             if entry.heat is None:
                 return ("n/s" if entry.heat_unscored else "—"), muted

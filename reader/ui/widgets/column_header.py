@@ -11,13 +11,14 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from reader.core.query import Query, SortKey
-from reader.ui.columns import column_at, layout
+from reader.ui.columns import ListStyle, column_at, layout
 
 
 class ColumnHeader(Widget):
     """Shows the columns and which one the list is sorted by (▲ ascending, ▼ descending)."""
 
     view: reactive[Query] = reactive(Query)
+    list_style: reactive[ListStyle] = reactive(ListStyle)
 
     @dataclass
     class SortClicked(Message):
@@ -26,7 +27,7 @@ class ColumnHeader(Widget):
     def render(self) -> Content:
         parts: list[Content | str] = []
         x = 0
-        for col in layout(self.size.width):
+        for col in layout(self.size.width, self.list_style):
             if col.start > x:
                 parts.append(" " * (col.start - x))
             label = col.label
@@ -42,6 +43,6 @@ class ColumnHeader(Widget):
         return Content.assemble(*parts)
 
     def on_click(self, event: events.Click) -> None:
-        col = column_at(layout(self.size.width), event.x)
+        col = column_at(layout(self.size.width, self.list_style), event.x)
         if col is not None and col.key is not None:
             self.post_message(self.SortClicked(col.key))

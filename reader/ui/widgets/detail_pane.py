@@ -7,6 +7,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static, TabbedContent, TabPane
 
+from reader.core.dates import UTC_DAYS, DateStyle
 from reader.core.model import Item, Related
 from reader.ui.item_render import item_content, related_content
 from reader.ui.widgets.preview_view import PreviewView
@@ -29,16 +30,17 @@ class DetailPane(Vertical):
         self.query_one(RelatedList).display = False
 
     def show_item(self, item: Item, in_corpus: list[bool], *, heat_scale: int = 100,
-                  quality_scale: int = 100) -> None:
-        """Show ``item``; its heat and quality bars are full at the scales given."""
+                  quality_scale: int = 100, dates: DateStyle = UTC_DAYS) -> None:
+        """Show ``item``; its heat and quality bars are full at the scales given,
+        its date as ``dates`` says (config.toml's date_format and time_zone)."""
         self.query_one("#item-view", Static).update(
-            item_content(item, heat_scale=heat_scale, quality_scale=quality_scale)
+            item_content(item, heat_scale=heat_scale, quality_scale=quality_scale, dates=dates)
         )
         self.query_one(RelatedList).show(item.related, in_corpus)
         self.query_one("#item-scroll", ReadingScroll).scroll_home(animate=False)
 
-    def show_related(self, rel: Related) -> None:
-        self.query_one("#item-view", Static).update(related_content(rel))
+    def show_related(self, rel: Related, dates: DateStyle = UTC_DAYS) -> None:
+        self.query_one("#item-view", Static).update(related_content(rel, dates=dates))
         self.query_one(RelatedList).show((), [])
         self.query_one("#item-scroll", ReadingScroll).scroll_home(animate=False)
         self.query_one(TabbedContent).active = "tab-item"

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import LoadingIndicator, Static
@@ -14,6 +13,7 @@ from textual.widgets import LoadingIndicator, Static
 from reader.core.links import is_web_link
 from reader.core.sanitize import sanitize
 from reader.ui.article_render import blocks_content, preview_header
+from reader.ui.keys import bindings
 from reader.ui.text import link, plain
 from reader.ui.widgets.reading_scroll import ReadingScroll
 
@@ -85,10 +85,7 @@ def failure_content(failure: Any) -> Content:
 class PreviewView(ReadingScroll):
     """Shows ``state``; the app sets it (attributes down)."""
 
-    BINDINGS = [
-        Binding("enter", "app.preview", "Full screen", id="preview.full",
-                tooltip="Open the preview full screen"),
-    ]
+    BINDINGS = bindings("preview")
 
     state: reactive[PreviewState] = reactive(PreviewState, always_update=True)
 

@@ -13,22 +13,18 @@ from dataclasses import dataclass
 
 from textual import events
 from textual.actions import SkipAction
-from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Input
 
 from reader.core.queryhelp import complete
+from reader.ui.keys import bindings
 
 PLACEHOLDER = "search title, excerpt, provider, topics · or heat:>50 topic:AI -is:published… · ? for help"
 
 
 class SearchBar(Input):
-    BINDINGS = [
-        Binding("escape", "clear", "Clear search", id="search.clear"),
-        Binding("down", "done", "To list", show=False, id="search.done"),
-        Binding("tab", "complete", "Complete a field name or value", show=False, id="search.complete"),
-    ]
+    BINDINGS = bindings("search")
 
     # (topic, count), as the sidebar has them: topic: completes from these
     topics: var[list[tuple[str, int]]] = var(list)
