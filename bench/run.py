@@ -677,15 +677,16 @@ PTY_KEYS = {"j": b"j", "down": b"\x1b[B", "pagedown": b"\x1b[6~", "slash": b"/",
 
 
 class PtySession:
-    """``python -m reader ROOT`` on a pty; output split into frames at ESC[?2026l."""
+    """``python -m reader ROOT`` (or ``argv``) on a pty; output split into frames at ESC[?2026l."""
 
-    def __init__(self, root: str, env: dict[str, str]) -> None:
+    def __init__(self, root: str, env: dict[str, str], size: tuple[int, int] | None = None,
+                 argv: list[str] | None = None) -> None:
         import fcntl
         import struct
         import subprocess
         import termios
 
-        cols, rows = SIZE
+        cols, rows = size or SIZE
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         env = dict(env, TERM="xterm-256color", COLORTERM="truecolor",
@@ -693,7 +694,7 @@ class PtySession:
         self.t_spawn = time.perf_counter()
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "reader", root], stdin=slave, stdout=slave,
+                argv or [sys.executable, "-m", "reader", root], stdin=slave, stdout=slave,
                 stderr=slave, env=env, cwd=REPO, start_new_session=True, close_fds=True)
         finally:
             os.close(slave)
