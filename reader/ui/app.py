@@ -100,17 +100,20 @@ class ReaderApp(App[None]):
                 tooltip="Clear search and filters (or close the sidebar)"),
     ]
 
-    view: reactive[Query] = reactive(Query, always_update=True)
-    rows: reactive[list[Entry]] = reactive(list, always_update=True)
-    shown: reactive[int] = reactive(0)
-    total: reactive[int] = reactive(0)
-    unpublished: reactive[int] = reactive(0)
-    problems: reactive[int] = reactive(0)
-    progress: reactive[tuple[int, int] | None] = reactive(None)
-    topics: reactive[list[tuple[str, int]]] = reactive(list, always_update=True)
-    sidebar_open: reactive[bool] = reactive(False)
+    # The app's state, bound down to the widgets, which repaint what changes on
+    # them. None of it repaints the screen itself: an App reactive that does
+    # sends every cell of the screen to the terminal again (a search letter did).
+    view: reactive[Query] = reactive(Query, always_update=True, repaint=False)
+    rows: reactive[list[Entry]] = reactive(list, always_update=True, repaint=False)
+    shown: reactive[int] = reactive(0, repaint=False)
+    total: reactive[int] = reactive(0, repaint=False)
+    unpublished: reactive[int] = reactive(0, repaint=False)
+    problems: reactive[int] = reactive(0, repaint=False)
+    progress: reactive[tuple[int, int] | None] = reactive(None, repaint=False)
+    topics: reactive[list[tuple[str, int]]] = reactive(list, always_update=True, repaint=False)
+    sidebar_open: reactive[bool] = reactive(False, repaint=False)
     # The triage session's marked ids (the same set, set again after each change).
-    marks: reactive[Set[str]] = reactive(frozenset, always_update=True)
+    marks: reactive[Set[str]] = reactive(frozenset, always_update=True, repaint=False)
 
     def __init__(
         self,
@@ -141,6 +144,7 @@ class ReaderApp(App[None]):
         # (id, (size, mtime_ns)) of the file the detail pane shows, as it was read
         self.shown_stamp: tuple[str | None, Stamp | None] = (None, None)
         self._disk_stamp: tuple[str | None, Stamp | None] = (None, None)  # newest seen
+        self._desk_footer: bool | None = None  # the footer was last built for at_desk == this
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         elif self.config.theme:
@@ -266,8 +270,11 @@ class ReaderApp(App[None]):
         self._footer_follows()
 
     def _footer_follows(self) -> None:
-        """The footer shows the desk keys in the triage queue or with marks."""
-        if self.is_running and self.screen_stack:
+        """The footer shows the desk keys in the triage queue or with marks. It is
+        built again only when that changes: not for every search letter or
+        filter (a new footer is its whole line sent to the terminal again)."""
+        if self.is_running and self.screen_stack and self.at_desk != self._desk_footer:
+            self._desk_footer = self.at_desk
             self.refresh_bindings()
 
     # -- selection → detail (thread worker) → preview (debounced async worker)

@@ -17,16 +17,25 @@ from reader.ui.columns import column_at, layout
 class ColumnHeader(Widget):
     """Shows the columns and which one the list is sorted by (▲ ascending, ▼ descending)."""
 
-    view: reactive[Query] = reactive(Query)
+    # Bound to the app's view, which changes with every search letter and filter:
+    # the header repaints only when the sort it shows changes (see watch_view).
+    view: reactive[Query] = reactive(Query, repaint=False)
 
     @dataclass
     class SortClicked(Message):
         key: SortKey
 
+    def watch_view(self, old: Query, new: Query) -> None:
+        if (old.sort, old.descending) != (new.sort, new.descending):
+            self.refresh()
+
+    def _columns(self):
+        return layout(self.size.width)
+
     def render(self) -> Content:
         parts: list[Content | str] = []
         x = 0
-        for col in layout(self.size.width):
+        for col in self._columns():
             if col.start > x:
                 parts.append(" " * (col.start - x))
             label = col.label
@@ -42,6 +51,6 @@ class ColumnHeader(Widget):
         return Content.assemble(*parts)
 
     def on_click(self, event: events.Click) -> None:
-        col = column_at(layout(self.size.width), event.x)
+        col = column_at(self._columns(), event.x)
         if col is not None and col.key is not None:
             self.post_message(self.SortClicked(col.key))
