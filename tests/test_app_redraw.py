@@ -13,10 +13,13 @@ from collections import Counter
 
 import pytest
 from textual._compositor import ChopsUpdate, CompositorUpdate
+from textual.command import CommandPalette
 from textual.geometry import Region
 from textual.widget import Widget
 
 from reader.ui.app import ReaderApp, create_app
+from reader.ui.columns import ARROW
+from reader.ui.screens.help_screen import HelpScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.detail_pane import DetailPane
 from tests.conftest import quiet_config, wait_loaded, wait_until, write_item
@@ -151,6 +154,25 @@ async def test_the_same_item_shown_again_repaints_nothing(many_items):
         assert frames.cells_in(app.query_one(DetailPane)) == []
 
 
+async def test_after_the_list_is_resized_a_move_repaints_two_lines(many_items):
+    """Resizing the list queues a repaint of all of it in Textual; the frame that
+    resizes it has painted it already, so the next key does not send it again."""
+    app = make(many_items)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await settled(pilot)
+        articles = app.query_one(ArticleList)
+        frames = Frames(app)
+        for rows in ([0, 1], [1, 2]):
+            await pilot.press("v")  # list only (taller), then back
+            await settled(pilot)
+            frames.clear()
+            await pilot.press("j")
+            await settled(pilot)
+            painted = {y - articles.region.y for y, _, _ in frames.cells_in(articles)}
+            assert sorted(painted) == rows
+
+
 async def test_a_search_letter_leaves_the_footer_header_and_sidebar_alone(many_items):
     app = make(many_items)
     async with app.run_test(size=(160, 40)) as pilot:  # wide: the sidebar is shown
@@ -178,6 +200,67 @@ async def test_marking_repaints_the_marked_line_and_the_next(many_items):
         assert sorted(set(lines.drawn)) == [0, 1]
 
 
+async def test_list_only_moves_rewrite_two_arrow_cells(many_items):
+    app = make(many_items)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await settled(pilot)
+        await pilot.press("v")
+        await settled(pilot)
+        articles = app.query_one(ArticleList)
+        frames = Frames(app)
+        await pilot.press("j")
+        await settled(pilot)
+        x, y = articles.region.x, articles.region.y
+        assert sorted(frames.cells_in(app.screen.region)) == [(y, x, x + 2), (y + 1, x, x + 2)]
+
+
+async def test_the_list_only_key_hides_the_detail_pane_and_brings_it_back(many_items):
+    app = make(many_items)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await settled(pilot)
+        articles = app.query_one(ArticleList)
+        detail = app.query_one(DetailPane)
+        height = articles.size.height
+        await pilot.press("v")
+        await pilot.pause()
+        assert app.list_only and not detail.display and articles.has_focus
+        assert articles.size.height > height
+        assert articles.render_line(0).text.startswith(ARROW)
+        assert not articles.render_line(1).text.startswith(ARROW)
+        assert app.query_one("#columns").render().plain.startswith("   ")  # the arrow's gutter
+        await pilot.press("j", "j")
+        await pilot.press("v")
+        await settled(pilot)
+        assert not app.list_only and detail.display and articles.size.height == height
+        assert app.current_item.id == articles.highlighted.id == app.rows[2].id
+        assert not articles.render_line(2).text.startswith(ARROW)
+        # z (the detail pane's whole height) and v leave each other.
+        await pilot.press("v", "z")
+        assert not app.list_only and app.screen.has_class("-zoom")
+        await pilot.press("v")
+        assert app.list_only and not app.screen.has_class("-zoom")
+
+
+async def test_the_list_only_key_is_in_the_footer_help_and_palette(many_items):
+    app = make(many_items)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot)
+        binding = next(b for b in ReaderApp.BINDINGS if getattr(b, "id", None) == "app.list_only")
+        assert binding.key == "v" and binding.show
+        assert any(key.key == "v" for key in app.query("FooterKey"))
+        await pilot.press("question_mark")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        assert "Hide the detail pane" in str(help_screen.query_one("#help-body").query_one("Static").render())
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"list only", "enter")
+        await wait_until(pilot, lambda: app.list_only)
+
+
 async def test_state_set_again_unchanged_repaints_nothing(many_items):
     """The app sets its marks again after each triage step (the same set, even
     when nothing was marked): nothing on the screen reads differently."""
@@ -192,3 +275,18 @@ async def test_state_set_again_unchanged_repaints_nothing(many_items):
         await pilot.pause()
         assert frames.frames == []
 
+
+async def test_the_list_only_key_paints_the_panes_once(many_items):
+    """The list pane grows to the whole height: painted in the frame that lays it
+    out, not once more after it (Textual refreshes a resized container again)."""
+    app = make(many_items)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await settled(pilot)
+        frames = Frames(app)
+        await pilot.press("v")
+        await settled(pilot)
+        articles = app.query_one(ArticleList)
+        rows = Region(*articles.region.offset, articles.scrollable_content_region.width, articles.region.height)
+        painted = Counter(y for y, _, _ in frames.cells_in(rows))  # (its scrollbar is redrawn)
+        assert painted and max(painted.values()) == 1

@@ -44,6 +44,7 @@ from reader.ui.triage_flow import TriageFlow
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
+from reader.ui.widgets.painted_once import Pane
 from reader.ui.widgets.preview_view import PreviewState, PreviewView
 from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.search_bar import SearchBar
@@ -96,6 +97,9 @@ class ReaderApp(App[None]):
                 tooltip="Files that could not be read, with reasons"),
         Binding("z", "zoom", "Zoom", id="app.zoom",
                 tooltip="Give the detail pane the whole height (again: back)"),
+        Binding("v", "list_only", "List only", id="app.list_only",
+                tooltip="Hide the detail pane: headlines in the whole height, an arrow for the "
+                        "cursor (the fewest bytes per key on a slow link); again: back"),
         Binding("escape", "clear_filters", "Clear", show=False, id="app.clear",
                 tooltip="Clear search and filters (or close the sidebar)"),
     ]
@@ -112,6 +116,8 @@ class ReaderApp(App[None]):
     progress: reactive[tuple[int, int] | None] = reactive(None, repaint=False)
     topics: reactive[list[tuple[str, int]]] = reactive(list, always_update=True, repaint=False)
     sidebar_open: reactive[bool] = reactive(False, repaint=False)
+    # The list-only layout (v): no detail pane, the list's cursor an arrow.
+    list_only: reactive[bool] = reactive(False, init=False, repaint=False)
     # The triage session's marked ids (the same set, set again after each change).
     marks: reactive[Set[str]] = reactive(frozenset, always_update=True, repaint=False)
 
@@ -160,10 +166,12 @@ class ReaderApp(App[None]):
             with Vertical(id="content"):
                 yield SearchBar(id="search")
                 with Container(id="panes"):
-                    with Vertical(id="list-pane"):
-                        yield ColumnHeader(id="columns").data_bind(ReaderApp.view)
+                    with Pane(id="list-pane"):
+                        yield ColumnHeader(id="columns").data_bind(
+                            ReaderApp.view, arrow_cursor=ReaderApp.list_only)
                         yield ArticleList(id="articles").data_bind(
-                            ReaderApp.rows, ReaderApp.view, ReaderApp.marks)
+                            ReaderApp.rows, ReaderApp.view, ReaderApp.marks,
+                            arrow_cursor=ReaderApp.list_only)
                     yield DetailPane(id="detail")
         yield StatusBar(id="status").data_bind(
             ReaderApp.view, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
@@ -487,6 +495,8 @@ class ReaderApp(App[None]):
 
     def action_zoom(self) -> None:
         zoomed = not self.screen.has_class("-zoom")
+        if zoomed:
+            self.list_only = False
         self.screen.set_class(zoomed, "-zoom")
         if zoomed:
             pane = self.query_one(DetailPane)
@@ -494,6 +504,19 @@ class ReaderApp(App[None]):
                 self.focus_now(pane.query_one("#item-scroll"))
         else:
             self.focus_now(self.query_one(ArticleList))
+
+    def action_list_only(self) -> None:
+        self.list_only = not self.list_only
+
+    def watch_list_only(self, list_only: bool) -> None:
+        # On the panes, not the screen: a class on the screen restyles (and so
+        # repaints) every widget on it, the sidebar and the footer too.
+        self.query_one("#panes").set_class(list_only, "-list-only")
+        if list_only:
+            self.screen.remove_class("-zoom")
+            pane = self.query_one(DetailPane)
+            if self.focused is None or pane in self.focused.ancestors_with_self:
+                self.focus_now(self.query_one(ArticleList))
 
     def action_clear_filters(self) -> None:
         focused = self.focused

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reader.core.query import SortKey
 
@@ -19,10 +19,15 @@ class Column:
 
 MARK = "✓"  # a character, not only a colour: NO_COLOR terminals show it too
 UNPUBLISHED = "●"
+ARROW = "▶"  # the list-only layout's cursor, in a gutter left of the columns
+ARROW_GUTTER = 2
 
 
-def layout(width: int) -> tuple[Column, ...]:
-    """Mark, state, title (flexible), provider, date, heat, quality for a given width."""
+def layout(width: int, gutter: int = 0) -> tuple[Column, ...]:
+    """Mark, state, title (flexible), provider, date, heat, quality for a given width,
+    after ``gutter`` cells (the arrow cursor's)."""
+    if gutter:
+        return tuple(replace(c, start=c.start + gutter) for c in layout(width - gutter))
     heat_w = qual_w = 5
     date_w = 10 if width >= 64 else 8
     provider_w = 16 if width >= 90 else 14 if width >= 70 else 12 if width >= 64 else 0

@@ -76,6 +76,8 @@ def reader_commands(app) -> Iterable[SystemCommand]:
     yield SystemCommand("Copy URL", "Copy the item's first http(s) URL to the clipboard (c)", app.action_copy_url)
     yield SystemCommand("Load report", "Files that could not be read (e)", app.action_load_report)
     yield SystemCommand("Zoom detail", "Give the detail pane the whole height (z)", app.action_zoom)
+    yield SystemCommand("List only", "Hide the detail pane: headlines only, an arrow for the cursor (v)",
+                        app.action_list_only)
     yield SystemCommand("Key help", "Every key binding (?)", app.action_help)
     yield from triage_commands(app)
 

@@ -3,8 +3,9 @@
 It holds a reference to the query result and renders rows on demand, so 100k
 entries cost no widgets. Over a slow link every byte sent to the terminal
 counts: a change (cursor, marks, new rows) refreshes only the lines whose row,
-mark or cursor differ from what was drawn there, and a row is as few segments
-as its styles allow.
+mark or cursor differ from what was drawn there, a row is as few segments as
+its styles allow, and with ``arrow_cursor`` (the list-only layout) a cursor
+move rewrites two cells of two lines.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from textual.widgets import Input
 
 from reader.core.model import Entry
 from reader.core.query import Query
-from reader.ui.columns import MARK, UNPUBLISHED, Column, layout
+from reader.ui.columns import ARROW, ARROW_GUTTER, MARK, UNPUBLISHED, Column, layout
 from reader.ui.keys import LIST_KEYS, MARK_FOOTER, MARK_KEY
 
 _id = attrgetter("id")
@@ -56,6 +57,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--muted",
         "article-list--hot",
         "article-list--marked",
+        "article-list--arrow",
     }
 
     BINDINGS = [
@@ -72,6 +74,8 @@ class ArticleList(ScrollView, can_focus=True):
     marks: reactive[Set[str]] = reactive(frozenset, always_update=True, layout=False, repaint=False)
     cursor: reactive[int] = reactive(0, init=False, repaint=False)
     view: reactive[Query] = reactive(Query, init=False, repaint=False)
+    # The cursor as an arrow in a gutter instead of a highlighted row (the list-only layout).
+    arrow_cursor: reactive[bool] = reactive(False, init=False)
 
     @dataclass
     class Highlighted(Message):
@@ -111,6 +115,9 @@ class ArticleList(ScrollView, can_focus=True):
 
     def watch_marks(self) -> None:
         self._refresh_changed()
+
+    def watch_arrow_cursor(self) -> None:
+        self._columns = layout(self._width, self._gutter)
 
     def watch_view(self) -> None:
         # A new sort, filter or search starts at the top (the best match, the
@@ -152,6 +159,10 @@ class ArticleList(ScrollView, can_focus=True):
         """The width rows are drawn in (the vertical scrollbar is always there)."""
         return self.scrollable_content_region.width or self.size.width
 
+    @property
+    def _gutter(self) -> int:
+        return ARROW_GUTTER if self.arrow_cursor else 0
+
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
                       layout: bool = True) -> bool:
         # Textual 8.2.8 hands a ScrollView the compositor's virtual size (the
@@ -162,11 +173,18 @@ class ArticleList(ScrollView, can_focus=True):
         sized = (size, container_size, self.virtual_size)
         if sized == self._sized:
             return False
+        resized = size != self.outer_size
         self._sized = sized
-        return super()._size_updated(size, virtual_size, container_size, layout)
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if resized:
+            # The frame that lays the list out at its new size paints all of it;
+            # the whole-list repaint Textual also queues here would otherwise go
+            # out with the next key's two lines (after "/" and Esc, after "v").
+            self._repaint_regions.clear()
+        return changed
 
     def on_resize(self, event: events.Resize) -> None:
-        self._columns = layout(self._width)
+        self._columns = layout(self._width, self._gutter)
         self.virtual_size = Size(self._width, len(self.rows))
         self._scroll_cursor_into_view()
 
@@ -261,7 +279,8 @@ class ArticleList(ScrollView, can_focus=True):
 
         Textual repaints a refreshed region whole, so the list never refreshes
         itself whole for a change of cursor, marks or rows: only the lines
-        whose key changed. (Scrolling repaints every line.)
+        whose key changed, and with the arrow cursor only the arrow's cells
+        when nothing else on the line did. (Scrolling repaints every line.)
         """
         height = self.scrollable_content_region.height or self.size.height
         top = int(self.scroll_offset.y)
@@ -269,8 +288,13 @@ class ArticleList(ScrollView, can_focus=True):
         width = self._width
         for y in range(height):
             key = self._line_key(top + y)
-            if y in drawn and drawn[y] == key:
-                continue
+            if y in drawn:
+                old = drawn[y]
+                if key == old:
+                    continue
+                if self.arrow_cursor and key is not None and old is not None and old[:2] == key[:2]:
+                    self.refresh(Region(0, y, ARROW_GUTTER, 1))  # the same row: only the arrow moved
+                    continue
             self.refresh(Region(0, y, width, 1))
 
     def render_line(self, y: int) -> Strip:
@@ -282,7 +306,7 @@ class ArticleList(ScrollView, can_focus=True):
         if key is None:
             return Strip.blank(width, base)
         entry, is_marked, at_cursor = key
-        if at_cursor:
+        if at_cursor and not self.arrow_cursor:
             style = base + self.get_component_rich_style("article-list--cursor")
             muted = hot = unpub = style
         else:
@@ -291,10 +315,12 @@ class ArticleList(ScrollView, can_focus=True):
             hot = base + self.get_component_rich_style("article-list--hot")
             unpub = base + self.get_component_rich_style("article-list--unpublished")
         marked = style + self.get_component_rich_style("article-list--marked") if is_marked else None
-        return Strip(self._segments(entry, style, muted, hot, unpub, marked), width).crop(0, width)
+        arrow = (base + self.get_component_rich_style("article-list--arrow")
+                 if at_cursor and self.arrow_cursor else None)
+        return Strip(self._segments(entry, style, muted, hot, unpub, marked, arrow), width).crop(0, width)
 
     def _segments(self, entry: Entry, style: RichStyle, muted: RichStyle, hot: RichStyle,
-                  unpub: RichStyle, marked: RichStyle | None) -> list[Segment]:
+                  unpub: RichStyle, marked: RichStyle | None, arrow: RichStyle | None) -> list[Segment]:
         """The row's cells, one segment per run of the same style (each segment
         costs the terminal a style sequence)."""
         segments: list[Segment] = []
@@ -309,7 +335,11 @@ class ArticleList(ScrollView, can_focus=True):
             run_style = seg_style
             texts.append(text)
 
-        x = 0
+        x = self._gutter
+        if x:  # the list-only layout's arrow cursor
+            if arrow is not None:
+                add(ARROW, arrow)
+            add(" " * (x - 1 if arrow is not None else x), style)
         for col in self._columns:
             if col.start > x:
                 add(" " * (col.start - x), style)

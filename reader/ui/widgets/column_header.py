@@ -11,7 +11,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from reader.core.query import Query, SortKey
-from reader.ui.columns import column_at, layout
+from reader.ui.columns import ARROW_GUTTER, column_at, layout
 
 
 class ColumnHeader(Widget):
@@ -20,6 +20,8 @@ class ColumnHeader(Widget):
     # Bound to the app's view, which changes with every search letter and filter:
     # the header repaints only when the sort it shows changes (see watch_view).
     view: reactive[Query] = reactive(Query, repaint=False)
+    # The list-only layout's arrow gutter, left of the columns (as in the list).
+    arrow_cursor: reactive[bool] = reactive(False)
 
     @dataclass
     class SortClicked(Message):
@@ -30,7 +32,7 @@ class ColumnHeader(Widget):
             self.refresh()
 
     def _columns(self):
-        return layout(self.size.width)
+        return layout(self.size.width, ARROW_GUTTER if self.arrow_cursor else 0)
 
     def render(self) -> Content:
         parts: list[Content | str] = []

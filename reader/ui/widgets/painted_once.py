@@ -5,7 +5,7 @@ regions that moved or resized, and then, as it hands each widget its new size,
 refreshes (repaints and lays out again) every widget whose size or scrollable
 size changed: the next frame sends all of them to the terminal a second time,
 cell for cell the same. A cursor move that shows a longer item did that to the
-whole detail pane.
+whole detail pane, the list-only layout (v) to the whole list.
 
 ``PaintedOnce`` takes the new sizes the way Textual itself does for sizes it
 has just laid out while scrolling (``layout=False``): the frame being built
@@ -14,6 +14,7 @@ paints them; scrollbars still follow the new size.
 
 from __future__ import annotations
 
+from textual.containers import Vertical
 from textual.geometry import Size
 
 
@@ -24,3 +25,6 @@ class PaintedOnce:
                       layout: bool = True) -> bool:
         return super()._size_updated(size, virtual_size, container_size, layout=False)  # type: ignore[misc]
 
+
+class Pane(PaintedOnce, Vertical):
+    """A Vertical (the list pane: column titles over the list)."""
