@@ -16,6 +16,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
+from textual.driver import Driver
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -40,6 +41,7 @@ from reader.ui.preview_flow import PreviewFlow
 from reader.ui.screens.help_screen import HelpScreen
 from reader.ui.screens.load_report_screen import LoadReportScreen
 from reader.ui.screens.preview_screen import PreviewScreen
+from reader.ui.terminal_output import compact_output
 from reader.ui.triage_flow import TriageFlow
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
@@ -155,6 +157,10 @@ class ReaderApp(App[None]):
             self.theme = self.config.theme
         elif self.config.theme:
             self.config = self.config.with_warning("theme", f"unknown theme {self.config.theme!r}")
+
+    def get_driver_class(self) -> type[Driver]:
+        # The terminal gets the same screen in fewer bytes (reader.ui.terminal_output).
+        return compact_output(super().get_driver_class())
 
     # -- layout ---------------------------------------------------------
     def compose(self) -> ComposeResult:
