@@ -52,8 +52,6 @@ for path in (REPO, HERE):
 
 import run  # noqa: E402  (bench/run.py: PtySession, corpus and environment helpers)
 
-CUP = re.compile(rb"\x1b\[(\d+);(\d+)H")
-SYNC = re.compile(rb"\x1b\[\?2026[hl]")
 PARTS = ("list", "header", "detail", "sidebar", "search", "status", "footer", "other", "frame")
 WIDGETS = {"header": "#columns", "list": "#list-pane", "detail": "#detail", "sidebar": "#sidebar",
            "search": "#search", "status": "#status", "footer": "Footer"}
@@ -62,7 +60,8 @@ WIDGETS = {"header": "#columns", "list": "#list-pane", "detail": "#detail", "sid
 # -- where things are on the screen ---------------------------------------------------
 
 def screen_regions(cols: int, rows: int, list_only_key: str) -> dict:
-    """{"normal": {part: (x, y, w, h)}, "list_only": ... or None} for this size."""
+    """{"normal": {part: (x, y, w, h)}, "search": (the search box open), "list_only":
+    (None when the key does not hide the detail pane)} for this size."""
     from textual.widget import Widget
 
     from reader.core.config import Config, PreviewConfig
@@ -88,6 +87,11 @@ def screen_regions(cols: int, rows: int, list_only_key: str) -> dict:
 
             await pilot.pause()
             out["normal"] = regions()
+            await pilot.press("slash")
+            await pilot.pause()
+            out["search"] = regions()
+            await pilot.press("escape")
+            await pilot.pause()
             await pilot.press(list_only_key)
             await pilot.pause()
             after = regions()
@@ -97,8 +101,15 @@ def screen_regions(cols: int, rows: int, list_only_key: str) -> dict:
     return asyncio.run(measure())
 
 
+TOKEN = re.compile(rb"(\x1b\[\?2026[hl])|\x1b\[(\d*)(?:;(\d+))?([HC])|(\r\n)|(\x1b\[[0-?]*[ -/]*[@-~]"
+                   rb"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.?)")
+
+
 def attribute(data: bytes, regions: dict) -> dict[str, int]:
-    """Bytes per screen part: each chunk goes to the region its cursor move points at."""
+    """Bytes per screen part: every byte goes to the part the cursor is in when it
+    is written (followed through moves, line ends and the text itself)."""
+    from rich.cells import cell_len
+
     order = [(p, r) for p in ("header", "list", "detail", "sidebar", "search", "status", "footer")
              if (r := regions.get(p))]
 
@@ -109,20 +120,30 @@ def attribute(data: bytes, regions: dict) -> dict[str, int]:
         return "other"
 
     counts = dict.fromkeys(PARTS, 0)
-    for m in SYNC.finditer(data):
-        counts["frame"] += len(m.group(0))
-    body = SYNC.sub(b"\x00", data)  # one marker byte per sync sequence, counted above
-    moves = list(CUP.finditer(body))
-    counts["frame"] += len(body[: moves[0].start()] if moves else body) - body.count(b"\x00")
-    for i, m in enumerate(moves):
-        end = moves[i + 1].start() if i + 1 < len(moves) else len(body)
-        chunk = body[m.start():end]
-        size = len(chunk) - chunk.count(b"\x00")
-        if chunk.endswith(b"\x00") and len(chunk) == len(m.group(0)) + 1:
-            counts["frame"] += size  # the cursor placed at the end of a frame
-            continue
-        row, col = int(m.group(1)), int(m.group(2))
-        counts[part_at(col - 1, row - 1)] += size
+    x = y = 0
+    pos = 0
+    for m in TOKEN.finditer(data):
+        if m.start() > pos:
+            for char in data[pos:m.start()].decode("utf-8", "replace"):
+                counts[part_at(x, y)] += len(char.encode())
+                x += cell_len(char)
+        pos = m.end()
+        size = len(m.group(0))
+        if m.group(1) or (m.group(4) == b"H" and data.startswith(b"\x1b[?2026l", pos)):
+            counts["frame"] += size  # synchronized update; the cursor placed as a frame ends
+        elif m.group(4) == b"H":
+            y, x = int(m.group(2) or 1) - 1, int(m.group(3) or 1) - 1
+            counts[part_at(x, y)] += size
+        elif m.group(4) == b"C":
+            x += int(m.group(2) or 1)
+            counts[part_at(x, y)] += size
+        elif m.group(5):
+            counts[part_at(x, y)] += size
+            x, y = 0, y + 1
+        else:
+            counts[part_at(x, y)] += size
+    for char in data[pos:].decode("utf-8", "replace"):
+        counts[part_at(x, y)] += len(char.encode())
     return counts
 
 
@@ -193,11 +214,10 @@ def reader_session(root: str, env: dict[str, str], size: tuple[int, int], expect
         for _ in range(a.pages):
             press("page down", KEYS["pagedown"])
         press("j after page down", b"j")
-        s.key(b"/", quiet)
+        press("/ (opens the search box)", b"/")
         for ch in a.word:
-            press("search letter", ch.encode())
-        s.key(KEYS["escape"], quiet)  # leave the search box
-        s.key(KEYS["escape"], quiet)  # clear the search
+            press("search letter", ch.encode(), "search")
+        press("Esc (clears the search, closes the box)", KEYS["escape"])
         s.key(b"g", quiet)
         for _ in range(2):
             press("sort (s)", b"s")
@@ -284,7 +304,8 @@ def summarise(samples: list[dict]) -> dict:
     return out
 
 
-LABELS = ["j", "page down", "j after page down", "search letter", "sort (s)", "list-only key",
+LABELS = ["j", "page down", "j after page down", "/ (opens the search box)", "search letter",
+          "Esc (clears the search, closes the box)", "sort (s)", "list-only key",
           "j, list only", "page down, list only", "list-only key again"]
 
 
@@ -299,20 +320,20 @@ def render(report: dict) -> str:
     for size in report["sizes"]:
         r, nb = size["reader"], size.get("newsboat")
         lines += ["", f"### {size['size']}", "",
-                  "| key | reader bytes, median (max) | list | detail | status | footer | header + sidebar "
-                  "| other + frame | newsboat, median (max) |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| key | reader bytes, median (max) | list | detail | status | footer | header | sidebar "
+                  "| search | other + frame | newsboat, median (max) |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for label in LABELS:
             if label not in r:
                 if label.startswith(("list-only", "j, list", "page down, list")):
-                    lines.append(f"| {label} | n/a (no list-only layout) | | | | | | | |")
+                    lines.append(f"| {label} | n/a (no list-only layout) | | | | | | | | | |")
                 continue
             s, p = r[label], r[label]["parts"]
             theirs = nb.get(label) if isinstance(nb, dict) else None
             other = theirs and f"{theirs['median']:,} ({theirs['max']:,})"
             lines.append(
                 f"| {label} ×{s['n']} | {s['median']:,} ({s['max']:,}) | {p['list']:,} | {p['detail']:,} "
-                f"| {p['status']:,} | {p['footer']:,} | {p['header'] + p['sidebar'] + p['search']:,} "
+                f"| {p['status']:,} | {p['footer']:,} | {p['header']:,} | {p['sidebar']:,} | {p['search']:,} "
                 f"| {p['other'] + p['frame']:,} | {other or ('—' if isinstance(nb, dict) else nb)} |")
     return "\n".join(lines)
 
