@@ -20,8 +20,8 @@ from textual._compositor import CompositorUpdate
 from reader.core.config import Config, PreviewConfig
 from reader.resources import sample_content_dir
 from reader.ui.app import create_app
-from reader.ui.terminal_output import Compactor, compact
-from tests.conftest import wait_loaded
+from reader.ui.terminal_output import Compactor, Screen, compact
+from tests.conftest import wait_loaded, wait_until
 
 FLAGS = {1: "bold", 2: "dim", 3: "italic", 4: "underline", 5: "blink", 6: "rapid", 7: "reverse",
          8: "conceal", 9: "strike", 21: "underline2", 51: "frame", 52: "encircle", 53: "overline"}
@@ -211,6 +211,101 @@ _tokens = st.one_of(
 @given(st.lists(st.lists(_tokens, max_size=30), min_size=1, max_size=3))
 def test_any_output_draws_the_same_screen(writes):
     replay(["".join(w) for w in writes], 8, 5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_tokens, max_size=30), min_size=1, max_size=3), st.data())
+def test_output_written_over_what_is_on_the_screen_draws_the_same(writes, data):
+    # The same writes again, some tokens changed: most cells are already there.
+    first = ["".join(w) for w in writes]
+    again = ["".join(data.draw(_tokens) if data.draw(st.integers(0, 5)) == 0 else t for t in w) for w in writes]
+    replay(first + again + first, 8, 5)
+
+
+def test_cells_already_on_the_screen_are_not_sent_again():
+    shorten = Compactor()
+    line = "\x1b[2;1H\x1b[31mhello world\x1b[0m\x1b[3;1H\x1b[32mabcdefghij\x1b[0m"
+    assert "hello" in shorten(line, (12, 5)) + shorten("", (12, 5))
+    # Nothing changes: nothing is sent but the cursor where Textual leaves it.
+    assert shorten(line, (12, 5)) == "\x1b[3;11H"
+    # One changed cell: a move, that cell in its style, and the cursor to the end.
+    assert shorten(line.replace("abcdefghij", "abcdefgXij"), (12, 5)) == "\x1b[3;8H\x1b[32mX\x1b[2C\x1b[0m"
+    # What may have changed cells the screen does not follow is drawn again.
+    assert "abcd" in shorten("\x1b[2J" + line, (12, 5))
+    assert "abcd" in shorten("\x1b[?1049h" + line, (12, 5))  # another screen
+    assert "abcd" in shorten(line, (12, 6))  # another size
+    replay([line, line, line.replace("abcdefghij", "abcdefgXij"), "\x1b[2J" + line, line], 12, 5)
+
+
+def test_a_last_column_left_out_still_wraps_the_next_text():
+    # Text that follows the last column wraps to the next line: that column is
+    # written when it was the same, so that the terminal wraps as Textual's output does.
+    line = "\x1b[1;1H\x1b[7mabcdefgh\x1b[0m"
+    replay([line, line + "xy", line + "\x1b]8;;https://e.example/\x1b\\z\x1b]8;;\x1b\\"], 8, 3)
+    screen = Screen((8, 3))
+    compact(line, (8, 3), screen=screen)
+    assert compact(line + "\x1b[2;1Hz", (8, 3), screen=screen)[0] == "\x1b[2Hz"
+
+
+class Writes(Terminal):
+    """A terminal that notes the cells written to it."""
+
+    def __init__(self, width: int, height: int) -> None:
+        super().__init__(width, height)
+        self.written: set[tuple[int, int]] = set()
+
+    def put(self, char: str) -> None:
+        self.written.add((self.row, 0 if self.wrap else self.col))
+        super().put(char)
+
+
+async def test_a_cursor_move_sends_only_the_cells_that_change():
+    """Textual repaints the whole detail pane for another item; lines that read
+    the same (labels, blank lines, a source both share) are not sent again."""
+    width, height = 120, 40
+    app = create_app(sample_content_dir(), config=Config(preview=PreviewConfig(enabled=False)),
+                     use_cache=False, use_index=False)
+    frames: list[str] = []
+    display = app._display
+
+    def record(screen, renderable) -> None:
+        display(screen, renderable)
+        if isinstance(renderable, CompositorUpdate) and not app._batch_count:
+            frames.append(renderable.render_segments(app.console))
+
+    app._display = record  # type: ignore[method-assign]
+    async with app.run_test(size=(width, height)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.pause()
+        x, y, w, h = app.query_one("#detail").region
+        moves = []
+        for _ in range(3):
+            item, start = app.current_item, len(frames)
+            await pilot.press("j")
+            await wait_until(pilot, lambda item=item: app.current_item is not item)
+            await pilot.pause()
+            moves.append((start, len(frames)))
+    replay(frames, width, height)
+    shorten, raw, short = Compactor(), Writes(width, height), Writes(width, height)
+    done = 0
+    for start, end in moves:
+        for frame in frames[done:start]:
+            raw.feed(frame)
+            short.feed(shorten(frame, (width, height)))
+        before = [list(row) for row in short.cells]
+        raw.written.clear()
+        short.written.clear()
+        for frame in frames[start:end]:
+            raw.feed(frame)
+            short.feed(shorten(frame, (width, height)))
+        done = end
+        # The detail pane's lines that read as before, which Textual sent again.
+        same_lines = {row for row in range(y, y + h) if short.cells[row][x:x + w] == before[row][x:x + w]
+                      and any((row, col) in raw.written for col in range(x, x + w))}
+        assert same_lines
+        assert not {(row, col) for row, col in short.written if row in same_lines and col >= x}
+        changed = sum(short.cells[r][c] != before[r][c] for r in range(height) for c in range(width))
+        assert len(short.written) < 1.1 * changed
 
 
 def test_the_app_writes_through_it_on_a_terminal():

@@ -14,7 +14,14 @@ that the terminal ends in exactly the same state, shorter:
   next run of cells starts where the last one ended), and as ``ESC[nC`` to
   the right on the same row; a line end that the next absolute move makes
   pointless is dropped (only when that move goes further down, within the
-  screen, so the line feed could not have scrolled).
+  screen, so the line feed could not have scrolled);
+* given a ``Screen`` (``Compactor`` keeps one), cells the terminal already
+  shows as they would be written are not sent again: Textual repaints a
+  widget whole (the detail pane for each item), a run of unchanged cells
+  becomes a move over it. The screen is followed only where it is sure (text
+  of one-cell characters at a known place, in a known style) and forgotten
+  after anything that may change cells elsewhere (a scroll, an erase, another
+  screen, another size).
 
 It never guesses: the cursor's column is followed only through text whose
 every character is one cell wide and which ends within the line; a line end
@@ -154,12 +161,48 @@ def _move(row: int, col: int, at: tuple[int, int] | None) -> str:
     return f"\x1b[{row}H" if col == 1 else f"\x1b[{row};{col}H"
 
 
-def compact(data: str, size: tuple[int, int], style: Style | None = DEFAULT) -> tuple[str, Style | None]:
+# A cell as the terminal shows it: (character, style, hyperlink); None when not known.
+Cell = tuple[str, Style, str]
+# Sequences that change no cell: private modes (but the other screens and 80/132
+# columns), reports, moves, titles, control characters but line feeds and ESC.
+_HARMLESS = re.compile(r"\x1b\[\?[0-9;]*[hl]|\x1b\[[0-?]*\$p|\x1b\[[<>=]?[0-9;]*[uc]|\x1b\[[0-9;]*[A-HfnCDsu]"
+                       r"|\x1b\](?!8;)[^\x07\x1b]*(?:\x07|\x1b\\)|[\x00-\x09\x0d-\x1a\x1c-\x1f]")
+_SCREEN_MODES = frozenset({"3", "47", "1047", "1049"})
+_SKIP = 5  # bytes of unchanged cells worth a cursor move over them (ESC[nC is 4 or 5)
+
+
+def _changes_no_cell(sequence: str) -> bool:
+    if not _HARMLESS.fullmatch(sequence):
+        return False
+    return not sequence.startswith("\x1b[?") or _SCREEN_MODES.isdisjoint(sequence[3:-1].split(";"))
+
+
+class Screen:
+    """What the terminal shows, as far as it is known for sure: the cells written
+    at a known place in a known style. Unknown after anything that may change
+    cells elsewhere (a scroll, an erase, text whose place or width is not sure)."""
+
+    def __init__(self, size: tuple[int, int]) -> None:
+        self.size = size
+        self.link = ""  # the hyperlink the terminal puts on the cells written next
+        self.rows: list[list[Cell | None]] = []
+        self.forget()
+
+    def forget(self) -> None:
+        width, height = self.size
+        self.rows = [[None] * width for _ in range(height)]
+
+
+def compact(data: str, size: tuple[int, int], style: Style | None = DEFAULT,
+            screen: Screen | None = None) -> tuple[str, Style | None]:
     """``data`` (one write of Textual's output to a terminal of ``size``, (width,
     height), whose style is ``style``) rewritten shorter, and the style it leaves:
     the same screen and the same style at the end as ``data`` (None: a style not
-    modelled)."""
+    modelled). With ``screen`` (what the terminal shows, kept up to date here),
+    runs of cells that would be written as they already are are left out."""
     width, height = size
+    if screen is not None and screen.size != size:
+        screen = None
     out: list[str] = []
     emit = out.append
     have: Style | None = style  # the style the terminal has
@@ -181,7 +224,15 @@ def compact(data: str, size: tuple[int, int], style: Style | None = DEFAULT) -> 
     def place() -> None:
         nonlocal at
         if cursor is not None and at != cursor:
-            emit(_move(cursor[0], cursor[1], at))
+            if cursor[1] > width and screen is not None:
+                # Past the last column, whose cell was left out as it was: only
+                # writing it puts the terminal where the next text wraps.
+                char, cell_style, _link = screen.rows[cursor[0] - 1][width - 1]  # type: ignore[misc]  # known
+                emit(_move(cursor[0], width, at))
+                sync(cell_style)
+                emit(char)
+            else:
+                emit(_move(cursor[0], cursor[1], at))
             at = cursor
 
     def send_newline() -> None:
@@ -192,6 +243,8 @@ def compact(data: str, size: tuple[int, int], style: Style | None = DEFAULT) -> 
             place()
             sync(newline_style)
             emit(newline)
+            if screen is not None and (cursor is None or cursor[0] >= height):
+                screen.forget()  # it may have scrolled
             newline, cursor, at = "", None, None
 
     def before(sequence: str) -> None:
@@ -201,18 +254,70 @@ def compact(data: str, size: tuple[int, int], style: Style | None = DEFAULT) -> 
         sync(want)
         emit(sequence)
 
+    def write_unsure(text: str) -> None:
+        """Text written where, or as wide as, is not sure: sent as it is, and the
+        cells it may have changed are no longer known."""
+        start = None if newline else cursor
+        before(text)
+        if screen is None:
+            return
+        if start is not None and start[1] - 1 + cell_len(text) <= width:
+            row = screen.rows[start[0] - 1]
+            # (a zero-width character joins the cell before)
+            row[max(0, start[1] - 2):] = [None] * (width - max(0, start[1] - 2))
+        else:
+            screen.forget()
+
+    def write_cells(text: str, start: tuple[int, int]) -> tuple[int, int]:
+        """One-cell characters in the style ``want`` from ``start``: only the runs
+        that change cells (or are too short to move over) are sent. The cursor after."""
+        nonlocal cursor, at
+        assert screen is not None and want is not None
+        row, first = start[0], start[1] - 1
+        cells = screen.rows[row - 1]
+        link = screen.link
+
+        def unchanged_from(k: int) -> int:
+            while k < n and cells[first + k] == (text[k], want, link):
+                k += 1
+            return k
+
+        i, n = 0, len(text)
+        while i < n:
+            j = unchanged_from(i)
+            if j == n:
+                break
+            if len(text[i:j].encode()) >= _SKIP:
+                i = j
+            k = j  # the run to send ends where an unchanged run worth skipping starts
+            while k < n:
+                m = unchanged_from(k)
+                if m > k and (m == n or len(text[k:m].encode()) >= _SKIP):
+                    break
+                k = max(m, k + 1)
+            cursor = (row, first + i + 1)
+            before(text[i:k])
+            cells[first + i:first + k] = [(char, want, link) for char in text[i:k]]
+            cursor = at = (row, first + k + 1)
+            i = k
+        return (row, first + n + 1)
+
     pos = 0
     for match in _TOKEN.finditer(data):
         start = match.start()
         if start > pos:
             text = data[pos:start]
-            before(text)
-            if cursor is not None:
-                column = cursor[1] + len(text)
-                # Past the last column the text wrapped: the position is not known.
-                known = cell_len(text) == len(text) and column <= width + 1
-                cursor = (cursor[0], column) if known else None
-            at = cursor
+            if screen is not None and not newline and cursor is not None and want is not None \
+                    and cursor[1] + len(text) <= width + 1 and cell_len(text) == len(text):
+                cursor = write_cells(text, cursor)
+            else:
+                write_unsure(text)
+                if cursor is not None:
+                    column = cursor[1] + len(text)
+                    # Past the last column the text wrapped: the position is not known.
+                    known = cell_len(text) == len(text) and column <= width + 1
+                    cursor = (cursor[0], column) if known else None
+                at = cursor
         pos = match.end()
         kind = match.lastgroup
         if kind == "sgr":
@@ -239,12 +344,18 @@ def compact(data: str, size: tuple[int, int], style: Style | None = DEFAULT) -> 
             send_newline()
             newline, newline_style = match[0], want
         elif kind == "link":
+            if cursor is not None and cursor[1] > width:
+                place()  # a left-out last cell is written in the link it had
             emit(match[0])  # a link applies to the cells written next, wherever they are
+            if screen is not None:
+                screen.link = match[0].split(";", 2)[2].rstrip("\x07").removesuffix("\x1b\\")
         else:
             before(match[0])
+            if screen is not None and not _changes_no_cell(match[0]):
+                screen.forget()
             cursor = at = None
     if pos < len(data):
-        before(data[pos:])
+        write_unsure(data[pos:])
         cursor = at = None
     send_newline()
     place()
@@ -253,13 +364,17 @@ def compact(data: str, size: tuple[int, int], style: Style | None = DEFAULT) -> 
 
 
 class Compactor:
-    """``compact`` for a stream of writes (the style carries over from one to the next)."""
+    """``compact`` for a stream of writes (the style and what the screen shows
+    carry over from one to the next; a new size forgets the screen)."""
 
     def __init__(self) -> None:
         self.style: Style | None = DEFAULT
+        self.screen: Screen | None = None
 
     def __call__(self, data: str, size: tuple[int, int]) -> str:
-        out, self.style = compact(data, size, self.style)
+        if self.screen is None or self.screen.size != size:
+            self.screen = Screen(size)
+        out, self.style = compact(data, size, self.style, self.screen)
         return out
 
 
