@@ -13,11 +13,13 @@ and previews off. Each key is written when the app has been quiet for
 quiet again: the list's frame, the detail pane a moment later (a thread worker
 reads the item), any scrollbar or status repaint.
 
-Each byte is attributed to the part of the screen it paints: the position of
-the cursor-move sequence before it, looked up in the widget regions of the same
-app at the same size (a headless run on the bundled samples: the layout does not
-depend on the data). "frame" is the synchronized-update markers and the final
-cursor placement.
+Each byte is attributed to the part of the screen it paints: the cursor is
+followed through the output, and the text (with the moves and styles sent
+before it) goes to the widget region it is drawn in, looked up in the regions
+of the same app at the same size (a headless run on the bundled samples: the
+layout does not depend on the data). "frame" is the synchronized-update
+markers and what no text follows before a frame ends (the final cursor
+placement).
 
 Keys: j (cursor moves inside the page, from the top), j at the bottom row (the
 list scrolls one row), page down, each letter of a search word typed after "/",
@@ -106,8 +108,11 @@ TOKEN = re.compile(rb"(\x1b\[\?2026[hl])|\x1b\[(\d*)(?:;(\d+))?([HC])|(\r\n)|(\x
 
 
 def attribute(data: bytes, regions: dict) -> dict[str, int]:
-    """Bytes per screen part: every byte goes to the part the cursor is in when it
-    is written (followed through moves, line ends and the text itself)."""
+    """Bytes per screen part: the cursor is followed through moves, line ends and
+    the text itself; the text drawn goes to the part it is drawn in, with the
+    moves and styles sent before it. Synchronized-update markers, and moves and
+    styles that no text follows before a frame ends (the cursor placed at the
+    end of each frame), are "frame"."""
     from rich.cells import cell_len
 
     order = [(p, r) for p in ("header", "list", "detail", "sidebar", "search", "status", "footer")
@@ -120,30 +125,31 @@ def attribute(data: bytes, regions: dict) -> dict[str, int]:
         return "other"
 
     counts = dict.fromkeys(PARTS, 0)
-    x = y = 0
+    x = y = pending = 0
+
+    def text(chunk: bytes) -> None:
+        nonlocal x, pending
+        for char in chunk.decode("utf-8", "replace"):
+            counts[part_at(x, y)] += len(char.encode()) + pending
+            pending = 0
+            x += cell_len(char)
+
     pos = 0
     for m in TOKEN.finditer(data):
-        if m.start() > pos:
-            for char in data[pos:m.start()].decode("utf-8", "replace"):
-                counts[part_at(x, y)] += len(char.encode())
-                x += cell_len(char)
+        text(data[pos:m.start()])
         pos = m.end()
-        size = len(m.group(0))
-        if m.group(1) or (m.group(4) == b"H" and data.startswith(b"\x1b[?2026l", pos)):
-            counts["frame"] += size  # synchronized update; the cursor placed as a frame ends
+        pending += len(m.group(0))
+        if m.group(1):
+            counts["frame"] += pending
+            pending = 0
         elif m.group(4) == b"H":
             y, x = int(m.group(2) or 1) - 1, int(m.group(3) or 1) - 1
-            counts[part_at(x, y)] += size
         elif m.group(4) == b"C":
             x += int(m.group(2) or 1)
-            counts[part_at(x, y)] += size
         elif m.group(5):
-            counts[part_at(x, y)] += size
             x, y = 0, y + 1
-        else:
-            counts[part_at(x, y)] += size
-    for char in data[pos:].decode("utf-8", "replace"):
-        counts[part_at(x, y)] += len(char.encode())
+    text(data[pos:])
+    counts["frame"] += pending
     return counts
 
 
