@@ -128,6 +128,7 @@ class Probe:
         self.row_drawn = False  # the list has drawn at least one entry row
         self.cursor_drawn = -1  # the last row drawn with the cursor on it (since reset)
         self.rows_drawn = None  # the rows list the list last drew a line of (since reset)
+        self.rows_given = None  # the rows list the list last got (drawn by the next frame)
         self.waiters: list = []  # [predicate, future]
         self.on_frame_hooks: list = []
         self.batches: list[dict] = []
@@ -139,6 +140,8 @@ class Probe:
 
     def frame(self, t: float) -> None:
         self.frames += 1
+        if self.rows_given is not None:
+            self.rows_drawn = self.rows_given
         self.last_frame = t
         app = self.app
         if self.first_frame is None:
@@ -228,6 +231,17 @@ def install_hooks(probe: Probe) -> None:
         return strip
 
     ArticleList.render_line = render_line
+
+    # The list repaints only the lines that change: a new rows list that leaves
+    # the visible lines as they were draws none. It is on screen with the first
+    # frame after the list got it.
+    original_watch_rows = ArticleList.watch_rows
+
+    def watch_rows(self, rows):
+        original_watch_rows(self, rows)
+        probe.rows_given = rows
+
+    ArticleList.watch_rows = watch_rows
 
 
 def make_key(key: str):
@@ -677,15 +691,16 @@ PTY_KEYS = {"j": b"j", "down": b"\x1b[B", "pagedown": b"\x1b[6~", "slash": b"/",
 
 
 class PtySession:
-    """``python -m reader ROOT`` on a pty; output split into frames at ESC[?2026l."""
+    """``python -m reader ROOT`` (or ``argv``) on a pty; output split into frames at ESC[?2026l."""
 
-    def __init__(self, root: str, env: dict[str, str]) -> None:
+    def __init__(self, root: str, env: dict[str, str], size: tuple[int, int] | None = None,
+                 argv: list[str] | None = None) -> None:
         import fcntl
         import struct
         import subprocess
         import termios
 
-        cols, rows = SIZE
+        cols, rows = size or SIZE
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         env = dict(env, TERM="xterm-256color", COLORTERM="truecolor",
@@ -693,7 +708,7 @@ class PtySession:
         self.t_spawn = time.perf_counter()
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "reader", root], stdin=slave, stdout=slave,
+                argv or [sys.executable, "-m", "reader", root], stdin=slave, stdout=slave,
                 stderr=slave, env=env, cwd=REPO, start_new_session=True, close_fds=True)
         finally:
             os.close(slave)

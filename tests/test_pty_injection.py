@@ -212,6 +212,8 @@ class Terminal:
                 args = tok[2:-1].split(b";")
                 self.y = int(args[0] or 1) - 1
                 self.x = int(args[1] or 1) - 1 if len(args) > 1 else 0
+            elif kind == "csi" and re.fullmatch(rb"\x1b\[[0-9]*C", tok):
+                self.x = min(self.x + int(tok[2:-1] or 1), self.cols - 1)  # cursor forward
             elif kind == "ctl":
                 if tok == b"\r":
                     self.x = 0

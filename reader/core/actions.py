@@ -169,6 +169,9 @@ ACTIONS: tuple[Action, ...] = (
           FOOTER, PALETTE, title="Load report"),
         A("app.zoom", "z", "zoom", "Zoom", "Give the detail pane the whole height (again: back)",
           FOOTER, PALETTE, title="Zoom detail"),
+        A("app.list_only", "v", "list_only", "List only",
+          "Hide the detail pane: headlines in the whole height, an arrow for the cursor "
+          "(the fewest bytes per key on a slow link); again: back", FOOTER, PALETTE),
         A("app.clear", "escape", "clear_filters", "Clear",
           "Clear search and filters (or close the sidebar)", PALETTE, title="Show everything"),
         A("app.command_palette", "ctrl+p", "command_palette", "palette",

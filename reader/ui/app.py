@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
+from textual.driver import Driver
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -43,10 +44,12 @@ from reader.ui.loading import load_into
 from reader.ui.preview_flow import PreviewFlow
 from reader.ui.screens.help_screen import HelpScreen
 from reader.ui.screens.load_report_screen import LoadReportScreen
+from reader.ui.terminal_output import compact_output
 from reader.ui.triage_flow import TriageFlow
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
+from reader.ui.widgets.painted_once import Pane
 from reader.ui.widgets.preview_view import PreviewState
 from reader.ui.widgets.query_hint import QueryHint
 from reader.ui.widgets.related_list import RelatedList
@@ -73,19 +76,24 @@ class ReaderApp(App[None]):
     # list's "space Mark"; elsewhere the reading keys. Each triage key works everywhere.
     BINDINGS = bindings("triage", "app")
 
-    view: reactive[Query] = reactive(Query, always_update=True)
-    rows: reactive[list[Entry]] = reactive(list, always_update=True)
-    shown: reactive[int] = reactive(0)
-    total: reactive[int] = reactive(0)
-    unpublished: reactive[int] = reactive(0)
-    problems: reactive[int] = reactive(0)
-    progress: reactive[tuple[int, int] | None] = reactive(None)
-    topics: reactive[list[tuple[str, int]]] = reactive(list, always_update=True)
-    sidebar_open: reactive[bool] = reactive(False)
+    # The app's state, bound down to the widgets, which repaint what changes on
+    # them. None of it repaints the screen itself: an App reactive that does
+    # sends every cell of the screen to the terminal again (a search letter did).
+    view: reactive[Query] = reactive(Query, always_update=True, repaint=False)
+    rows: reactive[list[Entry]] = reactive(list, always_update=True, repaint=False)
+    shown: reactive[int] = reactive(0, repaint=False)
+    total: reactive[int] = reactive(0, repaint=False)
+    unpublished: reactive[int] = reactive(0, repaint=False)
+    problems: reactive[int] = reactive(0, repaint=False)
+    progress: reactive[tuple[int, int] | None] = reactive(None, repaint=False)
+    topics: reactive[list[tuple[str, int]]] = reactive(list, always_update=True, repaint=False)
+    sidebar_open: reactive[bool] = reactive(False, repaint=False)
+    # The list-only layout (v): no detail pane, the list's cursor an arrow.
+    list_only: reactive[bool] = reactive(False, init=False, repaint=False)
     # The triage session's marked ids (the same set, set again after each change).
-    marks: reactive[Set[str]] = reactive(frozenset, always_update=True)
+    marks: reactive[Set[str]] = reactive(frozenset, always_update=True, repaint=False)
     # config.toml's columns and date format, for the list and its header.
-    list_style: reactive[ListStyle] = reactive(ListStyle)
+    list_style: reactive[ListStyle] = reactive(ListStyle, repaint=False)
 
     def __init__(
         self,
@@ -125,10 +133,15 @@ class ReaderApp(App[None]):
             # The footer shows the palette's key by this name.
             palette = effective_keys(BY_ID["app.command_palette"], self.config.keymap)
             self.COMMAND_PALETTE_BINDING = palette[0]  # type: ignore[misc]
+        self._desk_footer: bool | None = None  # the footer was last built for at_desk == this
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         elif self.config.theme:
             self.config = self.config.with_warning("theme", f"unknown theme {self.config.theme!r}")
+
+    def get_driver_class(self) -> type[Driver]:
+        # The terminal gets the same screen in fewer bytes (reader.ui.terminal_output).
+        return compact_output(super().get_driver_class())
 
     # -- layout ---------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -141,11 +154,12 @@ class ReaderApp(App[None]):
                 yield SearchBar(id="search").data_bind(ReaderApp.topics)
                 yield QueryHint(id="query-hint")
                 with Container(id="panes"):
-                    with Vertical(id="list-pane"):
+                    with Pane(id="list-pane"):
                         yield ColumnHeader(id="columns").data_bind(
-                            ReaderApp.view, ReaderApp.list_style)
+                            ReaderApp.view, ReaderApp.list_style, arrow_cursor=ReaderApp.list_only)
                         yield ArticleList(id="articles").data_bind(
-                            ReaderApp.rows, ReaderApp.view, ReaderApp.marks, ReaderApp.list_style)
+                            ReaderApp.rows, ReaderApp.view, ReaderApp.marks, ReaderApp.list_style,
+                            arrow_cursor=ReaderApp.list_only)
                     yield DetailPane(id="detail")
         yield StatusBar(id="status").data_bind(
             ReaderApp.view, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
@@ -252,8 +266,11 @@ class ReaderApp(App[None]):
         self._footer_follows()
 
     def _footer_follows(self) -> None:
-        """The footer shows the desk keys in the triage queue or with marks."""
-        if self.is_running and self.screen_stack:
+        """The footer shows the desk keys in the triage queue or with marks. It is
+        built again only when that changes: not for every search letter or
+        filter (a new footer is its whole line sent to the terminal again)."""
+        if self.is_running and self.screen_stack and self.at_desk != self._desk_footer:
+            self._desk_footer = self.at_desk
             self.refresh_bindings()
 
     # -- selection → detail (thread worker) → preview (debounced async worker)
@@ -475,6 +492,8 @@ class ReaderApp(App[None]):
 
     def action_zoom(self) -> None:
         zoomed = not self.screen.has_class("-zoom")
+        if zoomed:
+            self.list_only = False
         self.screen.set_class(zoomed, "-zoom")
         if zoomed:
             pane = self.query_one(DetailPane)
@@ -482,6 +501,19 @@ class ReaderApp(App[None]):
                 self.focus_now(pane.query_one("#item-scroll"))
         else:
             self.focus_now(self.query_one(ArticleList))
+
+    def action_list_only(self) -> None:
+        self.list_only = not self.list_only
+
+    def watch_list_only(self, list_only: bool) -> None:
+        # On the panes, not the screen: a class on the screen restyles (and so
+        # repaints) every widget on it, the sidebar and the footer too.
+        self.query_one("#panes").set_class(list_only, "-list-only")
+        if list_only:
+            self.screen.remove_class("-zoom")
+            pane = self.query_one(DetailPane)
+            if self.focused is None or pane in self.focused.ancestors_with_self:
+                self.focus_now(self.query_one(ArticleList))
 
     def action_clear_filters(self) -> None:
         focused = self.focused

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from reader.core.dates import DEFAULT_FORMAT, UTC_DAYS, DateStyle
@@ -34,11 +34,16 @@ class ListStyle:
 DEFAULT_STYLE = ListStyle()
 MARK = "✓"  # a character, not only a colour: NO_COLOR terminals show it too
 UNPUBLISHED = "●"
+ARROW = "▶"  # the list-only layout's cursor, in a gutter left of the columns
+ARROW_GUTTER = 2
 
 
-def layout(width: int, style: ListStyle = DEFAULT_STYLE) -> tuple[Column, ...]:
+def layout(width: int, style: ListStyle = DEFAULT_STYLE, gutter: int = 0) -> tuple[Column, ...]:
     """Mark, state, title (flexible), provider, date, heat, quality for a given
-    width: those of ``style.columns``, the title always."""
+    width, after ``gutter`` cells (the arrow cursor's): those of ``style.columns``,
+    the title always."""
+    if gutter:
+        return tuple(replace(c, start=c.start + gutter) for c in layout(width - gutter, style))
     shown = style.columns
     heat_w = 5 if "heat" in shown else 0
     qual_w = 5 if "quality" in shown else 0

@@ -1,7 +1,11 @@
 """The article list: a virtual (Line API) list that draws only the visible rows.
 
 It holds a reference to the query result and renders rows on demand, so 100k
-entries cost no widgets and a keypress repaints two lines.
+entries cost no widgets. Over a slow link every byte sent to the terminal
+counts: a change (cursor, marks, new rows) refreshes only the lines whose row,
+mark or cursor differ from what was drawn there, a row is as few segments as
+its styles allow, and with ``arrow_cursor`` (the list-only layout) a cursor
+move rewrites two cells of two lines.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -24,7 +28,7 @@ from textual.widgets import Input
 
 from reader.core.model import Entry
 from reader.core.query import Query
-from reader.ui.columns import MARK, UNPUBLISHED, Column, ListStyle, layout
+from reader.ui.columns import ARROW, ARROW_GUTTER, MARK, UNPUBLISHED, Column, ListStyle, layout
 from reader.ui.keys import bindings
 
 _id = attrgetter("id")
@@ -52,17 +56,21 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--muted",
         "article-list--hot",
         "article-list--marked",
+        "article-list--arrow",
     }
 
     BINDINGS = bindings("list", "articles")
 
-    rows: reactive[list[Entry]] = reactive(list, always_update=True, layout=False)
+    # None of these repaints the whole list: their watchers refresh the lines that changed.
+    rows: reactive[list[Entry]] = reactive(list, always_update=True, layout=False, repaint=False)
     # The app's set of marked ids, shared (not copied): set again after each change.
-    marks: reactive[Set[str]] = reactive(frozenset, always_update=True, layout=False)
-    cursor: reactive[int] = reactive(0, init=False)
-    view: reactive[Query] = reactive(Query, init=False)
+    marks: reactive[Set[str]] = reactive(frozenset, always_update=True, layout=False, repaint=False)
+    cursor: reactive[int] = reactive(0, init=False, repaint=False)
+    view: reactive[Query] = reactive(Query, init=False, repaint=False)
     # The user's columns and date format (config.toml), set by the app.
     list_style: reactive[ListStyle] = reactive(ListStyle, init=False, layout=False)
+    # The cursor as an arrow in a gutter instead of a highlighted row (the list-only layout).
+    arrow_cursor: reactive[bool] = reactive(False, init=False)
 
     @dataclass
     class Highlighted(Message):
@@ -81,6 +89,9 @@ class ArticleList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._columns: tuple[Column, ...] = layout(80, self.list_style)
         self._highlighted_id: str | None = None
+        # What each visible line shows, as render_line last drew it: (entry, marked, cursor).
+        self._drawn: dict[int, tuple[Entry, bool, bool] | None] = {}
+        self._sized: tuple[Size, Size, Size] | None = None
 
     # -- data -----------------------------------------------------------
     def watch_rows(self, rows: list[Entry]) -> None:
@@ -94,11 +105,14 @@ class ArticleList(ScrollView, can_focus=True):
         self.virtual_size = Size(self._width, len(rows))
         self.set_reactive(ArticleList.cursor, min(target, max(0, len(rows) - 1)))
         self._scroll_cursor_into_view(center=True)
-        self.refresh()
+        self._refresh_changed()
         self._announce()
 
     def watch_marks(self) -> None:
-        self.refresh()
+        self._refresh_changed()
+
+    def watch_arrow_cursor(self) -> None:
+        self._columns = layout(self._width, self.list_style, self._gutter)
 
     def watch_view(self) -> None:
         # A new sort, filter or search starts at the top (the best match, the
@@ -109,10 +123,9 @@ class ArticleList(ScrollView, can_focus=True):
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
 
-    def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_line(old)
-        self.refresh_line(new)
+    def watch_cursor(self) -> None:
         self._scroll_cursor_into_view()
+        self._refresh_changed()
         self._announce()
 
     def _announce(self) -> None:
@@ -142,11 +155,35 @@ class ArticleList(ScrollView, can_focus=True):
         return self.scrollable_content_region.width or self.size.width
 
     def watch_list_style(self) -> None:
-        self._columns = layout(self._width, self.list_style)
+        self._columns = layout(self._width, self.list_style, self._gutter)
         self.refresh()
 
+    @property
+    def _gutter(self) -> int:
+        return ARROW_GUTTER if self.arrow_cursor else 0
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        # Textual 8.2.8 hands a ScrollView the compositor's virtual size (the
+        # viewport), which never equals ours (every row), so each relayout of
+        # the screen (the detail pane showing the next item, a hidden tab's
+        # text) refreshed this list's scrollbar: a cell per visible row sent
+        # again on every key. Nothing of ours changed: nothing to redo.
+        sized = (size, container_size, self.virtual_size)
+        if sized == self._sized:
+            return False
+        resized = size != self.outer_size
+        self._sized = sized
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if resized:
+            # The frame that lays the list out at its new size paints all of it;
+            # the whole-list repaint Textual also queues here would otherwise go
+            # out with the next key's two lines (after "/" and Esc, after "v").
+            self._repaint_regions.clear()
+        return changed
+
     def on_resize(self, event: events.Resize) -> None:
-        self._columns = layout(self._width, self.list_style)
+        self._columns = layout(self._width, self.list_style, self._gutter)
         self.virtual_size = Size(self._width, len(self.rows))
         self._scroll_cursor_into_view()
 
@@ -229,15 +266,47 @@ class ArticleList(ScrollView, can_focus=True):
             self.cursor = row
 
     # -- rendering ------------------------------------------------------
+    def _line_key(self, row: int) -> tuple[Entry, bool, bool] | None:
+        """What line ``row`` shows: its entry, whether it is marked, whether the cursor is on it."""
+        rows = self.rows
+        if row >= len(rows):
+            return None
+        entry = rows[row]
+        return entry, entry.id in self.marks, row == self.cursor
+
+    def _refresh_changed(self) -> None:
+        """Refresh the visible lines that no longer show what was drawn on them.
+
+        Textual repaints a refreshed region whole, so the list never refreshes
+        itself whole for a change of cursor, marks or rows: only the lines
+        whose key changed, and with the arrow cursor only the arrow's cells
+        when nothing else on the line did. (Scrolling repaints every line.)
+        """
+        height = self.scrollable_content_region.height or self.size.height
+        top = int(self.scroll_offset.y)
+        drawn = self._drawn
+        width = self._width
+        for y in range(height):
+            key = self._line_key(top + y)
+            if y in drawn:
+                old = drawn[y]
+                if key == old:
+                    continue
+                if self.arrow_cursor and key is not None and old is not None and old[:2] == key[:2]:
+                    self.refresh(Region(0, y, ARROW_GUTTER, 1))  # the same row: only the arrow moved
+                    continue
+            self.refresh(Region(0, y, width, 1))
+
     def render_line(self, y: int) -> Strip:
         width = self._width
         row = int(self.scroll_offset.y) + y
+        key = self._line_key(row)
+        self._drawn[y] = key
         base = self.rich_style
-        rows = self.rows
-        if row >= len(rows):
+        if key is None:
             return Strip.blank(width, base)
-        entry = rows[row]
-        if row == self.cursor:
+        entry, is_marked, at_cursor = key
+        if at_cursor and not self.arrow_cursor:
             style = base + self.get_component_rich_style("article-list--cursor")
             muted = hot = unpub = style
         else:
@@ -245,25 +314,45 @@ class ArticleList(ScrollView, can_focus=True):
             muted = base + self.get_component_rich_style("article-list--muted")
             hot = base + self.get_component_rich_style("article-list--hot")
             unpub = base + self.get_component_rich_style("article-list--unpublished")
-        marked = (style + self.get_component_rich_style("article-list--marked")
-                  if entry.id in self.marks else None)
-        return Strip(self._segments(entry, style, muted, hot, unpub, marked), width).crop(0, width)
+        marked = style + self.get_component_rich_style("article-list--marked") if is_marked else None
+        arrow = (base + self.get_component_rich_style("article-list--arrow")
+                 if at_cursor and self.arrow_cursor else None)
+        return Strip(self._segments(entry, style, muted, hot, unpub, marked, arrow), width).crop(0, width)
 
-    def _segments(self, entry: Entry, style: RichStyle, muted: RichStyle,
-                  hot: RichStyle, unpub: RichStyle, marked: RichStyle | None) -> list[Segment]:
+    def _segments(self, entry: Entry, style: RichStyle, muted: RichStyle, hot: RichStyle,
+                  unpub: RichStyle, marked: RichStyle | None, arrow: RichStyle | None) -> list[Segment]:
+        """The row's cells, one segment per run of the same style (each segment
+        costs the terminal a style sequence)."""
         segments: list[Segment] = []
-        x = 0
+        texts: list[str] = []
+        run_style: RichStyle | None = None
+
+        def add(text: str, seg_style: RichStyle) -> None:
+            nonlocal run_style
+            if seg_style != run_style and texts:
+                segments.append(Segment("".join(texts), run_style))
+                texts.clear()
+            run_style = seg_style
+            texts.append(text)
+
+        x = self._gutter
+        if x:  # the list-only layout's arrow cursor
+            if arrow is not None:
+                add(ARROW, arrow)
+            add(" " * (x - 1 if arrow is not None else x), style)
         for col in self._columns:
             if col.start > x:
-                segments.append(Segment(" " * (col.start - x), style))
+                add(" " * (col.start - x), style)
             if col.name == "mark":
                 text, seg_style = (MARK, marked) if marked is not None else (" ", style)
             else:
                 text, seg_style = self._cell(entry, col, style, muted, hot, unpub)
-            segments.append(Segment(fit(text, col.width, col.align_right), seg_style))
+            add(fit(text, col.width, col.align_right), seg_style)
             x = col.start + col.width
         if x < self._width:
-            segments.append(Segment(" " * (self._width - x), style))
+            add(" " * (self._width - x), style)
+        if texts:
+            segments.append(Segment("".join(texts), run_style))
         return segments
 
     def _cell(self, entry: Entry, col: Column, style: RichStyle, muted: RichStyle,

@@ -11,23 +11,34 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from reader.core.query import Query, SortKey
-from reader.ui.columns import ListStyle, column_at, layout
+from reader.ui.columns import ARROW_GUTTER, ListStyle, column_at, layout
 
 
 class ColumnHeader(Widget):
     """Shows the columns and which one the list is sorted by (▲ ascending, ▼ descending)."""
 
-    view: reactive[Query] = reactive(Query)
+    # Bound to the app's view, which changes with every search letter and filter:
+    # the header repaints only when the sort it shows changes (see watch_view).
+    view: reactive[Query] = reactive(Query, repaint=False)
     list_style: reactive[ListStyle] = reactive(ListStyle)
+    # The list-only layout's arrow gutter, left of the columns (as in the list).
+    arrow_cursor: reactive[bool] = reactive(False)
 
     @dataclass
     class SortClicked(Message):
         key: SortKey
 
+    def watch_view(self, old: Query, new: Query) -> None:
+        if (old.sort, old.descending) != (new.sort, new.descending):
+            self.refresh()
+
+    def _columns(self):
+        return layout(self.size.width, self.list_style, ARROW_GUTTER if self.arrow_cursor else 0)
+
     def render(self) -> Content:
         parts: list[Content | str] = []
         x = 0
-        for col in layout(self.size.width, self.list_style):
+        for col in self._columns():
             if col.start > x:
                 parts.append(" " * (col.start - x))
             label = col.label
@@ -43,6 +54,6 @@ class ColumnHeader(Widget):
         return Content.assemble(*parts)
 
     def on_click(self, event: events.Click) -> None:
-        col = column_at(layout(self.size.width, self.list_style), event.x)
+        col = column_at(self._columns(), event.x)
         if col is not None and col.key is not None:
             self.post_message(self.SortClicked(col.key))

@@ -1,4 +1,10 @@
-"""The detail pane: the item (with its related items) and the article preview."""
+"""The detail pane: the item (with its related items) and the article preview.
+
+Each cursor move shows another item here, so this pane is most of what a key
+sends to the terminal: it is painted once per item (``PaintedOnce``: a longer
+or shorter item does not send it twice), and not at all when the item shown
+has not changed.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +16,31 @@ from textual.widgets import Static, TabbedContent, TabPane
 from reader.core.dates import UTC_DAYS, DateStyle
 from reader.core.model import Item, Related
 from reader.ui.item_render import item_content, related_content
+from reader.ui.widgets.painted_once import PaintedOnce
 from reader.ui.widgets.preview_view import PreviewView
 from reader.ui.widgets.reading_scroll import ReadingScroll
 from reader.ui.widgets.related_list import RelatedList
 
 
-class DetailPane(Vertical):
+class ItemView(PaintedOnce, Static):
+    """The item's fields and text."""
+
+
+class ItemScroll(PaintedOnce, ReadingScroll):
+    """Scrolls the item and its related items together."""
+
+
+class DetailPane(PaintedOnce, Vertical):
     """Two tabs: Item and Preview. The app calls ``show_*`` (attributes down)."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._shown: tuple[object, ...] | None = None  # what show_item shows now
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="detail-tabs", initial="tab-item"):
-            with TabPane("Item", id="tab-item"), ReadingScroll(id="item-scroll"):
-                yield Static(Content.styled("Loading…", "$text-muted"), id="item-view")
+            with TabPane("Item", id="tab-item"), ItemScroll(id="item-scroll"):
+                yield ItemView(Content.styled("Loading…", "$text-muted"), id="item-view")
                 yield RelatedList(id="related")
             with TabPane("Preview", id="tab-preview"):
                 yield PreviewView(id="preview")
@@ -32,7 +51,13 @@ class DetailPane(Vertical):
     def show_item(self, item: Item, in_corpus: list[bool], *, heat_scale: int = 100,
                   quality_scale: int = 100, dates: DateStyle = UTC_DAYS) -> None:
         """Show ``item``; its heat and quality bars are full at the scales given,
-        its date as ``dates`` says (config.toml's date_format and time_zone)."""
+        its date as ``dates`` says (config.toml's date_format and time_zone).
+        The same item again (read again, unchanged) changes nothing, not even
+        where the pane is scrolled to."""
+        shown = (item, in_corpus, heat_scale, quality_scale, dates)
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.query_one("#item-view", Static).update(
             item_content(item, heat_scale=heat_scale, quality_scale=quality_scale, dates=dates)
         )
@@ -40,12 +65,14 @@ class DetailPane(Vertical):
         self.query_one("#item-scroll", ReadingScroll).scroll_home(animate=False)
 
     def show_related(self, rel: Related, dates: DateStyle = UTC_DAYS) -> None:
+        self._shown = None
         self.query_one("#item-view", Static).update(related_content(rel, dates=dates))
         self.query_one(RelatedList).show((), [])
         self.query_one("#item-scroll", ReadingScroll).scroll_home(animate=False)
         self.query_one(TabbedContent).active = "tab-item"
 
     def show_message(self, message: Content) -> None:
+        self._shown = None
         self.query_one("#item-view", Static).update(message)
         self.query_one(RelatedList).show((), [])
 

@@ -15,13 +15,21 @@ from reader.core.sanitize import sanitize
 
 
 class StatusBar(Horizontal):
-    shown: reactive[int] = reactive(0)
-    total: reactive[int] = reactive(0)
-    unpublished: reactive[int] = reactive(0)
-    problems: reactive[int] = reactive(0)
-    view: reactive[Query] = reactive(Query)
-    progress: reactive[tuple[int, int] | None] = reactive(None)
-    marks: reactive[Set[str]] = reactive(frozenset, always_update=True)
+    """Repaints its line only when the text on it changes (each repaint is a line
+    sent to the terminal): not for a cursor move, nor for a view that reads the same."""
+
+    # Bound to the app's state; the text (or the progress bar) repaints itself.
+    shown: reactive[int] = reactive(0, repaint=False)
+    total: reactive[int] = reactive(0, repaint=False)
+    unpublished: reactive[int] = reactive(0, repaint=False)
+    problems: reactive[int] = reactive(0, repaint=False)
+    view: reactive[Query] = reactive(Query, repaint=False)
+    progress: reactive[tuple[int, int] | None] = reactive(None, repaint=False)
+    marks: reactive[Set[str]] = reactive(frozenset, always_update=True, repaint=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown = Content("")  # the text on the line now
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-text")
@@ -68,4 +76,9 @@ class StatusBar(Horizontal):
             noun = "file" if self.problems == 1 else "files"
             parts += [" · ", (f"{self.problems} {noun} could not be read", "bold $error"),
                       (" (e)", "$text-muted")]
-        self.query_one("#status-text", Static).update(Content.assemble(*parts))
+        text = Content.assemble(*parts)
+        shown = self.query_one("#status-text", Static)
+        if (text.plain, text.spans) != (self._shown.plain, self._shown.spans):
+            # One line of fixed height: a new text needs a repaint, never a relayout.
+            self._shown = text
+            shown.update(text, layout=False)

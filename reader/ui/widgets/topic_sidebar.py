@@ -46,7 +46,7 @@ class TopicSidebar(NavList):
     topics: reactive[list[tuple[str, int]]] = reactive(list, always_update=True)
     total: reactive[int] = reactive(0)
     unpublished: reactive[int] = reactive(0)
-    view: reactive[Query] = reactive(Query)
+    view: reactive[Query] = reactive(Query, repaint=False)  # the highlight moves, nothing else
 
     @dataclass
     class Chosen(Message):
