@@ -116,7 +116,9 @@ class BandIndex:
             same = keys[1:] == keys[:-1]
             starts = np.nonzero(np.concatenate(([True], ~same)))[0]
             lengths = np.diff(np.concatenate((starts, [len(keys)])))
-            for start, length in zip(starts[lengths > 1].tolist(), lengths[lengths > 1].tolist(), strict=True):
+            two = starts[lengths == 2]  # most shared keys are shared by two items
+            found.append(np.stack((ords[two], ords[two + 1]), axis=1))
+            for start, length in zip(starts[lengths > 2].tolist(), lengths[lengths > 2].tolist(), strict=True):
                 group = ords[start:start + length]
                 i, j = np.triu_indices(length, 1)
                 found.append(np.stack((group[i], group[j]), axis=1))
