@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import TextIO
 
 from reader.core.model import Entry
-from reader.core.store import read_bytes, read_front_matter
 from reader.core.stories import StoryIndex
-from reader.core.urls import related_url_keys
+from reader.core.story_service import read_related
 
 # Entries carry no related lists: the CLI reads them from the files, which is
 # fine for a few thousand items; above this many it leaves the signal out.
@@ -23,17 +22,7 @@ def related_keys(root: Path, rows: Sequence[Entry]) -> dict[str, tuple[int, ...]
     ``None`` when there are too many rows to read them all."""
     if len(rows) > RELATED_READ_LIMIT:
         return None
-    out: dict[str, tuple[int, ...]] = {}
-    for entry in rows:
-        try:
-            parsed = read_front_matter(read_bytes(str(root / entry.id)))
-        except Exception:  # the loader has reported the file already; it just has no links here
-            continue
-        if parsed is not None:
-            keys = related_url_keys(parsed[0])
-            if keys:
-                out[entry.id] = keys
-    return out
+    return read_related(root, (e.id for e in rows))
 
 
 def story_rows(root: Path, rows: Sequence[Entry]) -> list[tuple[Entry, list[Entry]]]:

@@ -36,12 +36,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reader.core.minhash import BandIndex, band_keys
+from reader.core.minhash import BANDS, BandIndex, band_keys
 from reader.core.model import Entry
 from reader.core.textsim import Text, corroborates, different_titles, near_duplicate, sketch, text_of, within
 from reader.core.urls import identity_keys
 
-__all__ = ["RELATED_MODES", "Story", "StoryConfig", "StoryIndex", "best_of", "cluster", "rank"]
+__all__ = ["RELATED_MODES", "Cached", "Story", "StoryConfig", "StoryIndex", "best_of", "cluster", "rank"]
 
 RelatedKeys = Mapping[str, Collection[int]]
 RELATED_MODES = ("corroborated", "trusted", "off")
@@ -54,6 +54,17 @@ class Story:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """What an index keeps of one item, to start again without recomputing it
+    (``StoryIndex.cached``; ``reader.core.story_cache`` stores it)."""
+
+    row: bytes  # the band keys (little-endian uint32)
+    urls: tuple[int, ...]  # the item's canonical URL keys
+    related: tuple[int, ...]  # the keys it names in ``related``
+    links: tuple[str, ...]  # the items it was found to be one story with
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +135,10 @@ class StoryIndex:
     """The stories of a set of entries, kept up to date one change at a time."""
 
     def __init__(self, entries: Iterable[Entry] = (), related: RelatedKeys | None = None, *,
-                 config: StoryConfig | None = None) -> None:
+                 config: StoryConfig | None = None, cached: Mapping[str, Cached] | None = None) -> None:
+        """``cached``: what an earlier index said of the entries that have not
+        changed since (``cached()``, made with the same config); only the other
+        entries are compared, and their related keys are taken from ``related``."""
         self.config = config or StoryConfig()
         self._entries: dict[str, Entry] = {}
         self._ord: dict[str, int] = {}  # id -> its number in the band index
@@ -136,7 +150,11 @@ class StoryIndex:
         self._links: dict[str, set[str]] = {}  # the confirmed pairs, both ways
         self._group: dict[str, set[str]] = {}  # id -> its story's ids (stories of 2+ only)
         self._bands = BandIndex()
-        self._build(entries, related or {})
+        self._rows: dict[str, bytes] = {}  # id -> its band keys (for ``cached``)
+        if cached:
+            self._restore(entries, related or {}, cached)
+        else:
+            self._build(entries, related or {})
 
     # -- reading ---------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -173,21 +191,37 @@ class StoryIndex:
 
     # -- changing --------------------------------------------------------------------------
     def update(self, upserts: Iterable[Entry] = (), removed: Iterable[str] = (),
-               related: RelatedKeys | None = None) -> None:
+               related: RelatedKeys | None = None) -> set[str]:
         """Put ``upserts`` in (replacing an entry with the same id) and drop the
         ``removed`` ids. ``related``: the related URL keys of the upserted
-        entries (one not in it names none)."""
+        entries (one not in it names none). Returns the ids whose story may
+        have changed (the changed ones, and those of their old and new stories)."""
         upserts = list({e.id: e for e in upserts}.values())
         related = related or {}
+        affected = {*removed, *(e.id for e in upserts)}
         touched: list[set[str]] = []
         for item_id in [*removed, *(e.id for e in upserts)]:
             group = self._detach(item_id)
             if group is not None:
+                affected |= group
                 touched.append(group)
         for group in touched:
             self._resplit(group)
         for entry in upserts:
             self._attach(entry, tuple(related.get(entry.id, ())))
+        for entry in upserts:
+            affected.update(self._group.get(entry.id, ()))
+        return affected
+
+    def cached(self, ids: Iterable[str] | None = None) -> dict[str, Cached]:
+        """What to keep of ``ids`` (default: every item) to start again later."""
+        out = {}
+        for item_id in self._entries if ids is None else ids:
+            row = self._rows.get(item_id)
+            if row is not None:
+                out[item_id] = Cached(row, self._urls.get(item_id, ()), self._related.get(item_id, ()),
+                                      tuple(sorted(self._links.get(item_id, ()))))
+        return out
 
     def _detach(self, item_id: str) -> set[str] | None:
         if self._entries.pop(item_id, None) is None:
@@ -195,6 +229,7 @@ class StoryIndex:
         number = self._ord.pop(item_id)
         self._bands.remove(number)
         self._by_ord[number] = None
+        self._rows.pop(item_id, None)
         for key in self._urls.pop(item_id, ()):
             _take(self._owners, key, item_id)
         for key in self._related.pop(item_id, ()):
@@ -245,6 +280,7 @@ class StoryIndex:
             if other is not None and other != item_id and self._similar(text, self._text(other, texts)):
                 self._link(item_id, other)
         self._bands.add(number, row)
+        self._rows[item_id] = row.astype("<u4").tobytes()
         self._index_urls(item_id, entry, related)
         for key in self._urls.get(item_id, ()):
             for other in _get(self._owners, key):
@@ -276,7 +312,9 @@ class StoryIndex:
         self._links.setdefault(b, set()).add(a)
 
     def _index_urls(self, item_id: str, entry: Entry, related: tuple[int, ...]) -> None:
-        keys = identity_keys(entry.urls)
+        self._put_keys(item_id, identity_keys(entry.urls), related)
+
+    def _put_keys(self, item_id: str, keys: tuple[int, ...], related: tuple[int, ...]) -> None:
         if keys:
             self._urls[item_id] = keys
             for key in keys:
@@ -322,6 +360,7 @@ class StoryIndex:
         keys = band_keys([s for s, _ in sketches], extra=[t for _, t in sketches])
         del sketches
         self._bands = BandIndex(keys, np.arange(len(ids), dtype=np.int32))
+        self._rows = dict(zip(ids, (r.tobytes() for r in keys.astype("<u4")), strict=True))
         texts: dict[str, Text] = {}
         for a, b in self._bands.pairs().tolist():
             if self._similar(self._text(ids[a], texts), self._text(ids[b], texts)):
@@ -341,6 +380,26 @@ class StoryIndex:
                     if other != item_id and self._related_ok(item_id, other, texts):
                         self._link(item_id, other)
         self._components()
+
+    def _restore(self, entries: Iterable[Entry], related: RelatedKeys, cached: Mapping[str, Cached]) -> None:
+        """Start from what was cached of the unchanged entries; compare only the rest."""
+        width = 4 * (BANDS + 1)
+        unique = {e.id: e for e in entries}
+        clean = {i: c for i, c in cached.items() if i in unique and len(c.row) == width}
+        ids = list(clean)
+        self._entries = {i: unique[i] for i in ids}
+        self._by_ord = list(ids)
+        self._ord = {item_id: n for n, item_id in enumerate(ids)}
+        self._rows = {i: c.row for i, c in clean.items()}
+        rows = np.frombuffer(b"".join(c.row for c in clean.values()), dtype="<u4").reshape(len(ids), BANDS + 1)
+        self._bands = BandIndex(rows.astype(np.uint32), np.arange(len(ids), dtype=np.int32))
+        for item_id, c in clean.items():
+            self._put_keys(item_id, c.urls, c.related)
+            for other in c.links:
+                if other in clean:
+                    self._link(item_id, other)
+        self._components()
+        self.update([e for i, e in unique.items() if i not in clean], related=related)
 
     def _components(self) -> None:
         parent: dict[str, str] = {}
