@@ -3,7 +3,7 @@
 ``StoryService.build`` (a worker thread, after the folder has loaded) clusters
 the catalog's entries, starting from the cache (``story_cache``) for the files
 whose size and mtime have not changed: a warm start compares no texts and
-parses no URLs. ``changed`` (a worker thread, after live reload or an edit put
+parses no URLs. ``refresh`` (a worker thread, after live reload or an edit put
 changed files into the catalog) updates the stories of those files only
 (``StoryIndex.update``), never a recompute, and writes their rows to the cache.
 Both return a new ``StoryMap`` for the UI; one lock serialises them, so a change
@@ -104,28 +104,45 @@ class StoryService:
         """Files changed: their new entries (``stamps``: what they were read at)
         and the ids gone. None before the first build (it will read them)."""
         with self._lock:
-            index = self.index
-            if index is None:
-                return None
-            removed = [i for i in removed if i in index]
-            if not upserts and not removed:
-                return self.map
-            related = read_related(self.root, (e.id for e in upserts))
-            affected = index.update(upserts, removed, related=related)
-            now = time.time_ns()
-            for entry in upserts:
-                stamp = stamps.get(entry.id)
-                if stamp is None or stamp[1] >= now - RACY_NS:
-                    stamp = (stamp[0] if stamp else 0, UNKNOWN)
-                self._stamps[entry.id] = stamp
-            for item_id in removed:
-                self._stamps.pop(item_id, None)
-            if self.cache is not None:
-                rows = {i: (self._stamps.get(i, (0, UNKNOWN)), c) for i, c in index.cached(
-                    i for i in affected if i in index).items()}
-                self.cache.write(rows, removed=removed)
-            self.map = self.map.patched(index, affected)
+            return self._apply(list(upserts), list(removed), stamps)
+
+    def refresh(self, ids: Iterable[str], get: Callable[[str], Entry | None],
+                stamps: Mapping[str, Stamp]) -> StoryMap | None:
+        """These ids changed: take each one's entry as it is now (``get``; None:
+        gone). Reading them under the lock makes the result the same whatever
+        order two refreshes run in."""
+        with self._lock:
+            upserts, removed = [], []
+            for item_id in ids:
+                entry = get(item_id)
+                if entry is None:
+                    removed.append(item_id)
+                else:
+                    upserts.append(entry)
+            return self._apply(upserts, removed, stamps)
+
+    def _apply(self, upserts: list[Entry], removed: list[str], stamps: Mapping[str, Stamp]) -> StoryMap | None:
+        index = self.index
+        if index is None:
+            return None
+        removed = [i for i in removed if i in index]
+        if not upserts and not removed:
             return self.map
+        related = read_related(self.root, (e.id for e in upserts))
+        affected = index.update(upserts, removed, related=related)
+        now = time.time_ns()
+        for entry in upserts:
+            stamp = stamps.get(entry.id)
+            if stamp is None or stamp[1] >= now - RACY_NS:
+                stamp = (stamp[0] if stamp else 0, UNKNOWN)
+            self._stamps[entry.id] = stamp
+        for item_id in removed:
+            self._stamps.pop(item_id, None)
+        if self.cache is not None:
+            rows = {i: (self._stamps.get(i, (0, UNKNOWN)), c) for i, c in index.cached(affected).items()}
+            self.cache.write(rows, removed=removed)
+        self.map = self.map.patched(index, affected)
+        return self.map
 
     def close(self) -> None:
         with self._lock:

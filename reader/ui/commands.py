@@ -75,6 +75,12 @@ def reader_commands(app) -> Iterable[SystemCommand]:
     yield SystemCommand("Refetch preview", "Fetch the original page again (r)", app.action_refetch)
     yield SystemCommand("Copy URL", "Copy the item's first http(s) URL to the clipboard (c)", app.action_copy_url)
     yield SystemCommand("Load report", "Files that could not be read (e)", app.action_load_report)
+    yield SystemCommand("Stories mode", "One row per story, its best version with ×N; again: every item (=)",
+                        app.action_stories)
+    yield SystemCommand("Open story", "Stories mode: list the versions under the story (right)",
+                        lambda: app.action_story_open(True))
+    yield SystemCommand("Fold story", "Stories mode: fold the story's versions again (left)",
+                        lambda: app.action_story_open(False))
     yield SystemCommand("Zoom detail", "Give the detail pane the whole height (z)", app.action_zoom)
     yield SystemCommand("Key help", "Every key binding (?)", app.action_help)
     yield from triage_commands(app)

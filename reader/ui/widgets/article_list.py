@@ -6,7 +6,7 @@ entries cost no widgets and a keypress repaints two lines.
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Mapping, Set
 from contextlib import suppress
 from dataclasses import dataclass
 from operator import attrgetter, indexOf
@@ -24,7 +24,7 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from reader.core.model import Entry
-from reader.core.query import Query
+from reader.core.query import Query, SortKey
 from reader.ui.columns import MARK, UNPUBLISHED, Column, layout
 from reader.ui.keys import LIST_KEYS, MARK_FOOTER, MARK_KEY
 
@@ -86,6 +86,8 @@ class ArticleList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._columns: tuple[Column, ...] = layout(80)
         self._highlighted_id: str | None = None
+        # What goes before a row's title (stories mode: "▸×3 "); set by the app with the rows.
+        self.title_prefixes: Mapping[str, str] = {}
 
     # -- data -----------------------------------------------------------
     def watch_rows(self, rows: list[Entry]) -> None:
@@ -260,6 +262,8 @@ class ArticleList(ScrollView, can_focus=True):
                 text, seg_style = (MARK, marked) if marked is not None else (" ", style)
             else:
                 text, seg_style = self._cell(entry, col, style, muted, hot, unpub)
+                if col.key is SortKey.TITLE and self.title_prefixes:
+                    text = self.title_prefixes.get(entry.id, "") + text
             segments.append(Segment(fit(text, col.width, col.align_right), seg_style))
             x = col.start + col.width
         if x < self._width:

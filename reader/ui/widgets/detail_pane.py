@@ -12,6 +12,7 @@ from reader.ui.item_render import item_content, related_content
 from reader.ui.widgets.preview_view import PreviewView
 from reader.ui.widgets.reading_scroll import ReadingScroll
 from reader.ui.widgets.related_list import RelatedList
+from reader.ui.widgets.story_versions import StoryVersions
 
 
 class DetailPane(Vertical):
@@ -22,11 +23,13 @@ class DetailPane(Vertical):
             with TabPane("Item", id="tab-item"), ReadingScroll(id="item-scroll"):
                 yield Static(Content.styled("Loading…", "$text-muted"), id="item-view")
                 yield RelatedList(id="related")
+                yield StoryVersions(id="versions")
             with TabPane("Preview", id="tab-preview"):
                 yield PreviewView(id="preview")
 
     def on_mount(self) -> None:
         self.query_one(RelatedList).display = False
+        self.query_one(StoryVersions).display = False
 
     def show_item(self, item: Item, in_corpus: list[bool], *, heat_scale: int = 100,
                   quality_scale: int = 100) -> None:

@@ -22,6 +22,7 @@ class StatusBar(Horizontal):
     view: reactive[Query] = reactive(Query)
     progress: reactive[tuple[int, int] | None] = reactive(None)
     marks: reactive[Set[str]] = reactive(frozenset, always_update=True)
+    stories: reactive[str] = reactive("")  # stories mode: what to say (counts are of stories then)
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-text")
@@ -35,6 +36,7 @@ class StatusBar(Horizontal):
             self._refresh_text()
 
     watch_shown = watch_total = watch_unpublished = watch_problems = watch_view = watch_marks = _watch_any
+    watch_stories = _watch_any
 
     def watch_progress(self, progress: tuple[int, int] | None) -> None:
         if not self.is_mounted:
@@ -53,6 +55,8 @@ class StatusBar(Horizontal):
             " · ", (f"{self.unpublished:,}", "bold"), " unpublished",
             " · sort ", (q.sort.value + (" ▼" if q.descending else " ▲"), "bold"),
         ]
+        if self.stories:
+            parts += [" · ", (self.stories, "bold $accent")]
         if q.topic:
             parts += [" · topic ", (sanitize(q.topic), "bold")]
         if q.published is Published.UNPUBLISHED:
