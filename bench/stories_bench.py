@@ -12,6 +12,10 @@ tests/story_data.py: another provider's suffix, a cut excerpt, AMP URLs...),
 keeping N items in all. Related keys come from each item's related list
 (``urls.related_url_keys``), as the loader would store them.
 
+A warm start: the same entries restored from ``StoryIndex.cached()`` (what
+the story cache keeps per unchanged file), and that cache written to and read
+from its SQLite file once.
+
 Floors, measured in the same run on the same entries: the canonical URL keys
 of every entry alone (``urls.identity_keys``), and reading every search text
 once (decode and split). Figures are medians; the ratios compare across
@@ -26,6 +30,7 @@ import gc
 import random
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -34,7 +39,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from reader.core.stories import StoryIndex  # noqa: E402
+from reader.core.stories import StoryConfig, StoryIndex  # noqa: E402
+from reader.core.story_cache import StoryCache  # noqa: E402
 from reader.core.urls import identity_keys, related_url_keys  # noqa: E402
 from tests import story_data as sd  # noqa: E402
 from tests.conftest import load_make_corpus  # noqa: E402
@@ -84,6 +90,19 @@ def bench(n: int, updates: int) -> dict[str, float]:
     kept, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     stories = index.stories(singles=False)
+    cached = index.cached()
+    t = time.perf_counter()
+    restored = StoryIndex(entries, {}, cached=cached)  # a warm start: every file unchanged
+    restore = time.perf_counter() - t
+    assert restored.stories(singles=False) == stories
+    del restored
+    with tempfile.TemporaryDirectory() as tmp:
+        store = StoryCache(Path(tmp) / "root", StoryConfig(), directory=tmp)
+        rows = {i: ((1, 1), c) for i, c in cached.items()}
+        cache_write = timed(lambda: store.write(rows))
+        cache_load = timed(store.load)
+        store.close()
+    del cached
     r = random.Random(1)
     changed, removed, added = [], [], []
     for _ in range(updates):
@@ -97,6 +116,7 @@ def bench(n: int, updates: int) -> dict[str, float]:
     return {
         "n": n, "stories": len(stories), "joined": sum(len(s) for s in stories),
         "url_floor": url_floor, "text_floor": text_floor, "build": build,
+        "restore": restore, "cache_write": cache_write, "cache_load": cache_load,
         "kept_mb": (kept - before) / 1e6, "peak_mb": (peak - before) / 1e6,
         "change_ms": statistics.median(changed) * 1000, "remove_ms": statistics.median(removed) * 1000,
         "add_ms": statistics.median(added) * 1000,
@@ -109,12 +129,15 @@ def main() -> int:
     ap.add_argument("--updates", type=int, default=50)
     args = ap.parse_args()
     print("| items | stories of 2+ (items in them) | URL keys floor | search texts floor | full build | "
-          "build / URL floor | build / text floor | kept | peak | change one | remove one | add one |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "build / URL floor | build / text floor | warm start (cached) | warm / URL floor | cache write | "
+          "cache read | kept | peak | change one | remove one | add one |")
+    print("|" + "---:|" * 16)
     for n in args.sizes:
         f = bench(n, args.updates)
         print(f"| {n:,} | {f['stories']:,} ({f['joined']:,}) | {f['url_floor']:.2f} s | {f['text_floor'] * 1000:.0f} ms "
               f"| {f['build']:.2f} s | {f['build'] / f['url_floor']:.1f}× | {f['build'] / f['text_floor']:.0f}× "
+              f"| {f['restore']:.2f} s | {f['restore'] / f['url_floor']:.2f}× | {f['cache_write']:.2f} s "
+              f"| {f['cache_load']:.2f} s "
               f"| {f['kept_mb']:.0f} MB | {f['peak_mb']:.0f} MB | {f['change_ms']:.2f} ms | {f['remove_ms']:.2f} ms "
               f"| {f['add_ms']:.2f} ms |", flush=True)
     return 0

@@ -38,6 +38,10 @@ import numpy as np
 
 from reader.core.minhash import BANDS, BandIndex, band_keys
 from reader.core.model import Entry
+from reader.core.owners import Owners
+from reader.core.owners import get as _get
+from reader.core.owners import put as _put
+from reader.core.owners import take as _take
 from reader.core.textsim import Text, corroborates, different_titles, near_duplicate, sketch, text_of, within
 from reader.core.urls import identity_keys
 
@@ -91,40 +95,6 @@ def cluster(entries: Iterable[Entry], related: RelatedKeys | None = None, *,
             config: StoryConfig | None = None) -> list[Story]:
     """Every story of ``entries`` (one-item stories too), sorted by best id."""
     return StoryIndex(entries, related, config=config).stories()
-
-
-# -- one key, one or several ids, without a set per key -------------------------------------
-
-Owners = dict[int, "str | set[str]"]
-
-
-def _put(table: Owners, key: int, item: str) -> None:
-    have = table.get(key)
-    if have is None:
-        table[key] = item
-    elif isinstance(have, str):
-        if have != item:
-            table[key] = {have, item}
-    else:
-        have.add(item)
-
-
-def _take(table: Owners, key: int, item: str) -> None:
-    have = table.get(key)
-    if isinstance(have, str):
-        if have == item:
-            del table[key]
-    elif have is not None:
-        have.discard(item)
-        if len(have) == 1:
-            table[key] = next(iter(have))
-
-
-def _get(table: Owners, key: int) -> Iterable[str]:
-    have = table.get(key)
-    if have is None:
-        return ()
-    return (have,) if isinstance(have, str) else have
 
 
 def _text(entry: Entry) -> Text:

@@ -9,7 +9,8 @@ thread reads it while a worker clusters.
 version among the rows that matched (highest heat, then quality: ``rank``)
 stands in for the others, at its own place in the order; ``×N`` counts the
 versions that matched. An expanded story lists its other versions under it.
-A pass over the rows with one dict lookup each, and only in stories mode.
+C-level passes over the rows (a dict lookup each), Python steps only for
+the rows that are in a story; and only in stories mode.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import attrgetter
 
 from reader.core.model import Entry
 from reader.core.stories import Story, StoryIndex, rank
@@ -26,6 +29,7 @@ __all__ = ["EXPANDED", "VERSION", "Collapsed", "StoryMap", "collapse", "story_co
 VERSION = "  ↳ "  # the title prefix of a version listed under its story
 EXPANDED = "▾"
 COLLAPSED = "▸"
+_id = attrgetter("id")
 
 
 @dataclass(frozen=True)
@@ -76,37 +80,42 @@ def collapse(rows: Sequence[Entry], stories: StoryMap, expanded: Collection[str]
     of = stories.of
     if not of:
         return Collapsed(list(rows), {}, len(rows), {})
+    found = list(map(of.get, map(_id, rows)))  # C-level passes; most rows are in no story
     members: dict[str, list[Entry]] = {}
-    for entry in rows:
-        story = of.get(entry.id)
-        if story is not None:
-            members.setdefault(story.ids[0], []).append(entry)
-    for versions in members.values():
-        versions.sort(key=rank)
-    out: list[Entry] = []
+    position: dict[str, int] = {}
+    for at in compress(range(len(rows)), found):
+        story = found[at]
+        assert story is not None
+        entry = rows[at]
+        members.setdefault(story.ids[0], []).append(entry)
+        position[entry.id] = at
     prefixes: dict[str, str] = {}
-    count = 0
-    for entry in rows:
-        story = of.get(entry.id)
-        if story is None:
-            out.append(entry)
-            count += 1
+    edits: list[tuple[int, list[Entry]]] = []  # (row to replace, what takes its place)
+    dropped = 0
+    for key, versions in members.items():
+        if len(versions) < 2:
             continue
-        key = story.ids[0]
-        versions = members[key]
-        if versions[0] is not entry:
-            continue
-        out.append(entry)
-        count += 1
-        if len(versions) > 1:
-            if key in expanded:
-                prefixes[entry.id] = f"{EXPANDED}×{len(versions)} "
-                for other in versions[1:]:
-                    out.append(other)
-                    prefixes[other.id] = VERSION
-            else:
-                prefixes[entry.id] = f"{COLLAPSED}×{len(versions)} "
-    return Collapsed(out, prefixes, count, members)
+        versions.sort(key=rank)
+        best, others = versions[0], versions[1:]
+        dropped += len(others)
+        edits.extend((position[e.id], []) for e in others)
+        if key in expanded:
+            prefixes[best.id] = f"{EXPANDED}×{len(versions)} "
+            edits.append((position[best.id], versions))
+            prefixes.update((e.id, VERSION) for e in others)
+        else:
+            prefixes[best.id] = f"{COLLAPSED}×{len(versions)} "
+    if not edits:
+        return Collapsed(list(rows), prefixes, len(rows), members)
+    edits.sort(key=lambda edit: edit[0])
+    out: list[Entry] = []
+    start = 0
+    for at, instead in edits:
+        out.extend(rows[start:at])
+        out.extend(instead)
+        start = at + 1
+    out.extend(rows[start:])
+    return Collapsed(out, prefixes, len(rows) - dropped, members)
 
 
 def story_counts(stories: StoryMap, get: Callable[[str], Entry | None]) -> tuple[int, int, Counter[str]]:
