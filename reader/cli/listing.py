@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from reader.cli.common import CLIError, add_root, content_root, given_root, load_entries
 from reader.core.catalog import Catalog
@@ -55,7 +55,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--search", default="", metavar="WORDS",
                     help="only items whose title, excerpt, provider or topics hold every word "
                     "of WORDS, taken as plain words (no query syntax)")
-    ls.add_argument("--limit", type=int, metavar="N", help="print at most N items")
+    ls.add_argument("--limit", type=int, metavar="N", help="print at most N items (stories)")
+    ls.add_argument("--stories", action="store_true",
+                    help="one row per story, its best version (highest heat, then quality) with ×N: "
+                    "items on the same page, naming each other in related, or near-duplicate "
+                    "in title and excerpt are one story; --json prints {\"id\": best, \"ids\": all}")
     out = ls.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="JSON lines with every normalised field")
     out.add_argument("--ids", action="store_true",
@@ -136,29 +140,40 @@ def cmd_list(args: argparse.Namespace) -> int:
     descending = key.default_descending != args.reverse
     q = Query(sort=key, descending=descending, topic=args.topic, published=published, search=text)
     rows = Catalog(entries).query(q)
-    if args.limit is not None:
-        rows = rows[: args.limit]
     out = sys.stdout
-    if args.json:
-        for e in rows:  # the full item, read again only for the rows printed
+    if args.stories:
+        from reader.cli.story_list import story_rows, write_stories_json
+
+        stories = story_rows(root, rows)[: args.limit]
+        if args.json:
+            write_stories_json(out, stories)
+        elif args.ids:
+            out.writelines(sanitize(best.id) + "\n" for best, _ in stories)
+        else:
+            out.write(format_table([best for best, _ in stories],
+                                   counts={best.id: len(members) for best, members in stories}))
+    elif args.json:
+        for e in rows[: args.limit]:  # the full item, read again only for the rows printed
             item = load_item(root, e.id)
             if isinstance(item, LoadProblem):
                 problems.append(item)
                 continue
             out.write(json.dumps(item_dict(item), ensure_ascii=False) + "\n")
     elif args.ids:
-        out.writelines(sanitize(e.id) + "\n" for e in rows)
+        out.writelines(sanitize(e.id) + "\n" for e in rows[: args.limit])
     else:
         from reader.core.config import load_config
 
-        out.write(format_table(rows, dates=load_config().dates))
+        out.write(format_table(rows[: args.limit], dates=load_config().dates))
     for problem in problems:
         print(f"reader: skipped {problem}", file=sys.stderr)
     return 0
 
 
-def format_table(rows: Sequence[Entry], width: int = 100, dates: DateStyle = UTC_DAYS) -> str:
+def format_table(rows: Sequence[Entry], width: int = 100, dates: DateStyle = UTC_DAYS,
+                 counts: Mapping[str, int] | None = None) -> str:
     """Rows as a table, the item's ID last (whole, so it can be copied).
+    ``counts``: a story's size by its best id, shown as ×N before the title.
 
     Columns are measured in terminal cells, so wide (CJK, emoji) and
     zero-width (combining) characters keep them in line. ``width`` is the
@@ -179,9 +194,14 @@ def format_table(rows: Sequence[Entry], width: int = 100, dates: DateStyle = UTC
         mark = "U" if e.published is False else " "
         lines.append(
             f"{date:<{date_w}}  {num(e.heat):>{heat_w}} {num(e.quality):>{qual_w}} {mark} "
-            f"{fit(e.title, title_w)}  {fit(e.provider, PROVIDER_CELLS)}  {sanitize(e.id)}"
+            f"{fit(_counted(e, counts), title_w)}  {fit(e.provider, PROVIDER_CELLS)}  {sanitize(e.id)}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _counted(entry: Entry, counts: Mapping[str, int] | None) -> str:
+    n = counts.get(entry.id, 1) if counts else 1
+    return f"×{n} {entry.title}" if n > 1 else entry.title
 
 
 def cmd_show(args: argparse.Namespace) -> int:

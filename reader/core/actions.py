@@ -172,6 +172,14 @@ ACTIONS: tuple[Action, ...] = (
         A("app.list_only", "v", "list_only", "List only",
           "Hide the detail pane: headlines in the whole height, an arrow for the cursor "
           "(the fewest bytes per key on a slow link); again: back", FOOTER, PALETTE),
+        A("app.stories", "equals_sign", "stories", "Stories",
+          "Stories mode: one row per story, its best version with ×N (again: every item)", PALETTE,
+          title="Stories mode"),
+        # In stories mode, in the list: open or fold the story (elsewhere the key goes on).
+        A("app.story_open", "right", "story_open(True)", "Open story",
+          "Stories mode: list the story's versions under it", PALETTE, PRIORITY),
+        A("app.story_fold", "left", "story_open(False)", "Fold story",
+          "Stories mode: fold the story's versions again", PALETTE, PRIORITY),
         A("app.clear", "escape", "clear_filters", "Clear",
           "Clear search and filters (or close the sidebar)", PALETTE, title="Show everything"),
         A("app.command_palette", "ctrl+p", "command_palette", "palette",

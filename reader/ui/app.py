@@ -44,6 +44,7 @@ from reader.ui.loading import load_into
 from reader.ui.preview_flow import PreviewFlow
 from reader.ui.screens.help_screen import HelpScreen
 from reader.ui.screens.load_report_screen import LoadReportScreen
+from reader.ui.stories_flow import StoriesFlow
 from reader.ui.terminal_output import compact_output
 from reader.ui.triage_flow import TriageFlow
 from reader.ui.widgets.article_list import ArticleList
@@ -55,6 +56,7 @@ from reader.ui.widgets.query_hint import QueryHint
 from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.status_bar import StatusBar
+from reader.ui.widgets.story_versions import StoryVersions
 from reader.ui.widgets.topic_sidebar import TopicChoice, TopicSidebar
 
 log = logging.getLogger("reader.ui")
@@ -94,6 +96,7 @@ class ReaderApp(App[None]):
     marks: reactive[Set[str]] = reactive(frozenset, always_update=True, repaint=False)
     # config.toml's columns and date format, for the list and its header.
     list_style: reactive[ListStyle] = reactive(ListStyle, repaint=False)
+    stories_status: reactive[str] = reactive("", repaint=False)  # stories mode, for the status line
 
     def __init__(
         self,
@@ -125,6 +128,7 @@ class ReaderApp(App[None]):
         self.triage = TriageFlow(self)
         self.live = LiveReload(self, use_index=self._use_index)
         self.live.is_own = lambda item_id, stamp: self.triage.own_stamp(item_id) == stamp
+        self.stories = StoriesFlow(self)
         # (id, (size, mtime_ns)) of the file the detail pane shows, as it was read
         self.shown_stamp: tuple[str | None, Stamp | None] = (None, None)
         self._disk_stamp: tuple[str | None, Stamp | None] = (None, None)  # newest seen
@@ -163,7 +167,7 @@ class ReaderApp(App[None]):
                     yield DetailPane(id="detail")
         yield StatusBar(id="status").data_bind(
             ReaderApp.view, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
-            ReaderApp.problems, ReaderApp.progress, ReaderApp.marks,
+            ReaderApp.problems, ReaderApp.progress, ReaderApp.marks, stories=ReaderApp.stories_status,
         )
         yield Footer(compact=True)
 
@@ -171,6 +175,7 @@ class ReaderApp(App[None]):
         self._cancel_load.set()
         self.live.close()
         self.triage.close()
+        self.stories.close()
 
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
@@ -202,15 +207,15 @@ class ReaderApp(App[None]):
         elif batch.finished:
             gc.freeze()  # 100k long-lived entries: keep them out of every GC pass
             self.warm_up_catalog()
+            self.stories.loaded()
         if batch.finished:
             self.live.loaded()
 
     def _counts_changed(self) -> None:
         """The catalog changed: counts, topics (only when they differ) and the rows."""
-        self.total = len(self.catalog)
-        self.unpublished = self.catalog.unpublished_count()
+        self.total, self.unpublished, topics = self.stories.counts(  # stories mode: stories
+            len(self.catalog), self.catalog.unpublished_count(), self.catalog.topic_counts())
         self.problems = len(self.load_problems)
-        topics = self.catalog.topic_counts()
         if topics != self.topics:
             self.topics = topics
         self._requery()
@@ -225,6 +230,7 @@ class ReaderApp(App[None]):
         self.load_problems = [p for p in self.load_problems if p.id not in touched]
         self.load_problems.extend(reread.problems)
         self.catalog.apply(reread.entries, reread.removed)
+        self.stories.changed(reread)
         self._counts_changed()
         if current is not None and current.id in touched:
             name = sanitize(current.title or current.id)
@@ -255,9 +261,8 @@ class ReaderApp(App[None]):
         gc.freeze()
 
     def _requery(self) -> None:
-        rows = self.catalog.query(self.view, self.user_state)
+        rows, self.shown = self.stories.rows(self.catalog.query(self.view, self.user_state))
         self.rows = rows
-        self.shown = len(rows)
 
     def watch_view(self) -> None:
         # The rows first: the widgets bound to the view (the list goes to the
@@ -332,6 +337,7 @@ class ReaderApp(App[None]):
             ))
             return
         self.current_item = item
+        self.stories.show_versions(item_id)
         pane.show_item(
             item, in_corpus,
             heat_scale=bar_scale(self.catalog.largest(SortKey.HEAT)),
@@ -356,11 +362,17 @@ class ReaderApp(App[None]):
     # -- list messages --------------------------------------------------
     @on(ArticleList.Selected)
     def _on_selected(self, event: ArticleList.Selected) -> None:
+        if self.stories.on and self.stories.select(event.entry):
+            return  # a folded story opened in place
         pane = self.query_one(DetailPane)
         if self.current_item and self.current_item.related:
             self.focus_now(pane.query_one(RelatedList))
         else:
             self.focus_now(pane.query_one("#item-scroll"))
+
+    @on(StoryVersions.Chosen)
+    def _on_version(self, event: StoryVersions.Chosen) -> None:
+        self.stories.jump(event.item_id)
 
     @on(ColumnHeader.SortClicked)
     def _on_sort_clicked(self, event: ColumnHeader.SortClicked) -> None:
@@ -533,6 +545,12 @@ class ReaderApp(App[None]):
             bar.display = False
             self.focus_now(self.query_one(ArticleList))
 
+    def action_stories(self) -> None:
+        self.stories.toggle()
+
+    def action_story_open(self, open_: bool) -> None:
+        self.stories.expand(open_)
+
     def action_load_report(self) -> None:
         if self.load_problems:
             self.push_screen(LoadReportScreen(list(self.load_problems)))
@@ -555,6 +573,8 @@ class ReaderApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "desk":
             return self.at_desk  # False: hidden, and the key goes on to the triage twin
+        if action == "story_open":  # False: the key goes on (the search bar's cursor...)
+            return self.stories.on and isinstance(self.focused, ArticleList) and self.screen is self.screen_stack[0]
         return True
 
     def watch_marks(self) -> None:

@@ -176,6 +176,11 @@ class TriageFlow:
         self.app.push_screen(TopicPrompt(sanitize(title), choices, free=add,
                                          placeholder="topic (Tab completes)" if add else "topic"), chosen)
 
+    def add_topic_to(self, ids: list[str], topic: str) -> None:
+        """Add ``topic`` to these items (stories: the other versions, as duplicates)."""
+        session = self.session
+        self._submit(_Op("add topic", lambda: session.add_topic(ids, topic)))
+
     def undo(self) -> None:
         self._submit(_Op("undo", self.session.undo))
 
@@ -243,6 +248,8 @@ class TriageFlow:
             self.app.load_detail(current.id)  # the pane shows the file as it is now
         self._report(outcome)
         self._start_next()
+        if op.name == "publish" and outcome.done:
+            self.app.stories.offer_duplicates(outcome.done)
 
     def apply(self, reread: Reread) -> None:
         """Put what was read again into the catalog: the same path as live reload."""

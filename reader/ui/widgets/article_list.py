@@ -10,7 +10,7 @@ move rewrites two cells of two lines.
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Mapping, Set
 from contextlib import suppress
 from dataclasses import dataclass
 from operator import attrgetter, indexOf
@@ -27,7 +27,7 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from reader.core.model import Entry
-from reader.core.query import Query
+from reader.core.query import Query, SortKey
 from reader.ui.columns import ARROW, ARROW_GUTTER, MARK, UNPUBLISHED, Column, ListStyle, layout
 from reader.ui.keys import bindings
 
@@ -89,9 +89,11 @@ class ArticleList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._columns: tuple[Column, ...] = layout(80, self.list_style)
         self._highlighted_id: str | None = None
-        # What each visible line shows, as render_line last drew it: (entry, marked, cursor).
-        self._drawn: dict[int, tuple[Entry, bool, bool] | None] = {}
+        # What each visible line shows, as render_line last drew it: (entry, title prefix, marked, cursor).
+        self._drawn: dict[int, tuple[Entry, str, bool, bool] | None] = {}
         self._sized: tuple[Size, Size, Size] | None = None
+        # What goes before a row's title (stories mode: "▸×3 "); set by the app with the rows.
+        self.title_prefixes: Mapping[str, str] = {}
 
     # -- data -----------------------------------------------------------
     def watch_rows(self, rows: list[Entry]) -> None:
@@ -266,13 +268,15 @@ class ArticleList(ScrollView, can_focus=True):
             self.cursor = row
 
     # -- rendering ------------------------------------------------------
-    def _line_key(self, row: int) -> tuple[Entry, bool, bool] | None:
-        """What line ``row`` shows: its entry, whether it is marked, whether the cursor is on it."""
+    def _line_key(self, row: int) -> tuple[Entry, str, bool, bool] | None:
+        """What line ``row`` shows: its entry, what goes before its title (stories
+        mode), whether it is marked, whether the cursor is on it."""
         rows = self.rows
         if row >= len(rows):
             return None
         entry = rows[row]
-        return entry, entry.id in self.marks, row == self.cursor
+        prefix = self.title_prefixes.get(entry.id, "") if self.title_prefixes else ""
+        return entry, prefix, entry.id in self.marks, row == self.cursor
 
     def _refresh_changed(self) -> None:
         """Refresh the visible lines that no longer show what was drawn on them.
@@ -292,7 +296,7 @@ class ArticleList(ScrollView, can_focus=True):
                 old = drawn[y]
                 if key == old:
                     continue
-                if self.arrow_cursor and key is not None and old is not None and old[:2] == key[:2]:
+                if self.arrow_cursor and key is not None and old is not None and old[:3] == key[:3]:
                     self.refresh(Region(0, y, ARROW_GUTTER, 1))  # the same row: only the arrow moved
                     continue
             self.refresh(Region(0, y, width, 1))
@@ -305,7 +309,7 @@ class ArticleList(ScrollView, can_focus=True):
         base = self.rich_style
         if key is None:
             return Strip.blank(width, base)
-        entry, is_marked, at_cursor = key
+        entry, prefix, is_marked, at_cursor = key
         if at_cursor and not self.arrow_cursor:
             style = base + self.get_component_rich_style("article-list--cursor")
             muted = hot = unpub = style
@@ -317,9 +321,9 @@ class ArticleList(ScrollView, can_focus=True):
         marked = style + self.get_component_rich_style("article-list--marked") if is_marked else None
         arrow = (base + self.get_component_rich_style("article-list--arrow")
                  if at_cursor and self.arrow_cursor else None)
-        return Strip(self._segments(entry, style, muted, hot, unpub, marked, arrow), width).crop(0, width)
+        return Strip(self._segments(entry, prefix, style, muted, hot, unpub, marked, arrow), width).crop(0, width)
 
-    def _segments(self, entry: Entry, style: RichStyle, muted: RichStyle, hot: RichStyle,
+    def _segments(self, entry: Entry, prefix: str, style: RichStyle, muted: RichStyle, hot: RichStyle,
                   unpub: RichStyle, marked: RichStyle | None, arrow: RichStyle | None) -> list[Segment]:
         """The row's cells, one segment per run of the same style (each segment
         costs the terminal a style sequence)."""
@@ -347,6 +351,8 @@ class ArticleList(ScrollView, can_focus=True):
                 text, seg_style = (MARK, marked) if marked is not None else (" ", style)
             else:
                 text, seg_style = self._cell(entry, col, style, muted, hot, unpub)
+                if col.key is SortKey.TITLE and prefix:
+                    text = prefix + text
             add(fit(text, col.width, col.align_right), seg_style)
             x = col.start + col.width
         if x < self._width:

@@ -20,6 +20,7 @@ from reader.ui.widgets.painted_once import PaintedOnce
 from reader.ui.widgets.preview_view import PreviewView
 from reader.ui.widgets.reading_scroll import ReadingScroll
 from reader.ui.widgets.related_list import RelatedList
+from reader.ui.widgets.story_versions import StoryVersions
 
 
 class ItemView(PaintedOnce, Static):
@@ -42,11 +43,13 @@ class DetailPane(PaintedOnce, Vertical):
             with TabPane("Item", id="tab-item"), ItemScroll(id="item-scroll"):
                 yield ItemView(Content.styled("Loading…", "$text-muted"), id="item-view")
                 yield RelatedList(id="related")
+                yield StoryVersions(id="versions")
             with TabPane("Preview", id="tab-preview"):
                 yield PreviewView(id="preview")
 
     def on_mount(self) -> None:
         self.query_one(RelatedList).display = False
+        self.query_one(StoryVersions).display = False
 
     def show_item(self, item: Item, in_corpus: list[bool], *, heat_scale: int = 100,
                   quality_scale: int = 100, dates: DateStyle = UTC_DAYS) -> None:

@@ -26,6 +26,7 @@ class StatusBar(Horizontal):
     view: reactive[Query] = reactive(Query, repaint=False)
     progress: reactive[tuple[int, int] | None] = reactive(None, repaint=False)
     marks: reactive[Set[str]] = reactive(frozenset, always_update=True, repaint=False)
+    stories: reactive[str] = reactive("", repaint=False)  # stories mode: what to say (counts are of stories then)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -43,6 +44,7 @@ class StatusBar(Horizontal):
             self._refresh_text()
 
     watch_shown = watch_total = watch_unpublished = watch_problems = watch_view = watch_marks = _watch_any
+    watch_stories = _watch_any
 
     def watch_progress(self, progress: tuple[int, int] | None) -> None:
         if not self.is_mounted:
@@ -61,6 +63,8 @@ class StatusBar(Horizontal):
             " · ", (f"{self.unpublished:,}", "bold"), " unpublished",
             " · sort ", (q.sort.value + (" ▼" if q.descending else " ▲"), "bold"),
         ]
+        if self.stories:
+            parts += [" · ", (self.stories, "bold $accent")]
         if q.topic:
             parts += [" · topic ", (sanitize(q.topic), "bold")]
         if q.published is Published.UNPUBLISHED:

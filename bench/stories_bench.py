@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Story clusters at 10k and 100k items: full build, memory, one changed item.
+
+Usage:
+    python bench/stories_bench.py [--sizes 10000 100000] [--updates U]
+
+The items are bench/make_corpus.py's (seed 7: the same texts, URLs and
+related lists as /tmp/rb/corpus-100000-seed7), made as entries directly
+rather than loaded from disk, plus copies: the generator writes no
+near-duplicates, so for 10% of the stories one copy is added (made as in
+tests/story_data.py: another provider's suffix, a cut excerpt, AMP URLs...),
+keeping N items in all. Related keys come from each item's related list
+(``urls.related_url_keys``), as the loader would store them.
+
+A warm start: the same entries restored from ``StoryIndex.cached()`` (what
+the story cache keeps per unchanged file), and that cache written to and read
+from its SQLite file once.
+
+Floors, measured in the same run on the same entries: the canonical URL keys
+of every entry alone (``urls.identity_keys``), and reading every search text
+once (decode and split). Figures are medians; the ratios compare across
+machines. Memory: tracemalloc, what the built ``StoryIndex`` keeps and the
+peak while building (the entries themselves excluded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+
+from reader.core.stories import StoryConfig, StoryIndex  # noqa: E402
+from reader.core.story_cache import StoryCache  # noqa: E402
+from reader.core.urls import identity_keys, related_url_keys  # noqa: E402
+from tests import story_data as sd  # noqa: E402
+from tests.conftest import load_make_corpus  # noqa: E402
+
+
+def make_items(n: int, seed: int = 7) -> tuple[list[sd.Spec], dict[str, tuple[int, ...]]]:
+    mc = load_make_corpus()
+    bases, related = [], {}
+    for name, f, _body in mc.generate_items(n - n // 11, seed):
+        urls = tuple(f[k] for k in ("originalUrl", "webUrl", "ampWebUrl", "cdnAmpWebUrl") if k in f)
+        heat = f.get("heat")
+        bases.append(sd.Spec(name, f["title"], f["excerpt"], f["provider"]["name"], f["publishedDateTime"],
+                             urls, story=name, heat=None if heat is None or heat < 0 else heat,
+                             quality=f.get("quality")))
+        keys = related_url_keys(f)
+        if keys:
+            related[name] = keys
+    r = random.Random(seed)
+    copies = [sd.copy_of(s, r.choice(sd.COPY_KINDS), 0, r) for s in r.sample(bases, n - len(bases))]
+    return bases + copies, related
+
+
+def timed(fn, runs: int = 1) -> float:
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return statistics.median(out)
+
+
+def bench(n: int, updates: int) -> dict[str, float]:
+    specs, related = make_items(n)
+    entries = sd.entries(specs)
+    gc.collect()
+    gc.freeze()
+    url_floor = timed(lambda: [identity_keys(e.urls) for e in entries], 3)
+    text_floor = timed(lambda: [e.search_text.decode("utf-8", "replace").split("\x1f", 2) for e in entries], 3)
+    t = time.perf_counter()
+    index = StoryIndex(entries, related)
+    build = time.perf_counter() - t
+    del index
+    gc.collect()
+    tracemalloc.start()  # a second build, for memory only (tracing slows it down)
+    before = tracemalloc.get_traced_memory()[0]
+    index = StoryIndex(entries, related)
+    kept, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    stories = index.stories(singles=False)
+    cached = index.cached()
+    t = time.perf_counter()
+    restored = StoryIndex(entries, {}, cached=cached)  # a warm start: every file unchanged
+    restore = time.perf_counter() - t
+    assert restored.stories(singles=False) == stories
+    del restored
+    with tempfile.TemporaryDirectory() as tmp:
+        store = StoryCache(Path(tmp) / "root", StoryConfig(), directory=tmp)
+        rows = {i: ((1, 1), c) for i, c in cached.items()}
+        cache_write = timed(lambda: store.write(rows))
+        cache_load = timed(store.load)
+        store.close()
+    del cached
+    r = random.Random(1)
+    changed, removed, added = [], [], []
+    for _ in range(updates):
+        victim = r.choice(entries)
+        other = r.choice(specs)
+        new = sd.Spec(victim.id, other.title, other.excerpt, other.provider, other.published_at, other.urls,
+                      story="")
+        changed.append(timed(lambda new=new: index.update([new.entry()], related={})))
+        removed.append(timed(lambda victim=victim: index.update(removed=[victim.id])))
+        added.append(timed(lambda victim=victim: index.update([victim], related=related)))
+    return {
+        "n": n, "stories": len(stories), "joined": sum(len(s) for s in stories),
+        "url_floor": url_floor, "text_floor": text_floor, "build": build,
+        "restore": restore, "cache_write": cache_write, "cache_load": cache_load,
+        "kept_mb": (kept - before) / 1e6, "peak_mb": (peak - before) / 1e6,
+        "change_ms": statistics.median(changed) * 1000, "remove_ms": statistics.median(removed) * 1000,
+        "add_ms": statistics.median(added) * 1000,
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--updates", type=int, default=50)
+    args = ap.parse_args()
+    print("| items | stories of 2+ (items in them) | URL keys floor | search texts floor | full build | "
+          "build / URL floor | build / text floor | warm start (cached) | warm / URL floor | cache write | "
+          "cache read | kept | peak | change one | remove one | add one |")
+    print("|" + "---:|" * 16)
+    for n in args.sizes:
+        f = bench(n, args.updates)
+        print(f"| {n:,} | {f['stories']:,} ({f['joined']:,}) | {f['url_floor']:.2f} s | {f['text_floor'] * 1000:.0f} ms "
+              f"| {f['build']:.2f} s | {f['build'] / f['url_floor']:.1f}× | {f['build'] / f['text_floor']:.0f}× "
+              f"| {f['restore']:.2f} s | {f['restore'] / f['url_floor']:.2f}× | {f['cache_write']:.2f} s "
+              f"| {f['cache_load']:.2f} s "
+              f"| {f['kept_mb']:.0f} MB | {f['peak_mb']:.0f} MB | {f['change_ms']:.2f} ms | {f['remove_ms']:.2f} ms "
+              f"| {f['add_ms']:.2f} ms |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""Story clusters for a running app: built once after loading, then kept up to date.
+
+``StoryService.build`` (a worker thread, after the folder has loaded) clusters
+the catalog's entries, starting from the cache (``story_cache``) for the files
+whose size and mtime have not changed: a warm start compares no texts and
+parses no URLs. ``refresh`` (a worker thread, after live reload or an edit put
+changed files into the catalog) updates the stories of those files only
+(``StoryIndex.update``), never a recompute, and writes their rows to the cache.
+Both return a new ``StoryMap`` for the UI; one lock serialises them, so a change
+that arrives while the first build runs is applied right after it.
+
+Entries carry no related lists: the related keys of the files that are
+compared afresh are read from the files here (a few per change; all of them
+once, on a cold start).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+
+from reader.core.model import Entry
+from reader.core.store import read_bytes, read_front_matter
+from reader.core.stories import StoryConfig, StoryIndex
+from reader.core.story_cache import UNKNOWN, Stamp, StoryCache
+from reader.core.story_view import StoryMap
+from reader.core.urls import related_url_keys
+
+__all__ = ["StoryService", "read_related"]
+
+RACY_NS = 2_000_000_000  # an mtime this close to now may change again within its tick
+
+
+def read_related(root: Path, ids: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """id -> the URL keys its ``related`` list names, read from the files (a file
+    that cannot be read or parsed names none: the loader reports it)."""
+    out: dict[str, tuple[int, ...]] = {}
+    for item_id in ids:
+        try:
+            data = read_bytes(str(root / item_id))
+            if b"related" not in data:
+                continue
+            parsed = read_front_matter(data)
+        except Exception:
+            continue
+        if parsed is not None:
+            keys = related_url_keys(parsed[0])
+            if keys:
+                out[item_id] = keys
+    return out
+
+
+def _stamp(path: Path, now_ns: int) -> Stamp | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    mtime = st.st_mtime_ns if st.st_mtime_ns < now_ns - RACY_NS else UNKNOWN
+    return (st.st_size, mtime)
+
+
+class StoryService:
+    def __init__(self, root: Path | str, *, config: StoryConfig | None = None, use_cache: bool = True,
+                 cache_directory: Path | str | None = None) -> None:
+        self.root = Path(root)
+        self.config = config or StoryConfig()
+        self.cache = StoryCache(self.root, self.config, directory=cache_directory) if use_cache else None
+        self.index: StoryIndex | None = None
+        self.map = StoryMap()
+        self.reused = 0  # files taken from the cache by the last build
+        self._stamps: dict[str, Stamp] = {}
+        self._lock = threading.Lock()
+
+    def build(self, entries: Callable[[], Sequence[Entry]]) -> StoryMap:
+        """Cluster ``entries()`` (called under the lock, so no change is missed)."""
+        with self._lock:
+            current = list(entries())
+            stored = self.cache.load() if self.cache is not None else {}
+            now = time.time_ns()
+            stamps: dict[str, Stamp] = {}
+            clean = {}
+            for entry in current:
+                stamp = _stamp(self.root / entry.id, now)
+                if stamp is not None:
+                    stamps[entry.id] = stamp
+                have = stored.get(entry.id)
+                if have is not None and stamp is not None and stamp[1] != UNKNOWN and have[0] == stamp:
+                    clean[entry.id] = have[1]
+            related = read_related(self.root, (e.id for e in current if e.id not in clean))
+            index = StoryIndex(current, related, config=self.config, cached=clean or None)
+            self.index, self._stamps, self.reused = index, stamps, len(clean)
+            if self.cache is not None:
+                rows = {i: (stamps.get(i, (0, UNKNOWN)), c) for i, c in index.cached().items()
+                        if i not in stored or stored[i] != (stamps.get(i), c)}
+                self.cache.write(rows, removed=[i for i in stored if i not in index])
+            self.map = StoryMap.of_index(index)
+            return self.map
+
+    def changed(self, upserts: Sequence[Entry], removed: Iterable[str],
+                stamps: Mapping[str, Stamp]) -> StoryMap | None:
+        """Files changed: their new entries (``stamps``: what they were read at)
+        and the ids gone. None before the first build (it will read them)."""
+        with self._lock:
+            return self._apply(list(upserts), list(removed), stamps)
+
+    def refresh(self, ids: Iterable[str], get: Callable[[str], Entry | None],
+                stamps: Mapping[str, Stamp]) -> StoryMap | None:
+        """These ids changed: take each one's entry as it is now (``get``; None:
+        gone). Reading them under the lock makes the result the same whatever
+        order two refreshes run in."""
+        with self._lock:
+            upserts, removed = [], []
+            for item_id in ids:
+                entry = get(item_id)
+                if entry is None:
+                    removed.append(item_id)
+                else:
+                    upserts.append(entry)
+            return self._apply(upserts, removed, stamps)
+
+    def _apply(self, upserts: list[Entry], removed: list[str], stamps: Mapping[str, Stamp]) -> StoryMap | None:
+        index = self.index
+        if index is None:
+            return None
+        removed = [i for i in removed if i in index]
+        if not upserts and not removed:
+            return self.map
+        related = read_related(self.root, (e.id for e in upserts))
+        affected = index.update(upserts, removed, related=related)
+        now = time.time_ns()
+        for entry in upserts:
+            stamp = stamps.get(entry.id)
+            if stamp is None or stamp[1] >= now - RACY_NS:
+                stamp = (stamp[0] if stamp else 0, UNKNOWN)
+            self._stamps[entry.id] = stamp
+        for item_id in removed:
+            self._stamps.pop(item_id, None)
+        if self.cache is not None:
+            rows = {i: (self._stamps.get(i, (0, UNKNOWN)), c) for i, c in index.cached(affected).items()}
+            self.cache.write(rows, removed=removed)
+        self.map = self.map.patched(index, affected)
+        return self.map
+
+    def close(self) -> None:
+        with self._lock:
+            if self.cache is not None:
+                self.cache.close()
