@@ -35,15 +35,16 @@ from reader.core.store import LoadProblem, load_item
 from reader.core.triage import Stamp, stamp_of
 from reader.resources import styles_dir
 from reader.ui.commands import TopicCommands, reader_commands
-from reader.ui.keys import DESK_FOOTER, LIST_KEYS, MARK_FOOTER, SCROLL_KEYS, TRIAGE_KEYS
+from reader.ui.keys import DESK_FOOTER, LIST_KEYS, MARK_FOOTER, READING_KEYS, SCROLL_KEYS, TRIAGE_KEYS
 from reader.ui.live_reload import LiveReload, Reread
 from reader.ui.loading import load_into
 from reader.ui.preview_flow import PreviewFlow
+from reader.ui.reading_state import ReadingFlow
 from reader.ui.screens.help_screen import HelpScreen
 from reader.ui.screens.load_report_screen import LoadReportScreen
 from reader.ui.screens.preview_screen import PreviewScreen
 from reader.ui.triage_flow import TriageFlow
-from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.article_list import NOTHING_UNREAD, ArticleList, UnreadMarks
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
 from reader.ui.widgets.preview_view import PreviewState, PreviewView
@@ -99,6 +100,7 @@ class ReaderApp(App[None]):
                 tooltip="Files that could not be read, with reasons"),
         Binding("z", "zoom", "Zoom", id="app.zoom",
                 tooltip="Give the detail pane the whole height (again: back)"),
+        *READING_KEYS,
         Binding("escape", "clear_filters", "Clear", show=False, id="app.clear",
                 tooltip="Clear search and filters (or close the sidebar)"),
     ]
@@ -114,6 +116,11 @@ class ReaderApp(App[None]):
     sidebar_open: reactive[bool] = reactive(False)
     # The triage session's marked ids (the same set, set again after each change).
     marks: reactive[Set[str]] = reactive(frozenset, always_update=True)
+    # The reader's own state (reader.ui.reading_state): counts (None: not known
+    # yet) and the read marks the list draws (the same object, set after each change).
+    unread_count: reactive[int | None] = reactive(None)
+    saved_count: reactive[int | None] = reactive(None)
+    read_marks: reactive[UnreadMarks] = reactive(lambda: NOTHING_UNREAD, always_update=True)
 
     def __init__(
         self,
@@ -128,9 +135,10 @@ class ReaderApp(App[None]):
         self.root = Path(root)
         self.config = config or Config()
         self.catalog = Catalog()
-        # The reader's read and saved ids (is:read, is:unread, is:saved): none
-        # until the state store plugs in here.
+        # The reader's read and saved ids (is:read, is:unread, is:saved).
         self.user_state: UserState = NO_USER_STATE
+        self.reading = ReadingFlow(self)
+        self.user_state = self.reading.marks.user_state
         self.load_problems: list[LoadProblem] = []
         self.current_item: Item | None = None
         self._use_index = self.config.use_index if use_index is None else use_index
@@ -158,6 +166,7 @@ class ReaderApp(App[None]):
             yield TopicSidebar(id="sidebar").data_bind(
                 ReaderApp.topics, ReaderApp.view,
                 total=ReaderApp.total, unpublished=ReaderApp.unpublished,
+                unread=ReaderApp.unread_count, saved=ReaderApp.saved_count,
             )
             with Vertical(id="content"):
                 yield SearchBar(id="search").data_bind(ReaderApp.topics)
@@ -166,7 +175,8 @@ class ReaderApp(App[None]):
                     with Vertical(id="list-pane"):
                         yield ColumnHeader(id="columns").data_bind(ReaderApp.view)
                         yield ArticleList(id="articles").data_bind(
-                            ReaderApp.rows, ReaderApp.view, ReaderApp.marks)
+                            ReaderApp.rows, ReaderApp.view, ReaderApp.marks,
+                            reading=ReaderApp.read_marks)
                     yield DetailPane(id="detail")
         yield StatusBar(id="status").data_bind(
             ReaderApp.view, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
@@ -178,12 +188,14 @@ class ReaderApp(App[None]):
         self._cancel_load.set()
         self.live.close()
         self.triage.close()
+        self.reading.close()
 
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
         self.focus_now(self.query_one(ArticleList))
         for warning in self.config.warnings:
             self.notify(sanitize(warning), severity="warning", markup=False)
+        self.reading.start()
         self.load_items()
         if self.config.watch:
             self.live.start()
@@ -221,6 +233,7 @@ class ReaderApp(App[None]):
         if topics != self.topics:
             self.topics = topics
         self._requery()
+        self.reading.catalog_changed()
 
     def apply_reread(self, reread: Reread) -> None:
         """Files changed on disk (another editor, the pipeline, a git pull): apply
@@ -261,6 +274,10 @@ class ReaderApp(App[None]):
         self.catalog.warm_up()
         gc.freeze()
 
+    def refresh_rows(self) -> None:
+        """The rows again for the same view (the reader's marks changed under it)."""
+        self._requery()
+
     def _requery(self) -> None:
         rows = self.catalog.query(self.view, self.user_state)
         self.rows = rows
@@ -281,6 +298,7 @@ class ReaderApp(App[None]):
     @on(ArticleList.Highlighted)
     def _on_highlighted(self, event: ArticleList.Highlighted) -> None:
         self.preview.cancel()
+        self.reading.highlight_changed(event.entry)
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
@@ -336,6 +354,7 @@ class ReaderApp(App[None]):
             ))
             return
         self.current_item = item
+        self.reading.detail_shown(item_id)
         pane.show_item(
             item, in_corpus,
             heat_scale=bar_scale(self.catalog.largest(SortKey.HEAT)),
@@ -380,8 +399,11 @@ class ReaderApp(App[None]):
         self.focus_now(self.query_one(ArticleList))
 
     def _apply_choice(self, choice: TopicChoice) -> None:
-        view = replace(self.view, topic=choice.topic, published=choice.published)
+        search = self.reading.search_for(choice, self.view.search)
+        view = replace(self.view, topic=choice.topic, published=choice.published, search=search)
         self.view = view if choice.sort is None else view.with_sort(choice.sort)
+        if search != self.query_one(SearchBar).value:
+            self.query_one(SearchBar).value = search
 
     @on(ArticleList.MarkToggled)
     def _on_mark(self, event: ArticleList.MarkToggled) -> None:
@@ -389,6 +411,10 @@ class ReaderApp(App[None]):
 
     def show_topic(self, topic: str | None) -> None:
         self._apply_choice(TopicChoice(topic, Published.ALL))
+
+    def show_state(self, search: str) -> None:
+        """The sidebar's Unread or Saved entry (``is:unread`` / ``is:saved``)."""
+        self._apply_choice(TopicChoice(None, Published.ALL, search=search))
 
     @on(RelatedList.Chosen)
     def _on_related(self, event: RelatedList.Chosen) -> None:
@@ -457,7 +483,8 @@ class ReaderApp(App[None]):
             return [b for b in bindings if isinstance(b, Binding) and b not in out]
 
         sections = [
-            ("Everywhere", keys(self.BINDINGS, [*TRIAGE_KEYS, *DESK_FOOTER])),
+            ("Everywhere", keys(self.BINDINGS, [*TRIAGE_KEYS, *DESK_FOOTER, *READING_KEYS])),
+            ("Reading (your own read and saved marks)", keys(READING_KEYS)),
             ("Triage (P, U, + and - act on the marked items, if any)", keys(TRIAGE_KEYS)),
             ("Every list (articles, topics, related items, load report)", keys(LIST_KEYS)),
             ("Article list", keys(ArticleList.BINDINGS, [*LIST_KEYS, MARK_FOOTER])),
@@ -544,6 +571,10 @@ class ReaderApp(App[None]):
     def action_triage(self, name: str) -> None:
         """The triage keys (``triage('publish')``...): reader.ui.triage_flow does the work."""
         self.triage.run_action(name)
+
+    def action_reading(self, name: str) -> None:
+        """The reading keys (``reading('toggle_read')``...): reader.ui.reading_state does the work."""
+        self.reading.run_action(name)
 
     def action_desk(self, name: str) -> None:
         """The footer's copies of the triage keys (shown at the desk only)."""

@@ -77,7 +77,20 @@ def reader_commands(app) -> Iterable[SystemCommand]:
     yield SystemCommand("Load report", "Files that could not be read (e)", app.action_load_report)
     yield SystemCommand("Zoom detail", "Give the detail pane the whole height (z)", app.action_zoom)
     yield SystemCommand("Key help", "Every key binding (?)", app.action_help)
+    yield from reading_commands(app)
     yield from triage_commands(app)
+
+
+def reading_commands(app) -> Iterable[SystemCommand]:
+    """The reader's own marks (the key in brackets, as in the help)."""
+    yield SystemCommand("Next unread", "Move to the next unread item (n)", app.reading.next_unread)
+    yield SystemCommand("Read / unread", "Mark the item read, or unread again (N)", app.reading.toggle_read)
+    yield SystemCommand("Mark all shown read", "Mark every item in the list as read (A)",
+                        app.reading.mark_all_read)
+    yield SystemCommand("Save / unsave", "Save the item for later, or unsave it (B)", app.reading.toggle_saved)
+    yield SystemCommand("Unread items", "Only the items not read yet (is:unread)",
+                        lambda: app.show_state("is:unread"))
+    yield SystemCommand("Saved items", "Only the items saved (is:saved)", lambda: app.show_state("is:saved"))
 
 
 def triage_commands(app) -> Iterable[SystemCommand]:

@@ -76,3 +76,17 @@ def _shown_at_the_desk(binding: Binding) -> Binding:
 # In footer order: what fits at 80 columns comes first.
 DESK_FOOTER = [_shown_at_the_desk(b) for b in TRIAGE_KEYS
                if b.id in ("triage.publish", "triage.unpublish", "triage.add_topic", "triage.undo")]
+
+
+# The reader's own state (reader.ui.reading_state): app-wide, like the triage keys.
+# The footer shows "n" (the one used most); the others are in the help and the palette.
+READING_KEYS = [
+    Binding("n", "reading('next_unread')", "Next unread", id="reading.next_unread",
+            tooltip="Move to the next unread item in the list (from the top after the last)"),
+    Binding("N", "reading('toggle_read')", "Read/unread", show=False, id="reading.toggle_read",
+            tooltip="Mark the item read, or unread again"),
+    Binding("A", "reading('mark_all_read')", "All read", show=False, id="reading.mark_all_read",
+            tooltip="Mark every item shown in the list as read"),
+    Binding("B", "reading('toggle_saved')", "Save", show=False, id="reading.toggle_saved",
+            tooltip="Save the item for later, or unsave it (the sidebar's Saved entry)"),
+]

@@ -10,6 +10,7 @@ from collections.abc import Set
 from contextlib import suppress
 from dataclasses import dataclass
 from operator import attrgetter, indexOf
+from typing import Protocol
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -25,10 +26,24 @@ from textual.widgets import Input
 
 from reader.core.model import Entry
 from reader.core.query import Query
-from reader.ui.columns import MARK, UNPUBLISHED, Column, layout
+from reader.ui.columns import MARK, UNPUBLISHED, UNREAD, Column, layout
 from reader.ui.keys import LIST_KEYS, MARK_FOOTER, MARK_KEY
 
 _id = attrgetter("id")
+
+
+class UnreadMarks(Protocol):
+    """What the list asks of the reader's state (``reader.core.reading.ReadMarks``)."""
+
+    def is_unread(self, entry: Entry) -> bool: ...
+
+
+class _NothingUnread:
+    def is_unread(self, entry: Entry) -> bool:
+        return False
+
+
+NOTHING_UNREAD = _NothingUnread()
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
@@ -53,6 +68,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--muted",
         "article-list--hot",
         "article-list--marked",
+        "article-list--unread",
     }
 
     BINDINGS = [
@@ -66,6 +82,8 @@ class ArticleList(ScrollView, can_focus=True):
     rows: reactive[list[Entry]] = reactive(list, always_update=True, layout=False)
     # The app's set of marked ids, shared (not copied): set again after each change.
     marks: reactive[Set[str]] = reactive(frozenset, always_update=True, layout=False)
+    # The reader's read marks (the same object, set again after each change).
+    reading: reactive[UnreadMarks] = reactive(lambda: NOTHING_UNREAD, always_update=True, layout=False)
     cursor: reactive[int] = reactive(0, init=False)
     view: reactive[Query] = reactive(Query, init=False)
 
@@ -103,6 +121,9 @@ class ArticleList(ScrollView, can_focus=True):
         self._announce()
 
     def watch_marks(self) -> None:
+        self.refresh()
+
+    def watch_reading(self) -> None:
         self.refresh()
 
     def watch_view(self) -> None:
@@ -258,6 +279,9 @@ class ArticleList(ScrollView, can_focus=True):
                 segments.append(Segment(" " * (col.start - x), style))
             if col.name == "mark":
                 text, seg_style = (MARK, marked) if marked is not None else (" ", style)
+            elif col.name == "unread":
+                text, seg_style = ((UNREAD, style + self.get_component_rich_style("article-list--unread"))
+                                   if self.reading.is_unread(entry) else (" ", style))
             else:
                 text, seg_style = self._cell(entry, col, style, muted, hot, unpub)
             segments.append(Segment(fit(text, col.width, col.align_right), seg_style))
