@@ -246,7 +246,8 @@ class StateStore:
         self._set(keys, "saved_at", self.saved, saved)
 
     def _set(self, keys: Iterable[str], column: str, marks: set[str], on: bool) -> None:
-        keys = [k for k in keys if (k in marks) != on]
+        # Until the marks are read, memory cannot say what is a no-op: write them all.
+        keys = [k for k in keys if (k in marks) != on] if self.loaded.is_set() else list(keys)
         if not keys:
             return
         when = time.time() if on else None
