@@ -195,8 +195,7 @@ class ReadingFlow:
         self.stop_dwell()  # marked unread on purpose: it stays unread while shown
         read = not self.marks.is_read(entry)
         self.marks.mark_read([entry], read)
-        self._changed()
-        self.app.notify(f"Marked {'read' if read else 'unread'}.", markup=False, timeout=2)
+        self._changed()  # the row's mark and the count say so: no toast (it costs a frame)
 
     def toggle_saved(self) -> None:
         entry = self._here()
