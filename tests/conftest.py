@@ -33,10 +33,11 @@ def shared() -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path_factory, monkeypatch):
-    """No test reads or writes the user's real cache or config."""
+    """No test reads or writes the user's real cache, config or reading state."""
     base = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("READER_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("READER_CONFIG", str(base / "config.toml"))
+    monkeypatch.setenv("READER_STATE_DIR", str(base / "state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(base / "xdg-cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "xdg-config"))
 

@@ -92,9 +92,9 @@ def test_columns_are_the_sort_keys() -> None:
 def test_the_list_shows_only_the_configured_columns_and_the_dates_width() -> None:
     style = ListStyle(("title", "date"), DateStyle.of("%d %b %Y", "UTC"))
     cols = layout(80, style)
-    assert [c.label for c in cols] == ["", "", "Title", "Date"]
+    assert [c.label for c in cols] == ["", "", "", "Title", "Date"]
     assert cols[-1].width == len("31 Dec 2025") and cols[-1].start + cols[-1].width == 80
-    assert [c.label for c in layout(80)] == ["", "", "Title", "Provider", "Date", "Heat", "Qual"]
+    assert [c.label for c in layout(80)] == ["", "", "", "Title", "Provider", "Date", "Heat", "Qual"]
 
 
 def test_dates_show_in_the_users_zone_but_a_bare_day_stays_that_day() -> None:

@@ -10,13 +10,26 @@ from reader.ui.widgets.article_list import ArticleList
 from tests.conftest import quiet_config, wait_loaded, wait_until
 
 
+class _NeverFires:
+    def stop(self) -> None:
+        pass
+
+
+def _unread_stays(app):
+    """Nothing becomes read while a snapshot is taken, however slow the machine."""
+    app.reading.set_timer = lambda delay, callback: _NeverFires()
+    return app
+
+
 def sample_app():
-    return create_app(sample_content_dir(), config=quiet_config(enabled=False),
-                      preview_service=None, use_index=False)
+    return _unread_stays(create_app(sample_content_dir(), config=quiet_config(enabled=False),
+                                    preview_service=None, use_index=False))
 
 
 async def _loaded(pilot) -> None:
     await wait_loaded(pilot)
+    app = pilot.app  # the unread marks and counts are worked out (a worker) before the snapshot
+    await wait_until(pilot, lambda: app.unread_count is not None and not app.reading.marks.stale)
     await _detail_shown(pilot)
 
 
@@ -59,7 +72,8 @@ def test_triage_queue_with_marks_80x24(snap_compare, tmp_path):
     """The triage queue (i): unpublished only, hottest first, two items marked."""
     root = tmp_path / "content"
     shutil.copytree(sample_content_dir(), root)  # a copy: the samples are never edited
-    app = create_app(root, config=quiet_config(enabled=False), preview_service=None, use_index=False)
+    app = _unread_stays(create_app(root, config=quiet_config(enabled=False), preview_service=None,
+                                   use_index=False))
 
     async def run_before(pilot):
         await _loaded(pilot)

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from reader.cli.common import CLIError, add_root, content_root, given_root, load_entries
+from reader.cli.marking import state_query, user_state
 from reader.core.catalog import Catalog
 from reader.core.cells import fit
 from reader.core.dates import UTC_DAYS, DateStyle
@@ -52,6 +53,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                        help="only items marked published: false")
     state.add_argument("--published", action="store_true",
                        help="only items not marked published: false")
+    ls.add_argument("--unread", action="store_true",
+                    help="only items you have not read (your own marks: the app's, `reader mark`)")
+    ls.add_argument("--saved", action="store_true", help="only items you have saved")
     ls.add_argument("--search", default="", metavar="WORDS",
                     help="only items whose title, excerpt, provider or topics hold every word "
                     "of WORDS, taken as plain words (no query syntax)")
@@ -128,7 +132,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise CLIError("--limit must be 0 or more")
     args.path, query = split_words(args.words)
-    text = query_text(query, args.where, args.search)
+    text = state_query(query_text(query, args.where, args.search), args.unread, args.saved)
     root = content_root(given_root(args))
     entries, problems, *_ = load_entries(root, not args.no_index)
     key = SortKey(args.sort)
@@ -139,7 +143,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     )
     descending = key.default_descending != args.reverse
     q = Query(sort=key, descending=descending, topic=args.topic, published=published, search=text)
-    rows = Catalog(entries).query(q)
+    rows = Catalog(entries).query(q, user_state(entries, text))
     out = sys.stdout
     if args.stories:
         from reader.cli.story_list import story_rows, write_stories_json

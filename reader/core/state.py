@@ -9,7 +9,11 @@ by its id, so its state survives a rename and is shared by content roots that
 hold the same item.
 
 Several reader processes of the same user at once share the file (WAL mode, a
-busy timeout, short transactions). The file is private (0700 folder, 0600
+busy timeout, short transactions). The app opens its store with
+``background=True``: a mark changes the in-memory sets at once and is written
+by one writer thread, in order, so a busy file (another process writing)
+never holds up a keypress; ``load=False`` defers reading the marks to that
+thread too (``load_marks``), so a large state file costs start-up nothing. The file is private (0700 folder, 0600
 files, never through a planted symlink). A file that is not a usable state
 database is moved aside (``state.sqlite.corrupt-<time>``) and a new one made;
 ``StateStore.note`` says so, once. Nothing here raises for the caller: a
@@ -22,9 +26,12 @@ import contextlib
 import json
 import logging
 import os
+import queue
 import sqlite3
+import threading
 import time
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -70,23 +77,31 @@ class StateStore:
     every row it draws) and written through to the database at once.
     """
 
-    def __init__(self, path: Path | str | None = None, *, busy_timeout: float = 5.0) -> None:
+    def __init__(self, path: Path | str | None = None, *, busy_timeout: float = 5.0,
+                 background: bool = False, load: bool = True) -> None:
         self.path = Path(path) if path is not None else state_dir() / "state.sqlite"
         self.busy_timeout = busy_timeout
         self.note: str | None = None  # one line for the user: the file was moved aside...
         self.read: set[str] = set()
         self.saved: set[str] = set()
+        self.loaded = threading.Event()  # the marks have been read from the file
         self._db: sqlite3.Connection | None = None
-        self._open()
+        self._background = background
+        self._queue: queue.Queue[_Op | None] = queue.Queue()
+        self._pending: deque[_Op] = deque()  # queued writes, not yet in the file (under _lock)
+        self._lock = threading.Lock()
+        self._writer: threading.Thread | None = None
+        self._open(load)
 
     # -- opening --------------------------------------------------------------------
-    def _open(self) -> None:
+    def _open(self, load: bool) -> None:
         try:
             private_dir(self.path.parent)
             for suffix in ("", "-wal", "-shm"):
                 os.close(open_private(f"{self.path}{suffix}"))
         except OSError as exc:
             self._degrade(f"reading state is kept for this session only: {exc}")
+            self.loaded.set()
             return
         db, problem = self._usable()
         if problem is not None and not _locked(problem):
@@ -97,9 +112,12 @@ class StateStore:
                 log.warning("%s", self.note)
         if db is None or problem is not None:
             self._degrade(f"reading state is kept for this session only: {problem}")
+            self.loaded.set()
             return
         self._db = db
-        self.refresh()
+        if load:
+            self.refresh()
+            self.loaded.set()
 
     def _usable(self) -> tuple[sqlite3.Connection | None, str | None]:
         """A connection to our state file (made if empty), or why there is none."""
@@ -167,9 +185,58 @@ class StateStore:
         log.warning("%s", why)
 
     def close(self) -> None:
+        """Write what is queued, stop the writer thread, close the file."""
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join()
+            self._writer = None
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    def flush(self) -> None:
+        """Wait until every queued write is in the file."""
+        if self._writer is not None:
+            self._queue.join()
+
+    # -- the writer thread (background=True) -------------------------------------------
+    def _submit(self, op: _Op) -> None:
+        """Run ``op`` on the writer thread, after every op submitted before it."""
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write_loop, name="reader-state-writer",
+                                            daemon=True)
+            self._writer.start()
+        self._queue.put(op)
+
+    def _write_loop(self) -> None:
+        while True:
+            op = self._queue.get()
+            try:
+                if op is None:
+                    return
+                op.run()
+                with self._lock:
+                    if self._pending and self._pending[0] is op:
+                        self._pending.popleft()
+            except Exception:  # a writer that dies would lose every later mark
+                log.exception("state writer: %s failed", op)
+            finally:
+                self._queue.task_done()
+
+    def load_marks(self, done: Callable[[], None] | None = None) -> None:
+        """Read the marks from the file (on the writer thread when in the
+        background); marks made meanwhile are kept. ``done`` is called after,
+        on that thread; ``loaded`` is set."""
+        def run() -> None:
+            self.refresh()
+            self.loaded.set()
+            if done is not None:
+                done()
+
+        if self._background and self._db is not None:
+            self._submit(_Op("load", run))
+        else:
+            run()
 
     # -- marks ----------------------------------------------------------------------
     def set_read(self, keys: Iterable[str], read: bool = True) -> None:
@@ -179,27 +246,43 @@ class StateStore:
         self._set(keys, "saved_at", self.saved, saved)
 
     def _set(self, keys: Iterable[str], column: str, marks: set[str], on: bool) -> None:
-        keys = [k for k in keys if (k in marks) != on]
+        # Until the marks are read, memory cannot say what is a no-op: write them all.
+        keys = [k for k in keys if (k in marks) != on] if self.loaded.is_set() else list(keys)
         if not keys:
             return
-        if on:
-            marks.update(keys)
-        else:
-            marks.difference_update(keys)
-        if self._db is None:
-            return
         when = time.time() if on else None
+        op = _Op(column, lambda: self._write(column, keys, when), keys, on)
+        with self._lock:
+            if on:
+                marks.update(keys)
+            else:
+                marks.difference_update(keys)
+            if self._db is None:
+                return
+            if self._background:
+                self._pending.append(op)
+        if self._background:
+            self._submit(op)
+        else:
+            op.run()
+
+    def _write(self, column: str, keys: list[str], when: float | None) -> None:
+        db = self._db
+        if db is None:
+            return
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany(
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(
                 f"INSERT INTO items (key, {column}) VALUES (?, ?) "
                 f"ON CONFLICT(key) DO UPDATE SET {column} = excluded.{column}",
                 [(k, when) for k in keys])
-            self._db.execute("DELETE FROM items WHERE read_at IS NULL AND saved_at IS NULL")
-            self._db.execute("COMMIT")
+            if when is None:  # only the keys just cleared can have become empty
+                db.executemany("DELETE FROM items WHERE key = ? AND read_at IS NULL "
+                               "AND saved_at IS NULL", [(k,) for k in keys])
+            db.execute("COMMIT")
         except sqlite3.Error as exc:
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             self._degrade(f"cannot write {self.path} ({exc}); reading state is kept in memory")
 
     def refresh(self) -> None:
@@ -211,8 +294,18 @@ class StateStore:
         except sqlite3.Error as exc:
             self._degrade(f"cannot read {self.path}: {exc}")
             return
-        self.read = {k for k, r, _s in rows if r is not None}
-        self.saved = {k for k, _r, s in rows if s is not None}
+        read = {k for k, r, _s in rows if r is not None}
+        saved = {k for k, _r, s in rows if s is not None}
+        with self._lock:
+            # Writes queued after this read (background) are not in ``rows`` yet:
+            # they were made in memory already, and stay made.
+            for op in self._pending:
+                marks = read if op.column == "read_at" else saved
+                if op.on:
+                    marks.update(op.keys)
+                else:
+                    marks.difference_update(op.keys)
+            self.read, self.saved = read, saved
 
     # -- the last view ---------------------------------------------------------------
     def last_view(self, root: Path | str) -> dict[str, Any] | None:
@@ -229,8 +322,33 @@ class StateStore:
     def save_view(self, root: Path | str, view: dict[str, Any]) -> None:
         if self._db is None:
             return
-        try:
-            self._db.execute("INSERT OR REPLACE INTO views VALUES (?, ?)",
-                             (str(Path(root).resolve()), json.dumps(view, ensure_ascii=False)))
-        except sqlite3.Error as exc:
-            self._degrade(f"cannot write {self.path} ({exc}); reading state is kept in memory")
+        row = (str(Path(root).resolve()), json.dumps(view, ensure_ascii=False))
+
+        def write() -> None:
+            if self._db is None:
+                return
+            try:
+                self._db.execute("INSERT OR REPLACE INTO views VALUES (?, ?)", row)
+            except sqlite3.Error as exc:
+                self._degrade(f"cannot write {self.path} ({exc}); reading state is kept in memory")
+
+        if self._background:
+            self._submit(_Op("view", write))
+        else:
+            write()
+
+
+class _Op:
+    """One write (or the load) for the writer thread; ``keys``/``on`` for a mark."""
+
+    __slots__ = ("column", "keys", "on", "run")
+
+    def __init__(self, column: str, run: Callable[[], None], keys: list[str] | None = None,
+                 on: bool = True) -> None:
+        self.column = column
+        self.run = run
+        self.keys = keys or []
+        self.on = on
+
+    def __repr__(self) -> str:
+        return f"<state {self.column} op, {len(self.keys)} keys>"

@@ -42,12 +42,13 @@ from reader.ui.keys import bindings
 from reader.ui.live_reload import LiveReload, Reread
 from reader.ui.loading import load_into
 from reader.ui.preview_flow import PreviewFlow
+from reader.ui.reading_state import ReadingFlow
 from reader.ui.screens.help_screen import HelpScreen
 from reader.ui.screens.load_report_screen import LoadReportScreen
 from reader.ui.stories_flow import StoriesFlow
 from reader.ui.terminal_output import compact_output
 from reader.ui.triage_flow import TriageFlow
-from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.article_list import NOTHING_UNREAD, ArticleList, UnreadMarks
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
 from reader.ui.widgets.painted_once import Pane
@@ -76,7 +77,7 @@ class ReaderApp(App[None]):
     # From the action table (reader.core.actions), in footer order: at the desk
     # (the triage queue, or items marked) the triage keys come first, after the
     # list's "space Mark"; elsewhere the reading keys. Each triage key works everywhere.
-    BINDINGS = bindings("triage", "app")
+    BINDINGS = bindings("triage", "app", "reading")
 
     # The app's state, bound down to the widgets, which repaint what changes on
     # them. None of it repaints the screen itself: an App reactive that does
@@ -97,6 +98,11 @@ class ReaderApp(App[None]):
     # config.toml's columns and date format, for the list and its header.
     list_style: reactive[ListStyle] = reactive(ListStyle, repaint=False)
     stories_status: reactive[str] = reactive("", repaint=False)  # stories mode, for the status line
+    # The reader's own state (reader.ui.reading_state): counts (None: not known
+    # yet) and the read marks the list draws (the same object, set after each change).
+    unread_count: reactive[int | None] = reactive(None, repaint=False)
+    saved_count: reactive[int | None] = reactive(None, repaint=False)
+    read_marks: reactive[UnreadMarks] = reactive(lambda: NOTHING_UNREAD, always_update=True, repaint=False)
 
     def __init__(
         self,
@@ -112,9 +118,10 @@ class ReaderApp(App[None]):
         self.config = config or Config()
         self.set_reactive(ReaderApp.list_style, ListStyle(self.config.columns, self.config.dates))
         self.catalog = Catalog()
-        # The reader's read and saved ids (is:read, is:unread, is:saved): none
-        # until the state store plugs in here.
+        # The reader's read and saved ids (is:read, is:unread, is:saved).
         self.user_state: UserState = NO_USER_STATE
+        self.reading = ReadingFlow(self)
+        self.user_state = self.reading.marks.user_state
         self.load_problems: list[LoadProblem] = []
         self.current_item: Item | None = None
         self._use_index = self.config.use_index if use_index is None else use_index
@@ -153,6 +160,7 @@ class ReaderApp(App[None]):
             yield TopicSidebar(id="sidebar").data_bind(
                 ReaderApp.topics, ReaderApp.view,
                 total=ReaderApp.total, unpublished=ReaderApp.unpublished,
+                unread=ReaderApp.unread_count, saved=ReaderApp.saved_count,
             )
             with Vertical(id="content"):
                 yield SearchBar(id="search").data_bind(ReaderApp.topics)
@@ -163,7 +171,7 @@ class ReaderApp(App[None]):
                             ReaderApp.view, ReaderApp.list_style, arrow_cursor=ReaderApp.list_only)
                         yield ArticleList(id="articles").data_bind(
                             ReaderApp.rows, ReaderApp.view, ReaderApp.marks, ReaderApp.list_style,
-                            arrow_cursor=ReaderApp.list_only)
+                            arrow_cursor=ReaderApp.list_only, reading=ReaderApp.read_marks)
                     yield DetailPane(id="detail")
         yield StatusBar(id="status").data_bind(
             ReaderApp.view, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
@@ -176,12 +184,14 @@ class ReaderApp(App[None]):
         self.live.close()
         self.triage.close()
         self.stories.close()
+        self.reading.close()
 
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
         self.focus_now(self.query_one(ArticleList))
         for warning in self.config.warnings:
             self.notify(sanitize(warning), severity="warning", markup=False)
+        self.reading.start()
         self.load_items()
         if self.config.watch:
             self.live.start()
@@ -219,6 +229,7 @@ class ReaderApp(App[None]):
         if topics != self.topics:
             self.topics = topics
         self._requery()
+        self.reading.catalog_changed()
 
     def apply_reread(self, reread: Reread) -> None:
         """Files changed on disk (another editor, the pipeline, a git pull): apply
@@ -260,6 +271,10 @@ class ReaderApp(App[None]):
         self.catalog.warm_up()
         gc.freeze()
 
+    def refresh_rows(self) -> None:
+        """The rows again for the same view (the reader's marks changed under it)."""
+        self._requery()
+
     def _requery(self) -> None:
         rows, self.shown = self.stories.rows(self.catalog.query(self.view, self.user_state))
         self.rows = rows
@@ -282,6 +297,7 @@ class ReaderApp(App[None]):
     @on(ArticleList.Highlighted)
     def _on_highlighted(self, event: ArticleList.Highlighted) -> None:
         self.preview.cancel()
+        self.reading.highlight_changed(event.entry)
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
@@ -338,6 +354,7 @@ class ReaderApp(App[None]):
             return
         self.current_item = item
         self.stories.show_versions(item_id)
+        self.reading.detail_shown(item_id)
         pane.show_item(
             item, in_corpus,
             heat_scale=bar_scale(self.catalog.largest(SortKey.HEAT)),
@@ -389,8 +406,11 @@ class ReaderApp(App[None]):
         self.focus_now(self.query_one(ArticleList))
 
     def _apply_choice(self, choice: TopicChoice) -> None:
-        view = replace(self.view, topic=choice.topic, published=choice.published)
+        search = self.reading.search_for(choice, self.view.search)
+        view = replace(self.view, topic=choice.topic, published=choice.published, search=search)
         self.view = view if choice.sort is None else view.with_sort(choice.sort)
+        if search != self.query_one(SearchBar).value:
+            self.query_one(SearchBar).value = search
 
     @on(ArticleList.MarkToggled)
     def _on_mark(self, event: ArticleList.MarkToggled) -> None:
@@ -398,6 +418,10 @@ class ReaderApp(App[None]):
 
     def show_topic(self, topic: str | None) -> None:
         self._apply_choice(TopicChoice(topic, Published.ALL))
+
+    def show_state(self, search: str) -> None:
+        """The sidebar's Unread or Saved entry (``is:unread`` / ``is:saved``)."""
+        self._apply_choice(TopicChoice(None, Published.ALL, search=search))
 
     @on(RelatedList.Chosen)
     def _on_related(self, event: RelatedList.Chosen) -> None:
@@ -560,6 +584,14 @@ class ReaderApp(App[None]):
     def action_triage(self, name: str) -> None:
         """The triage keys (``triage('publish')``...): reader.ui.triage_flow does the work."""
         self.triage.run_action(name)
+
+    def action_reading(self, name: str) -> None:
+        """The reading keys (``reading('toggle_read')``...): reader.ui.reading_state does the work."""
+        self.reading.run_action(name)
+
+    def action_show_state(self, search: str) -> None:
+        """The palette's "Unread items" and "Saved items": the list of those."""
+        self.show_state(search)
 
     async def action_desk(self, action: str) -> None:
         """The footer's copies of the triage keys (shown at the desk only): run the action."""

@@ -16,7 +16,7 @@ class Column:
     start: int
     width: int
     align_right: bool = False
-    name: str = ""  # the two unsorted columns: "mark" (marked for a batch) and "state"
+    name: str = ""  # the unsorted columns: "mark" (marked for a batch), "state" and "unread"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +36,11 @@ MARK = "✓"  # a character, not only a colour: NO_COLOR terminals show it too
 UNPUBLISHED = "●"
 ARROW = "▶"  # the list-only layout's cursor, in a gutter left of the columns
 ARROW_GUTTER = 2
+UNREAD = "•"  # not read yet (the reader's own state)
 
 
 def layout(width: int, style: ListStyle = DEFAULT_STYLE, gutter: int = 0) -> tuple[Column, ...]:
-    """Mark, state, title (flexible), provider, date, heat, quality for a given
+    """Mark, state, unread, title (flexible), provider, date, heat, quality for a given
     width, after ``gutter`` cells (the arrow cursor's): those of ``style.columns``,
     the title always."""
     if gutter:
@@ -55,10 +56,11 @@ def layout(width: int, style: ListStyle = DEFAULT_STYLE, gutter: int = 0) -> tup
         date_w = style.dates.width
     provider_w = 0 if "provider" not in shown else (
         16 if width >= 90 else 14 if width >= 70 else 12 if width >= 64 else 0)
-    fixed = 3 + (provider_w + 1 if provider_w else 0) + (date_w + 1 if date_w else 0) + heat_w + qual_w
+    fixed = 4 + (provider_w + 1 if provider_w else 0) + (date_w + 1 if date_w else 0) + heat_w + qual_w
     title_w = max(8, width - fixed)
-    cols: list[Column] = [Column(None, "", 0, 1, name="mark"), Column(None, "", 1, 1, name="state")]
-    x = 3
+    cols: list[Column] = [Column(None, "", 0, 1, name="mark"), Column(None, "", 1, 1, name="state"),
+                          Column(None, "", 2, 1, name="unread")]
+    x = 4
     cols.append(Column(SortKey.TITLE, "Title", x, title_w))
     x += title_w
     if provider_w:

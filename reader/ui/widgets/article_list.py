@@ -14,6 +14,7 @@ from collections.abc import Mapping, Set
 from contextlib import suppress
 from dataclasses import dataclass
 from operator import attrgetter, indexOf
+from typing import Protocol
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -28,10 +29,24 @@ from textual.widgets import Input
 
 from reader.core.model import Entry
 from reader.core.query import Query, SortKey
-from reader.ui.columns import ARROW, ARROW_GUTTER, MARK, UNPUBLISHED, Column, ListStyle, layout
+from reader.ui.columns import ARROW, ARROW_GUTTER, MARK, UNPUBLISHED, UNREAD, Column, ListStyle, layout
 from reader.ui.keys import bindings
 
 _id = attrgetter("id")
+
+
+class UnreadMarks(Protocol):
+    """What the list asks of the reader's state (``reader.core.reading.ReadMarks``)."""
+
+    def is_unread(self, entry: Entry) -> bool: ...
+
+
+class _NothingUnread:
+    def is_unread(self, entry: Entry) -> bool:
+        return False
+
+
+NOTHING_UNREAD = _NothingUnread()
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
@@ -57,6 +72,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--hot",
         "article-list--marked",
         "article-list--arrow",
+        "article-list--unread",
     }
 
     BINDINGS = bindings("list", "articles")
@@ -65,6 +81,9 @@ class ArticleList(ScrollView, can_focus=True):
     rows: reactive[list[Entry]] = reactive(list, always_update=True, layout=False, repaint=False)
     # The app's set of marked ids, shared (not copied): set again after each change.
     marks: reactive[Set[str]] = reactive(frozenset, always_update=True, layout=False, repaint=False)
+    # The reader's read marks (the same object, set again after each change).
+    reading: reactive[UnreadMarks] = reactive(lambda: NOTHING_UNREAD, always_update=True, layout=False,
+                                              repaint=False)
     cursor: reactive[int] = reactive(0, init=False, repaint=False)
     view: reactive[Query] = reactive(Query, init=False, repaint=False)
     # The user's columns and date format (config.toml), set by the app.
@@ -89,8 +108,8 @@ class ArticleList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._columns: tuple[Column, ...] = layout(80, self.list_style)
         self._highlighted_id: str | None = None
-        # What each visible line shows, as render_line last drew it: (entry, title prefix, marked, cursor).
-        self._drawn: dict[int, tuple[Entry, str, bool, bool] | None] = {}
+        # What each visible line shows, as render_line last drew it: (entry, title prefix, marked, unread, cursor).
+        self._drawn: dict[int, tuple[Entry, str, bool, bool, bool] | None] = {}
         self._sized: tuple[Size, Size, Size] | None = None
         # What goes before a row's title (stories mode: "▸×3 "); set by the app with the rows.
         self.title_prefixes: Mapping[str, str] = {}
@@ -115,6 +134,9 @@ class ArticleList(ScrollView, can_focus=True):
 
     def watch_arrow_cursor(self) -> None:
         self._columns = layout(self._width, self.list_style, self._gutter)
+
+    def watch_reading(self) -> None:
+        self._refresh_changed()
 
     def watch_view(self) -> None:
         # A new sort, filter or search starts at the top (the best match, the
@@ -268,15 +290,15 @@ class ArticleList(ScrollView, can_focus=True):
             self.cursor = row
 
     # -- rendering ------------------------------------------------------
-    def _line_key(self, row: int) -> tuple[Entry, str, bool, bool] | None:
+    def _line_key(self, row: int) -> tuple[Entry, str, bool, bool, bool] | None:
         """What line ``row`` shows: its entry, what goes before its title (stories
-        mode), whether it is marked, whether the cursor is on it."""
+        mode), whether it is marked, whether it is unread, whether the cursor is on it."""
         rows = self.rows
         if row >= len(rows):
             return None
         entry = rows[row]
         prefix = self.title_prefixes.get(entry.id, "") if self.title_prefixes else ""
-        return entry, prefix, entry.id in self.marks, row == self.cursor
+        return entry, prefix, entry.id in self.marks, self.reading.is_unread(entry), row == self.cursor
 
     def _refresh_changed(self) -> None:
         """Refresh the visible lines that no longer show what was drawn on them.
@@ -296,7 +318,7 @@ class ArticleList(ScrollView, can_focus=True):
                 old = drawn[y]
                 if key == old:
                     continue
-                if self.arrow_cursor and key is not None and old is not None and old[:3] == key[:3]:
+                if self.arrow_cursor and key is not None and old is not None and old[:4] == key[:4]:
                     self.refresh(Region(0, y, ARROW_GUTTER, 1))  # the same row: only the arrow moved
                     continue
             self.refresh(Region(0, y, width, 1))
@@ -309,7 +331,7 @@ class ArticleList(ScrollView, can_focus=True):
         base = self.rich_style
         if key is None:
             return Strip.blank(width, base)
-        entry, prefix, is_marked, at_cursor = key
+        entry, prefix, is_marked, unread, at_cursor = key
         if at_cursor and not self.arrow_cursor:
             style = base + self.get_component_rich_style("article-list--cursor")
             muted = hot = unpub = style
@@ -321,9 +343,10 @@ class ArticleList(ScrollView, can_focus=True):
         marked = style + self.get_component_rich_style("article-list--marked") if is_marked else None
         arrow = (base + self.get_component_rich_style("article-list--arrow")
                  if at_cursor and self.arrow_cursor else None)
-        return Strip(self._segments(entry, prefix, style, muted, hot, unpub, marked, arrow), width).crop(0, width)
+        segments = self._segments(entry, prefix, unread, style, muted, hot, unpub, marked, arrow)
+        return Strip(segments, width).crop(0, width)
 
-    def _segments(self, entry: Entry, prefix: str, style: RichStyle, muted: RichStyle, hot: RichStyle,
+    def _segments(self, entry: Entry, prefix: str, unread: bool, style: RichStyle, muted: RichStyle, hot: RichStyle,
                   unpub: RichStyle, marked: RichStyle | None, arrow: RichStyle | None) -> list[Segment]:
         """The row's cells, one segment per run of the same style (each segment
         costs the terminal a style sequence)."""
@@ -349,6 +372,9 @@ class ArticleList(ScrollView, can_focus=True):
                 add(" " * (col.start - x), style)
             if col.name == "mark":
                 text, seg_style = (MARK, marked) if marked is not None else (" ", style)
+            elif col.name == "unread":
+                text, seg_style = ((UNREAD, style + self.get_component_rich_style("article-list--unread"))
+                                   if unread else (" ", style))
             else:
                 text, seg_style = self._cell(entry, col, style, muted, hot, unpub)
                 if col.key is SortKey.TITLE and prefix:

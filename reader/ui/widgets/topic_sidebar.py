@@ -8,6 +8,10 @@ hottest first (heat, then quality), as ``i`` does. It is not a second entry
 next to an "Unpublished" filter: both would list the same items, and the count
 beside it is the size of the queue. ``u`` still toggles the filter and keeps
 the sort; either way this entry is highlighted.
+
+"Unread" and "Saved" are the reader's own state: choosing one searches
+``is:unread`` / ``is:saved`` (so the search bar shows what the list holds);
+their counts come from ``reader.ui.reading_state`` (None: not known yet).
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ from reader.ui.widgets.nav_list import NavList
 
 ALL = "\x00all"
 UNPUBLISHED = "\x00unpublished"
+UNREAD = "\x00unread"
+SAVED = "\x00saved"
+STATE_SEARCHES = {UNREAD: "is:unread", SAVED: "is:saved"}
 
 
 @dataclass(frozen=True)
@@ -33,11 +40,21 @@ class TopicChoice:
     topic: str | None
     published: Published
     sort: SortKey | None = None  # None: keep the current sort
+    search: str | None = None  # the reader's state entries: this search; None: see state_search
 
 
-def _label(name: str, count: int, style: str = "") -> Content:
+def _label(name: str, count: int | None, style: str = "") -> Content:
     name_part = Content.styled(sanitize(name), style) if style else Content(sanitize(name))
-    return Content.assemble(name_part, " ", Content.styled(str(count), "$text-muted"))
+    shown = "…" if count is None else str(count)
+    return Content.assemble(name_part, " ", Content.styled(shown, "$text-muted"))
+
+
+def state_entry(view: Query) -> str | None:
+    """UNREAD or SAVED when ``view`` is what that entry shows, else None."""
+    if view.topic is not None or view.published is not Published.ALL:
+        return None
+    search = view.search.strip()
+    return next((k for k, v in STATE_SEARCHES.items() if v == search), None)
 
 
 class TopicSidebar(NavList):
@@ -46,6 +63,8 @@ class TopicSidebar(NavList):
     topics: reactive[list[tuple[str, int]]] = reactive(list, always_update=True)
     total: reactive[int] = reactive(0)
     unpublished: reactive[int] = reactive(0)
+    unread: reactive[int | None] = reactive(None)
+    saved: reactive[int | None] = reactive(None)
     view: reactive[Query] = reactive(Query, repaint=False)  # the highlight moves, nothing else
 
     @dataclass
@@ -61,6 +80,8 @@ class TopicSidebar(NavList):
         options = [
             Option(_label("All", self.total, "bold"), id=ALL),
             Option(_label("Unpublished", self.unpublished, "bold"), id=UNPUBLISHED),
+            Option(_label("Unread", self.unread, "bold"), id=UNREAD),
+            Option(_label("Saved", self.saved, "bold"), id=SAVED),
             None,
         ]
         options += [Option(_label(t, n), id=t) for t, n in self.topics]
@@ -70,7 +91,9 @@ class TopicSidebar(NavList):
     def _highlight_view(self) -> None:
         """Put the highlight on the entry that stands for the current view."""
         view = self.view
-        if view.topic is not None:
+        if state_entry(view) is not None:
+            wanted = state_entry(view) or ALL
+        elif view.topic is not None:
             wanted = view.topic
         elif view.published is Published.UNPUBLISHED:
             wanted = UNPUBLISHED
@@ -101,6 +124,21 @@ class TopicSidebar(NavList):
     def watch_unpublished(self) -> None:
         self._rebuild_soon()
 
+    def watch_unread(self) -> None:
+        self._relabel(UNREAD, "Unread", self.unread)
+
+    def watch_saved(self) -> None:
+        self._relabel(SAVED, "Saved", self.saved)
+
+    def _relabel(self, option_id: str, name: str, count: int | None) -> None:
+        """A mark changed one count: that entry's label, not every option again."""
+        if self._rebuild_pending:
+            return
+        try:
+            self.replace_option_prompt(option_id, _label(name, count, "bold"))
+        except OptionDoesNotExist:
+            self._rebuild_soon()
+
     def watch_view(self) -> None:
         self._highlight_view()
 
@@ -111,6 +149,8 @@ class TopicSidebar(NavList):
             choice = TopicChoice(None, Published.ALL)
         elif option_id == UNPUBLISHED:
             choice = TopicChoice(None, Published.UNPUBLISHED, SortKey.HEAT)
+        elif option_id in STATE_SEARCHES:
+            choice = TopicChoice(None, Published.ALL, search=STATE_SEARCHES[option_id])
         else:
             choice = TopicChoice(option_id, Published.ALL)
         self.post_message(self.Chosen(choice))
