@@ -117,7 +117,7 @@ def _proxy(value: str) -> str:
     return url
 
 
-_TOP_LEVEL = ("preview", "theme", "use_index", "watch")
+_TOP_LEVEL = ("preview", "theme", "use_index", "watch", "views")  # views: reader.core.views reads them
 
 
 def load_config(path: Path | None = None) -> Config:
