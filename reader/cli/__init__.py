@@ -1,7 +1,7 @@
 """The command line: ``reader [PATH]`` opens the app; subcommands use the same core.
 
 One module per concern: ``listing`` (list, show, check), ``editing`` (publish,
-unpublish, tag; ids from ``targets``), ``audit_log`` (log); ``reader preview``
+unpublish, tag; ids from ``targets``), ``audit_log`` (log), ``views`` (view); ``reader preview``
 lives in ``reader.preview.cli``. Every command takes the content directory as
 ``--root PATH`` (and, where it reads, as a positional PATH too).
 """
@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from reader import __version__
-from reader.cli import audit_log, editing, listing
+from reader.cli import audit_log, editing, listing, views
 from reader.cli.common import CLIError, add_root, content_root, given_root
 from reader.cli.listing import PROVIDER_CELLS, format_table
 from reader.core.sanitize import clip
@@ -22,7 +22,7 @@ from reader.core.store import NotADirectory
 
 __all__ = ["PROVIDER_CELLS", "CLIError", "app_parser", "build_parser", "format_table", "main"]
 
-SUBCOMMANDS = ("list", "show", "check", "publish", "unpublish", "tag", "log", "preview")
+SUBCOMMANDS = ("list", "show", "check", "publish", "unpublish", "tag", "log", "view", "preview")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_parsers(sub)
     editing.add_parsers(sub)
     audit_log.add_parsers(sub)
+    views.add_parsers(sub)
     try:
         from reader.preview import cli as preview_cli
     except ImportError:  # pragma: no cover
