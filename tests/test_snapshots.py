@@ -17,6 +17,8 @@ def sample_app():
 
 async def _loaded(pilot) -> None:
     await wait_loaded(pilot)
+    # the saved views' counts come from a worker: in the picture, every time
+    await wait_until(pilot, lambda: len(pilot.app.view_counts) == len(pilot.app.saved_views))
     await _detail_shown(pilot)
 
 

@@ -33,8 +33,9 @@ from reader.core.querylang import QueryError, parse
 from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, load_item
 from reader.core.triage import Stamp, stamp_of
+from reader.core.views import View
 from reader.resources import styles_dir
-from reader.ui.commands import TopicCommands, reader_commands
+from reader.ui.commands import TopicCommands, ViewCommands, reader_commands
 from reader.ui.keys import DESK_FOOTER, LIST_KEYS, MARK_FOOTER, SCROLL_KEYS, TRIAGE_KEYS
 from reader.ui.live_reload import LiveReload, Reread
 from reader.ui.loading import load_into
@@ -43,6 +44,7 @@ from reader.ui.screens.help_screen import HelpScreen
 from reader.ui.screens.load_report_screen import LoadReportScreen
 from reader.ui.screens.preview_screen import PreviewScreen
 from reader.ui.triage_flow import TriageFlow
+from reader.ui.views_flow import ViewsFlow
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
@@ -64,7 +66,7 @@ class ReaderApp(App[None]):
     TITLE = "reader"
     CSS_PATH = [str(styles_dir() / "reader.tcss")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
-    COMMANDS = App.COMMANDS | {TopicCommands}
+    COMMANDS = App.COMMANDS | {TopicCommands, ViewCommands}
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
@@ -99,6 +101,8 @@ class ReaderApp(App[None]):
                 tooltip="Files that could not be read, with reasons"),
         Binding("z", "zoom", "Zoom", id="app.zoom",
                 tooltip="Give the detail pane the whole height (again: back)"),
+        Binding("v", "save_view", "Save view", show=False, id="app.save_view",
+                tooltip="Save the current query and sort as a view in the sidebar"),
         Binding("escape", "clear_filters", "Clear", show=False, id="app.clear",
                 tooltip="Clear search and filters (or close the sidebar)"),
     ]
@@ -114,6 +118,9 @@ class ReaderApp(App[None]):
     sidebar_open: reactive[bool] = reactive(False)
     # The triage session's marked ids (the same set, set again after each change).
     marks: reactive[Set[str]] = reactive(frozenset, always_update=True)
+    # The saved views (the config file's [views]) and how many items each selects.
+    saved_views: reactive[tuple[View, ...]] = reactive(tuple, always_update=True)
+    view_counts: reactive[dict[str, int]] = reactive(dict, always_update=True)
 
     def __init__(
         self,
@@ -142,6 +149,7 @@ class ReaderApp(App[None]):
         self.preview = PreviewFlow(self, preview_service, use_cache=use_cache)
         self._cancel_load = threading.Event()
         self.triage = TriageFlow(self)
+        self.views = ViewsFlow(self)
         self.live = LiveReload(self, use_index=self._use_index)
         self.live.is_own = lambda item_id, stamp: self.triage.own_stamp(item_id) == stamp
         # (id, (size, mtime_ns)) of the file the detail pane shows, as it was read
@@ -156,7 +164,7 @@ class ReaderApp(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield TopicSidebar(id="sidebar").data_bind(
-                ReaderApp.topics, ReaderApp.view,
+                ReaderApp.topics, ReaderApp.view, ReaderApp.saved_views, ReaderApp.view_counts,
                 total=ReaderApp.total, unpublished=ReaderApp.unpublished,
             )
             with Vertical(id="content"):
@@ -182,7 +190,8 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
         self.focus_now(self.query_one(ArticleList))
-        for warning in self.config.warnings:
+        view_warnings = [w for w in self.views.load() if w not in self.config.warnings]
+        for warning in [*self.config.warnings, *view_warnings]:
             self.notify(sanitize(warning), severity="warning", markup=False)
         self.load_items()
         if self.config.watch:
@@ -221,6 +230,7 @@ class ReaderApp(App[None]):
         if topics != self.topics:
             self.topics = topics
         self._requery()
+        self.views.recount()
 
     def apply_reread(self, reread: Reread) -> None:
         """Files changed on disk (another editor, the pipeline, a git pull): apply
@@ -382,6 +392,19 @@ class ReaderApp(App[None]):
     def _apply_choice(self, choice: TopicChoice) -> None:
         view = replace(self.view, topic=choice.topic, published=choice.published)
         self.view = view if choice.sort is None else view.with_sort(choice.sort)
+
+    @on(TopicSidebar.ViewChosen)
+    def _on_saved_view(self, event: TopicSidebar.ViewChosen) -> None:
+        self.views.apply(event.name)
+        if self.screen.has_class("-narrow"):
+            self.sidebar_open = False
+        self.focus_now(self.query_one(ArticleList))
+
+    def watch_saved_views(self) -> None:
+        self.views.recount()
+
+    def action_save_view(self) -> None:
+        self.views.save()
 
     @on(ArticleList.MarkToggled)
     def _on_mark(self, event: ArticleList.MarkToggled) -> None:

@@ -1,4 +1,4 @@
-"""Command palette: every action, plus a jump to each topic.
+"""Command palette: every action, plus a jump to each topic and saved view.
 
 Topic names come from the items, so they are untrusted: a hit is built from
 literal ``Content`` here. (``Matcher.highlight`` parses its argument as
@@ -58,6 +58,37 @@ class TopicCommands(Provider):
                 )
 
 
+class ViewCommands(Provider):
+    """For every saved view: "View: X" (show it), "Rename view: X", "Delete view: X"."""
+
+    def _hits(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        out: list[tuple[str, object, str]] = []
+        counts = app.view_counts  # type: ignore[attr-defined]
+        for view in app.saved_views:  # type: ignore[attr-defined]
+            name = sanitize(view.name)
+            shown = f"{counts[view.name]} items · " if view.name in counts else ""
+            out.append((f"View: {name}", partial(app.views.apply, view.name),  # type: ignore[attr-defined]
+                        f"{shown}{sanitize(view.query)}"))
+            out.append((f"Rename view: {name}", partial(app.views.rename, view.name),  # type: ignore[attr-defined]
+                        "Give the saved view another name"))
+            out.append((f"Delete view: {name}", partial(app.views.delete, view.name),  # type: ignore[attr-defined]
+                        f"Remove it from the sidebar and the config file ({sanitize(view.query)})"))
+        return out
+
+    async def discover(self) -> Hits:
+        for label, run, help in self._hits():
+            if label.startswith("View: "):
+                yield DiscoveryHit(Content(label), run, help=help)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, run, help in self._hits():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, highlight_literal(matcher, label), run, help=help)  # type: ignore[arg-type]
+
+
 def reader_commands(app) -> Iterable[SystemCommand]:
     """Every action of the app, for the palette (the key in brackets)."""
     for key in SortKey:
@@ -76,6 +107,8 @@ def reader_commands(app) -> Iterable[SystemCommand]:
     yield SystemCommand("Copy URL", "Copy the item's first http(s) URL to the clipboard (c)", app.action_copy_url)
     yield SystemCommand("Load report", "Files that could not be read (e)", app.action_load_report)
     yield SystemCommand("Zoom detail", "Give the detail pane the whole height (z)", app.action_zoom)
+    yield SystemCommand("Save view", "Save the current query and sort as a view in the sidebar (v)",
+                        app.action_save_view)
     yield SystemCommand("Key help", "Every key binding (?)", app.action_help)
     yield from triage_commands(app)
 
