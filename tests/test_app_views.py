@@ -228,3 +228,16 @@ async def test_a_bad_view_in_the_file_is_one_warning_and_the_others_work(small_c
         assert sidebar_views(app) == ["Good 3"]
         warnings = [n.message for n in app._notifications if n.severity == "warning"]
         assert warnings == [f"{config()}: views.Bad: query: heat needs a number, at column 7; view left out"]
+
+
+async def test_counts_arriving_leave_the_sidebar_cursor_where_the_user_put_it(small_corpus):
+    app = make(small_corpus)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await loaded(pilot)
+        await counted(pilot, app)
+        await pilot.press("t", "j", "j")
+        bar = app.query_one(TopicSidebar)
+        assert bar.get_option_at_index(bar.highlighted).id == "AI"
+        app.view_counts = {**app.view_counts, "Today": 7}  # as a recount after a change on disk
+        await wait_until(pilot, lambda: "Today 7" in sidebar_views(app))
+        assert bar.get_option_at_index(bar.highlighted).id == "AI"

@@ -63,12 +63,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     save.set_defaults(run=cmd_save)
 
     rename = actions.add_parser("rename", help="call the view NAME NEW_NAME")
-    rename.add_argument("name", metavar="NAME")
-    rename.add_argument("new_name", metavar="NEW_NAME")
+    rename.add_argument("name", metavar="NAME", help="the view's name (any case, if unambiguous)")
+    rename.add_argument("new_name", metavar="NEW_NAME", help="its new name")
     rename.set_defaults(run=cmd_rename)
 
     delete = actions.add_parser("delete", help="delete the view NAME (a built-in one too)")
-    delete.add_argument("name", metavar="NAME")
+    delete.add_argument("name", metavar="NAME", help="the view's name (any case, if unambiguous)")
     delete.set_defaults(run=cmd_delete)
 
 

@@ -230,7 +230,7 @@ class ReaderApp(App[None]):
         if topics != self.topics:
             self.topics = topics
         self._requery()
-        self.views.recount()
+        self.views.items_changed()
 
     def apply_reread(self, reread: Reread) -> None:
         """Files changed on disk (another editor, the pipeline, a git pull): apply

@@ -46,6 +46,7 @@ class ViewsFlow:
         self.app = app
         self.path = path  # None: the config file (reader.core.config.config_path)
         self._counting = 0  # the newest count asked for: an older one that ends later is dropped
+        self._items_seen = False  # the catalog has had its first batch: counts mean something
 
     def load(self) -> tuple[str, ...]:
         """Read the views (on mount: one small file); their warnings."""
@@ -136,11 +137,17 @@ class ViewsFlow:
         done(saved, old)
 
     # -- counts -----------------------------------------------------------------------------
+    def items_changed(self) -> None:
+        """The catalog changed (a batch, a file on disk, an edit): count again."""
+        self._items_seen = True
+        self.recount()
+
     def recount(self) -> None:
-        """Count every view in a worker (the newest request wins); not while loading."""
+        """Count every view in a worker (the newest request wins); not while
+        loading, nor before the first batch (an empty catalog's zeros)."""
         app = self.app
         views = app.saved_views
-        if app.progress is not None or not views:
+        if app.progress is not None or not views or not self._items_seen:
             return
         catalog, user = app.catalog, app.user_state
         self._counting += 1

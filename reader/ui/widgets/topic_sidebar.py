@@ -78,8 +78,21 @@ class TopicSidebar(NavList):
         ]
         options += [Option(_label(t, n), id=t) for t, n in self.topics]
         options += self._view_options()
+        kept = self._kept_highlight()
         self.set_options(options)
-        self._highlight_view()
+        try:
+            if kept is None:
+                raise OptionDoesNotExist
+            self.highlighted = self.get_option_index(kept)
+        except OptionDoesNotExist:
+            self._highlight_view()
+
+    def _kept_highlight(self) -> str | None:
+        """The entry under the cursor while the user is moving in the sidebar:
+        a rebuild (the views' counts arrive after the topics') leaves it there."""
+        if not self.has_focus or self.highlighted is None:
+            return None
+        return self.get_option_at_index(self.highlighted).id
 
     def _view_options(self) -> list[Option | None]:
         if not self.saved_views:
