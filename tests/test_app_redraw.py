@@ -103,6 +103,9 @@ async def settled(pilot) -> None:
     if app.query_one(DetailPane).display:
         await wait_until(pilot, lambda: articles.highlighted is not None and app.current_item is not None
                          and app.current_item.id == articles.highlighted.id)
+    # the workers that count (unread marks, saved views) have reported
+    await wait_until(pilot, lambda: app.unread_count is not None and not app.reading.marks.stale
+                     and len(app.view_counts) == len(app.saved_views))
     await pilot.pause()
     await pilot.pause()
 

@@ -439,9 +439,9 @@ def test_term_masks_are_computed_once_per_version(monkeypatch) -> None:
     made: list[str] = []
     real = query_eval._atom_mask
 
-    def counting(snap, term):
+    def counting(snap, term, now):
         made.append(str(term))
-        return real(snap, term)
+        return real(snap, term, now)
 
     monkeypatch.setattr(query_eval, "_atom_mask", counting)
     c.query(Query(search="heat:>5 provider:vector -topic:Policy r"))

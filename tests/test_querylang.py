@@ -21,6 +21,7 @@ from reader.core.querylang import (
     Period,
     Provider,
     QueryError,
+    RelativeDay,
     Text,
     Topic,
     Unscored,
@@ -95,9 +96,9 @@ def test_parse(text: str, expected: tuple) -> None:
     ("quality:unscored", "quality needs a number, at column 9"),
     ("topic:", "topic needs a name, at column 7"),
     ("a provider:", "provider needs a name, at column 12"),
-    ("date:24", "date needs a date (YYYY, YYYY-MM or YYYY-MM-DD), at column 6"),
-    ("after:>2024", "after needs a date (YYYY, YYYY-MM or YYYY-MM-DD), at column 7"),
-    ("before:2024/06", "before needs a date (YYYY, YYYY-MM or YYYY-MM-DD), at column 8"),
+    ("date:24", "date needs a date (YYYY, YYYY-MM, YYYY-MM-DD, today or yesterday), at column 6"),
+    ("after:>2024", "after needs a date (YYYY, YYYY-MM, YYYY-MM-DD, today or yesterday), at column 7"),
+    ("before:2024/06", "before needs a date (YYYY, YYYY-MM, YYYY-MM-DD, today or yesterday), at column 8"),
     ("date:2023-02-29", "no such date 2023-02-29, at column 6"),
     ("date:2024-13", "no such date 2024-13, at column 6"),
     ("date:0000", "no such date 0000, at column 6"),
@@ -179,8 +180,10 @@ def compares(draw) -> Compare:
     return Compare(field, op, value, upper)
 
 
+RELATIVE = st.builds(lambda op, ago: Compare("date", op, RelativeDay(ago)),
+                     st.sampled_from([">", ">=", "<", "<=", "="]), st.integers(0, 1))
 ATOMS = st.one_of(
-    NAMES.map(Text), NAMES.map(Topic), NAMES.map(Provider), compares(), st.just(Unscored()),
+    NAMES.map(Text), NAMES.map(Topic), NAMES.map(Provider), compares(), RELATIVE, st.just(Unscored()),
     st.sampled_from(IS_KINDS).map(Is), st.sampled_from(HAS_KINDS).map(Has),
 )
 EXPRESSIONS = st.lists(ATOMS | ATOMS.map(Not), max_size=6).map(lambda ts: Expression(tuple(ts)))
@@ -235,6 +238,8 @@ def test_the_syntax_summary_names_every_field_and_its_examples_parse() -> None:
     ("is:un", None, ("is:un", 5, ("unpublished", "unread"))),
     ("has:u", None, ("has:url ", 8, ())),
     ("heat:un", None, ("heat:unscored ", 14, ())),
+    ("date:to", None, ("date:today ", 11, ())),
+    ("after:y", None, ("after:yesterday ", 16, ())),
     ("topic:e", None, ("topic:Energy ", 13, ())),
     ("topic:bi", None, ("topic:bi", 8, ('"Big Tech"', "Biology"))),
     ("topic:big", None, ('topic:"Big Tech" ', 17, ())),

@@ -30,6 +30,8 @@ async def _loaded(pilot) -> None:
     await wait_loaded(pilot)
     app = pilot.app  # the unread marks and counts are worked out (a worker) before the snapshot
     await wait_until(pilot, lambda: app.unread_count is not None and not app.reading.marks.stale)
+    # the saved views' counts come from a worker: in the picture, every time
+    await wait_until(pilot, lambda: len(app.view_counts) == len(app.saved_views))
     await _detail_shown(pilot)
 
 

@@ -2,8 +2,8 @@
 
 One module per concern: ``listing`` (list, show, check), ``editing`` (publish,
 unpublish, tag; ids from ``targets``), ``marking`` (mark: the reader's own
-read and saved marks), ``audit_log`` (log), ``settings`` (config, keys);
-``reader preview``
+read and saved marks), ``audit_log`` (log), ``settings`` (config, keys),
+``views`` (view); ``reader preview``
 lives in ``reader.preview.cli``. Every command takes the content directory as
 ``--root PATH`` (and, where it reads, as a positional PATH too).
 """
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from reader import __version__
-from reader.cli import audit_log, editing, listing, marking, settings
+from reader.cli import audit_log, editing, listing, marking, settings, views
 from reader.cli.common import CLIError, add_root, content_root, given_root
 from reader.cli.listing import PROVIDER_CELLS, format_table
 from reader.core.sanitize import clip
@@ -25,8 +25,8 @@ from reader.core.store import NotADirectory
 
 __all__ = ["PROVIDER_CELLS", "CLIError", "app_parser", "build_parser", "format_table", "main"]
 
-SUBCOMMANDS = ("list", "show", "check", "publish", "unpublish", "tag", "mark", "log", "preview",
-               "config", "keys")
+SUBCOMMANDS = ("list", "show", "check", "publish", "unpublish", "tag", "mark", "log", "view",
+               "preview", "config", "keys")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     marking.add_parser(sub)
     audit_log.add_parsers(sub)
     settings.add_parsers(sub)
+    views.add_parsers(sub)
     try:
         from reader.preview import cli as preview_cli
     except ImportError:  # pragma: no cover

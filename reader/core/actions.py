@@ -173,6 +173,8 @@ ACTIONS: tuple[Action, ...] = (
         A("app.list_only", "v", "list_only", "List only",
           "Hide the detail pane: headlines in the whole height, an arrow for the cursor "
           "(the fewest bytes per key on a slow link); again: back", FOOTER, PALETTE),
+        A("app.save_view", "V", "save_view", "Save view",
+          "Save the current query and sort as a view in the sidebar", PALETTE),
         A("app.stories", "equals_sign", "stories", "Stories",
           "Stories mode: one row per story, its best version with ×N (again: every item)", PALETTE,
           title="Stories mode"),

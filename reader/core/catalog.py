@@ -182,6 +182,14 @@ class Catalog:
             step()
         return self._state is state
 
+    def count(self, text: str, user: UserState = NO_USER_STATE) -> int:
+        """How many entries the query ``text`` selects (``QueryError`` if it does
+        not parse): the masks of ``query`` without a sort (saved views' counts)."""
+        expr = parse(text)
+        state = self._state
+        mask = evaluate(state, expr, None, None, user)
+        return len(state.entries) if mask is None else mask.count(1)
+
     def query(self, q: Query, user: UserState = NO_USER_STATE) -> list[Entry]:
         """The entries ``q`` selects, in its order (a new list the caller may keep).
 

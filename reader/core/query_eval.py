@@ -17,7 +17,9 @@ made by C-level passes, never a Python loop over 100k entries:
   ``UserState`` given (a set of ids each); one lookup per id in it.
 
 Masks of single terms are kept per snapshot (a few, for the keys typed after
-them); ``-term`` inverts a mask with one ``bytes.translate``.
+them); ``-term`` inverts a mask with one ``bytes.translate``. A term naming a
+relative day (``date:today``) is keyed by the day it meant when evaluated, so a
+snapshot kept past midnight does not answer with yesterday's mask.
 """
 
 from __future__ import annotations
@@ -34,7 +36,20 @@ from typing import TYPE_CHECKING, Any
 
 from reader.core import search
 from reader.core.query import SortKey, needles
-from reader.core.querylang import Compare, Expression, Has, Is, Not, Period, Provider, Term, Text, Topic, Unscored
+from reader.core.querylang import (
+    Compare,
+    Expression,
+    Has,
+    Is,
+    Not,
+    Period,
+    Provider,
+    RelativeDay,
+    Term,
+    Text,
+    Topic,
+    Unscored,
+)
 from reader.core.search import mask_and
 
 if TYPE_CHECKING:
@@ -77,10 +92,11 @@ _term_masks: weakref.WeakKeyDictionary[Snapshot, dict[str, bytes]] = weakref.Wea
 
 
 def evaluate(snap: Snapshot, expr: Expression, base: bytes | None, filters: Any,
-             user: UserState = NO_USER_STATE) -> bytes | None:
+             user: UserState = NO_USER_STATE, now: datetime | None = None) -> bytes | None:
     """The mask of the entries in ``base`` (None: all) that match every term of
     ``expr`` (None: every entry does). ``filters`` names ``base`` for the text
-    search's cache (equal filters, equal base)."""
+    search's cache (equal filters, equal base). ``now``: the clock that fixes
+    ``today`` and ``yesterday`` (None: the local clock, read when needed)."""
     words: list[str] = []
     own: list[Term] = []  # the reader's state: never cached
     others: list[Term] = []
@@ -94,8 +110,8 @@ def evaluate(snap: Snapshot, expr: Expression, base: bytes | None, filters: Any,
     mask = base
     if others:
         for term in others:
-            mask = _and(mask, _term_mask(snap, term))
-        filters = (filters, frozenset(map(str, others)))
+            mask = _and(mask, _term_mask(snap, term, now))
+        filters = (filters, frozenset(_key(term, now) for term in others))
     wanted = needles(words)
     if wanted:
         mask = search.search_mask(snap, None if mask is None else filters, mask, wanted)
@@ -117,21 +133,33 @@ def invert(mask: bytes) -> bytes:
     return mask.translate(_FLIP)
 
 
-def _term_mask(snap: Snapshot, term: Term) -> bytes:
+def _key(term: Term, now: datetime | None) -> str:
+    """The term as printed; with a relative day, also the day it means now."""
+    inner = term.term if isinstance(term, Not) else term
+    if not isinstance(inner, Compare):
+        return str(term)
+    days = [p.span(now)[0].isoformat() for p in (inner.value, inner.upper) if isinstance(p, RelativeDay)]
+    return "@".join([str(term), *days])
+
+
+def _term_mask(snap: Snapshot, term: Term, now: datetime | None = None) -> bytes:
     cached = _term_masks.get(snap)
     if cached is None:
         cached = _term_masks[snap] = {}
-    key = str(term)
+    key = _key(term, now)
     mask = cached.get(key)
     if mask is None:
-        mask = invert(_term_mask(snap, term.term)) if isinstance(term, Not) else _atom_mask(snap, term)
+        if isinstance(term, Not):
+            mask = invert(_term_mask(snap, term.term, now))
+        else:
+            mask = _atom_mask(snap, term, now)
         if len(cached) >= TERM_MASKS:
             cached.clear()
         cached[key] = mask
     return mask
 
 
-def _atom_mask(snap: Snapshot, term: Term) -> bytes:
+def _atom_mask(snap: Snapshot, term: Term, now: datetime | None) -> bytes:
     entries = snap.entries
     n = len(entries)
     if isinstance(term, Text):  # negated: the search's own (cached) mask
@@ -155,7 +183,7 @@ def _atom_mask(snap: Snapshot, term: Term) -> bytes:
     if isinstance(term, Unscored):
         return bytes(map(_unscored, entries))
     if isinstance(term, Compare):
-        low, high = _bounds(term)
+        low, high = _bounds(term, now)
         return _range_mask(snap, _SORT_KEYS[term.field], term.field, low, high)
     raise TypeError(f"not a query term: {term!r}")  # pragma: no cover
 
@@ -171,12 +199,16 @@ def _any(n: int, masks: list[bytes]) -> bytes:
     return total.to_bytes(n, "little")
 
 
-def _bounds(term: Compare) -> tuple[Any, Any]:
+def _span(period: Period | RelativeDay, now: datetime | None) -> tuple[datetime, datetime]:
+    return period.span(now) if isinstance(period, RelativeDay) else (period.start(), period.end())
+
+
+def _bounds(term: Compare, now: datetime | None = None) -> tuple[Any, Any]:
     """[low, high): the values ``term`` accepts (None: no bound)."""
     lo, hi = term.value, term.upper
-    if isinstance(lo, Period):
-        starts, ends = lo.start(), lo.end()
-        last = hi.end() if isinstance(hi, Period) else ends
+    if isinstance(lo, (Period, RelativeDay)):
+        starts, ends = _span(lo, now)
+        last = _span(hi, now)[1] if isinstance(hi, (Period, RelativeDay)) else ends
         return {"=": (starts, ends), ">": (ends, None), ">=": (starts, None), "<": (None, starts),
                 "<=": (None, ends), "..": (starts, last)}[term.op]
     assert isinstance(lo, int)

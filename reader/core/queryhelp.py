@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from reader.core.querylang import FIELDS, HAS_KINDS, IS_KINDS
+from reader.core.querylang import FIELDS, HAS_KINDS, IS_KINDS, RELATIVE_DAYS
 
 __all__ = ["SYNTAX", "Completion", "complete", "syntax_text"]
 
@@ -23,6 +23,7 @@ SYNTAX: tuple[tuple[str, str], ...] = (
     ("heat:unscored", "heat -1 in the file: not scored yet"),
     ("date:2024-03  date:2024..2025-06", "a year, month or day (UTC), with the same operators"),
     ("after:2024-01-31  before:2024", "after the day, before the year: the date itself not included"),
+    ("date:today  after:yesterday", "today, yesterday: days of your local clock (dates: also with after, before)"),
     ("is:unpublished  is:unread  is:saved", "also is:published and is:read"),
     ("has:url", "also has:date, has:heat, has:quality, has:topics"),
 )
@@ -48,8 +49,8 @@ class Completion:
 
 def complete(text: str, cursor: int, topics: Iterable[str] = ()) -> Completion | None:
     """Complete the field name (``he`` → ``heat:``) or the value of ``is:``,
-    ``has:``, ``heat:`` or ``topic:`` (from ``topics``) that ends at ``cursor``.
-    None: nothing to complete there."""
+    ``has:``, ``heat:``, a date field (``today``) or ``topic:`` (from
+    ``topics``) that ends at ``cursor``. None: nothing to complete there."""
     cursor = max(0, min(cursor, len(text)))
     start = cursor
     while start > 0 and not text[start - 1].isspace():
@@ -107,6 +108,8 @@ def _values(field: str, topics: Iterable[str]) -> list[str]:
         return list(HAS_KINDS)
     if field == "heat":
         return ["unscored"]
+    if field in ("date", "after", "before"):
+        return list(RELATIVE_DAYS)
     if field == "topic":
         return [t for t in topics if t]
     return []

@@ -12,6 +12,8 @@ right before a term negates it. Terms::
                                  a year, month or day (UTC); date: takes the same
                                  operators and ranges as heat; after:P is date:>P and
                                  before:P is date:<P, so neither includes P itself
+    date:today  after:yesterday  a day of the local clock, fixed when the query is
+                                 evaluated (not parsed): today, yesterday
     is:published  is:unpublished  is:read  is:unread  is:saved
     has:url  has:date  has:heat  has:quality  has:topics
 
@@ -25,15 +27,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
-__all__ = ["Compare", "Expression", "Has", "Is", "Not", "Period", "Provider", "QueryError", "Term", "Text",
-           "Topic", "Unscored", "parse", "plain_words"]
+__all__ = ["Compare", "Expression", "Has", "Is", "Not", "Period", "Provider", "QueryError", "RelativeDay", "Term",
+           "Text", "Topic", "Unscored", "parse", "plain_words"]
 
 IS_KINDS = ("published", "unpublished", "read", "unread", "saved")
 HAS_KINDS = ("url", "date", "heat", "quality", "topics")
 NUMBER_FIELDS = ("heat", "quality")
+RELATIVE_DAYS = ("today", "yesterday")  # days ago: 0, 1
 FIELDS = ("topic", "provider", "heat", "quality", "date", "after", "before", "is", "has")
 OPERATORS = (">=", "<=", ">", "<", "=")  # longest first
 MAX_DIGITS = 15
@@ -75,6 +78,32 @@ class Period:
 
 
 @dataclass(frozen=True, slots=True)
+class RelativeDay:
+    """``today`` (``ago`` 0) or ``yesterday`` (1): a day of the local clock.
+
+    A parsed query is cached and may be kept past midnight, so the day is
+    fixed when the query is evaluated: ``span(now)``."""
+
+    ago: int
+
+    def span(self, now: datetime | None = None) -> tuple[datetime, datetime]:
+        """[start, end) of the day: local midnights (DST-aware), or -- when
+        ``now`` is given (tests) -- midnights in ``now``'s time zone."""
+        today = now.date() if now is not None else date.today()
+        day = today - timedelta(days=self.ago)
+        bounds = []
+        for d in (day, day + timedelta(days=1)):
+            if now is None:
+                bounds.append(datetime.combine(d, time()).astimezone())
+            else:
+                bounds.append(datetime.combine(d, time(), tzinfo=now.tzinfo))
+        return bounds[0], bounds[1]
+
+    def __str__(self) -> str:
+        return RELATIVE_DAYS[self.ago]
+
+
+@dataclass(frozen=True, slots=True)
 class Text:
     """A word or a quoted phrase: must be in the search text (casefolded)."""
 
@@ -103,13 +132,13 @@ class Provider:
 
 @dataclass(frozen=True, slots=True)
 class Compare:
-    """``field`` (heat, quality: int; date: Period) ``op`` value; op ".." is the
-    range value..upper, both ends included."""
+    """``field`` (heat, quality: int; date: Period or RelativeDay) ``op`` value;
+    op ".." is the range value..upper, both ends included."""
 
     field: str
     op: str
-    value: int | Period
-    upper: int | Period | None = None
+    value: int | Period | RelativeDay
+    upper: int | Period | RelativeDay | None = None
 
     def __str__(self) -> str:
         if self.op == "..":
@@ -186,7 +215,7 @@ def plain_words(text: str) -> str:
 _FIELD = re.compile(r"([A-Za-z_]+):")
 _NUMBER = re.compile(r"[0-9]+")
 _PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
-DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
+DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD, today or yesterday"
 
 
 @lru_cache(maxsize=256)
@@ -297,14 +326,16 @@ def _compare(field: str, value: str, at: int) -> Compare:
     lo, hi = _read(field, low, at), _read(field, high, at + len(low) + 2)
     if isinstance(lo, Period) and isinstance(hi, Period):
         backwards = hi.end() <= lo.start()
-    else:
+    elif isinstance(lo, RelativeDay) and isinstance(hi, RelativeDay):
+        backwards = hi.ago > lo.ago
+    else:  # numbers; or a fixed and a relative day: an empty range some days, never an error
         backwards = isinstance(lo, int) and isinstance(hi, int) and hi < lo
     if backwards:
         raise QueryError(f"the {field} range runs backwards (low end first)", at)
     return Compare(field, "..", lo, hi)
 
 
-def _read(field: str, value: str, at: int) -> int | Period:
+def _read(field: str, value: str, at: int) -> int | Period | RelativeDay:
     return _period(field, value, at) if field == "date" else _number(field, value, at)
 
 
@@ -314,7 +345,9 @@ def _number(field: str, value: str, at: int) -> int:
     return int(value)
 
 
-def _period(field: str, value: str, at: int) -> Period:
+def _period(field: str, value: str, at: int) -> Period | RelativeDay:
+    if value.lower() in RELATIVE_DAYS:
+        return RelativeDay(RELATIVE_DAYS.index(value.lower()))
     m = _PERIOD.fullmatch(value)
     if m is None:
         raise QueryError(f"{field} needs a date ({DATE_FORMS})", at)

@@ -35,9 +35,10 @@ from reader.core.querylang import QueryError, parse
 from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, load_item
 from reader.core.triage import Stamp, stamp_of
+from reader.core.views import View
 from reader.resources import styles_dir
 from reader.ui.columns import ListStyle
-from reader.ui.commands import TopicCommands, reader_commands
+from reader.ui.commands import TopicCommands, ViewCommands, reader_commands
 from reader.ui.keys import bindings
 from reader.ui.live_reload import LiveReload, Reread
 from reader.ui.loading import load_into
@@ -48,6 +49,7 @@ from reader.ui.screens.load_report_screen import LoadReportScreen
 from reader.ui.stories_flow import StoriesFlow
 from reader.ui.terminal_output import compact_output
 from reader.ui.triage_flow import TriageFlow
+from reader.ui.views_flow import ViewsFlow
 from reader.ui.widgets.article_list import NOTHING_UNREAD, ArticleList, UnreadMarks
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
@@ -71,7 +73,7 @@ class ReaderApp(App[None]):
     TITLE = "reader"
     CSS_PATH = [str(styles_dir() / "reader.tcss")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
-    COMMANDS = App.COMMANDS | {TopicCommands}
+    COMMANDS = App.COMMANDS | {TopicCommands, ViewCommands}
     ENABLE_COMMAND_PALETTE = True
 
     # From the action table (reader.core.actions), in footer order: at the desk
@@ -103,6 +105,9 @@ class ReaderApp(App[None]):
     unread_count: reactive[int | None] = reactive(None, repaint=False)
     saved_count: reactive[int | None] = reactive(None, repaint=False)
     read_marks: reactive[UnreadMarks] = reactive(lambda: NOTHING_UNREAD, always_update=True, repaint=False)
+    # The saved views (the config file's [views]) and how many items each selects.
+    saved_views: reactive[tuple[View, ...]] = reactive(tuple, always_update=True, repaint=False)
+    view_counts: reactive[dict[str, int]] = reactive(dict, always_update=True, repaint=False)
 
     def __init__(
         self,
@@ -133,6 +138,7 @@ class ReaderApp(App[None]):
         self.preview = PreviewFlow(self, preview_service, use_cache=use_cache)
         self._cancel_load = threading.Event()
         self.triage = TriageFlow(self)
+        self.views = ViewsFlow(self)
         self.live = LiveReload(self, use_index=self._use_index)
         self.live.is_own = lambda item_id, stamp: self.triage.own_stamp(item_id) == stamp
         self.stories = StoriesFlow(self)
@@ -158,7 +164,7 @@ class ReaderApp(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield TopicSidebar(id="sidebar").data_bind(
-                ReaderApp.topics, ReaderApp.view,
+                ReaderApp.topics, ReaderApp.view, ReaderApp.saved_views, ReaderApp.view_counts,
                 total=ReaderApp.total, unpublished=ReaderApp.unpublished,
                 unread=ReaderApp.unread_count, saved=ReaderApp.saved_count,
             )
@@ -189,7 +195,8 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
         self.focus_now(self.query_one(ArticleList))
-        for warning in self.config.warnings:
+        view_warnings = [w for w in self.views.load() if w not in self.config.warnings]
+        for warning in [*self.config.warnings, *view_warnings]:
             self.notify(sanitize(warning), severity="warning", markup=False)
         self.reading.start()
         self.load_items()
@@ -230,6 +237,7 @@ class ReaderApp(App[None]):
             self.topics = topics
         self._requery()
         self.reading.catalog_changed()
+        self.views.items_changed()
 
     def apply_reread(self, reread: Reread) -> None:
         """Files changed on disk (another editor, the pipeline, a git pull): apply
@@ -411,6 +419,25 @@ class ReaderApp(App[None]):
         self.view = view if choice.sort is None else view.with_sort(choice.sort)
         if search != self.query_one(SearchBar).value:
             self.query_one(SearchBar).value = search
+
+    @on(TopicSidebar.ViewChosen)
+    def _on_saved_view(self, event: TopicSidebar.ViewChosen) -> None:
+        self.views.apply(event.name)
+        if self.screen.has_class("-narrow"):
+            self.sidebar_open = False
+        self.focus_now(self.query_one(ArticleList))
+
+    def watch_saved_views(self) -> None:
+        self.views.recount()
+
+    def watch_unread_count(self) -> None:
+        self.views.state_changed()
+
+    def watch_saved_count(self) -> None:
+        self.views.state_changed()
+
+    def action_save_view(self) -> None:
+        self.views.save()
 
     @on(ArticleList.MarkToggled)
     def _on_mark(self, event: ArticleList.MarkToggled) -> None:

@@ -1,4 +1,4 @@
-"""Command palette: every action of the action table, plus a jump to each topic.
+"""Command palette: every action, plus a jump to each topic and saved view.
 
 Topic names come from the items, so they are untrusted: a hit is built from
 literal ``Content`` here. (``Matcher.highlight`` parses its argument as
@@ -56,6 +56,37 @@ class TopicCommands(Provider):
                     partial(self.app.show_topic, topic),  # type: ignore[attr-defined]
                     help=f"{count} items",
                 )
+
+
+class ViewCommands(Provider):
+    """For every saved view: "View: X" (show it), "Rename view: X", "Delete view: X"."""
+
+    def _hits(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        out: list[tuple[str, object, str]] = []
+        counts = app.view_counts  # type: ignore[attr-defined]
+        for view in app.saved_views:  # type: ignore[attr-defined]
+            name = sanitize(view.name)
+            shown = f"{counts[view.name]} items · " if view.name in counts else ""
+            out.append((f"View: {name}", partial(app.views.apply, view.name),  # type: ignore[attr-defined]
+                        f"{shown}{sanitize(view.query)}"))
+            out.append((f"Rename view: {name}", partial(app.views.rename, view.name),  # type: ignore[attr-defined]
+                        "Give the saved view another name"))
+            out.append((f"Delete view: {name}", partial(app.views.delete, view.name),  # type: ignore[attr-defined]
+                        f"Remove it from the sidebar and the config file ({sanitize(view.query)})"))
+        return out
+
+    async def discover(self) -> Hits:
+        for label, run, help in self._hits():
+            if label.startswith("View: "):
+                yield DiscoveryHit(Content(label), run, help=help)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, run, help in self._hits():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, highlight_literal(matcher, label), run, help=help)  # type: ignore[arg-type]
 
 
 def reader_commands(app) -> Iterable[SystemCommand]:

@@ -12,6 +12,10 @@ the sort; either way this entry is highlighted.
 "Unread" and "Saved" are the reader's own state: choosing one searches
 ``is:unread`` / ``is:saved`` (so the search bar shows what the list holds);
 their counts come from ``reader.ui.reading_state`` (None: not known yet).
+
+Under the topics, the saved views (``reader.core.views``) with their counts
+(none while they are being counted); choosing one posts ``ViewChosen``. A
+view is highlighted while the search is its query (and no other filter is on).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from reader.core.query import Published, Query, SortKey
 from reader.core.sanitize import sanitize
+from reader.core.views import View
 from reader.ui.widgets.nav_list import NavList
 
 ALL = "\x00all"
@@ -33,6 +38,8 @@ UNPUBLISHED = "\x00unpublished"
 UNREAD = "\x00unread"
 SAVED = "\x00saved"
 STATE_SEARCHES = {UNREAD: "is:unread", SAVED: "is:saved"}
+VIEW = "\x00view:"  # + the view's name
+VIEWS_HEADING = "\x00views"
 
 
 @dataclass(frozen=True)
@@ -66,10 +73,16 @@ class TopicSidebar(NavList):
     unread: reactive[int | None] = reactive(None)
     saved: reactive[int | None] = reactive(None)
     view: reactive[Query] = reactive(Query, repaint=False)  # the highlight moves, nothing else
+    saved_views: reactive[tuple[View, ...]] = reactive(tuple, always_update=True)
+    view_counts: reactive[dict[str, int]] = reactive(dict, always_update=True)
 
     @dataclass
     class Chosen(Message):
         choice: TopicChoice
+
+    @dataclass
+    class ViewChosen(Message):
+        name: str
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -85,14 +98,50 @@ class TopicSidebar(NavList):
             None,
         ]
         options += [Option(_label(t, n), id=t) for t, n in self.topics]
+        options += self._view_options()
+        kept = self._kept_highlight()
         self.set_options(options)
-        self._highlight_view()
+        try:
+            if kept is None:
+                raise OptionDoesNotExist
+            self.highlighted = self.get_option_index(kept)
+        except OptionDoesNotExist:
+            self._highlight_view()
+
+    def _kept_highlight(self) -> str | None:
+        """The entry under the cursor while the user is moving in the sidebar:
+        a rebuild (the views' counts arrive after the topics') leaves it there."""
+        if not self.has_focus or self.highlighted is None:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def _view_options(self) -> list[Option | None]:
+        if not self.saved_views:
+            return []
+        heading = Option(Content.styled("Views", "bold $text-muted"), id=VIEWS_HEADING, disabled=True)
+        counts = self.view_counts
+        return [None, heading, *(
+            Option(_label(v.name, counts[v.name]) if v.name in counts else Content(sanitize(v.name)),
+                   id=VIEW + v.name)
+            for v in self.saved_views)]
+
+    def _saved_view_shown(self) -> str | None:
+        """The saved view the list shows: its query is the search, no other filter."""
+        view = self.view
+        if view.search and view.topic is None and view.published is Published.ALL:
+            for saved in self.saved_views:
+                if saved.query == view.search:
+                    return saved.name
+        return None
 
     def _highlight_view(self) -> None:
         """Put the highlight on the entry that stands for the current view."""
         view = self.view
+        saved = self._saved_view_shown()
         if state_entry(view) is not None:
             wanted = state_entry(view) or ALL
+        elif saved is not None:
+            wanted = VIEW + saved
         elif view.topic is not None:
             wanted = view.topic
         elif view.published is Published.UNPUBLISHED:
@@ -142,9 +191,18 @@ class TopicSidebar(NavList):
     def watch_view(self) -> None:
         self._highlight_view()
 
+    def watch_saved_views(self) -> None:
+        self._rebuild_soon()
+
+    def watch_view_counts(self) -> None:
+        self._rebuild_soon()
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         option_id = event.option.id or ALL
+        if option_id.startswith(VIEW):
+            self.post_message(self.ViewChosen(option_id.removeprefix(VIEW)))
+            return
         if option_id == ALL:
             choice = TopicChoice(None, Published.ALL)
         elif option_id == UNPUBLISHED:

@@ -1,0 +1,181 @@
+"""Saved views in the app: save, choose, rename, delete, and their live counts.
+
+A composed object the app holds (``app.views``). The views themselves are
+``reader.core.views``'s: the app keeps the current list in its
+``saved_views`` reactive and their counts in ``view_counts`` (both bound to
+the sidebar). Writing the config file and counting run in thread workers;
+counts are made from the catalog's masks after loading and after every
+change to the items, never during a keypress.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.worker import get_current_worker
+
+from reader.core.sanitize import sanitize
+from reader.core.views import (
+    SavedViews,
+    View,
+    ViewsError,
+    count_views,
+    delete_view,
+    load_views,
+    query_text,
+    rename_view,
+    save_view,
+    view_query,
+)
+from reader.ui.screens.view_prompt import ViewPrompt
+from reader.ui.widgets.search_bar import SearchBar
+
+if TYPE_CHECKING:
+    from reader.ui.app import ReaderApp
+
+
+def _asks_state(query: str) -> bool:
+    """Whether a view's query names the reader's own state (a cheap textual test:
+    a phrase that merely contains the words costs one needless recount)."""
+    text = query.lower()
+    return any(term in text for term in ("is:unread", "is:read", "is:saved"))
+
+
+def _quoted(name: str) -> str:
+    return "“" + sanitize(name) + "”"
+
+
+class ViewsFlow:
+    def __init__(self, app: ReaderApp, path: Path | None = None) -> None:
+        self.app = app
+        self.path = path  # None: the config file (reader.core.config.config_path)
+        self._counting = 0  # the newest count asked for: an older one that ends later is dropped
+        self._items_seen = False  # the catalog has had its first batch: counts mean something
+
+    def load(self) -> tuple[str, ...]:
+        """Read the views (on mount: one small file); their warnings."""
+        saved = load_views(self.path)
+        self.app.saved_views = saved.views
+        return saved.warnings
+
+    def find(self, name: str) -> View | None:
+        return next((v for v in self.app.saved_views if v.name == name), None)
+
+    # -- choosing ---------------------------------------------------------------------------
+    def apply(self, name: str) -> None:
+        """Show the view called ``name``: its query in the search bar, its sort."""
+        view = self.find(name)
+        if view is None:
+            return
+        app = self.app
+        app.view = view_query(view, app.view)
+        bar = app.query_one(SearchBar)
+        bar.value = view.query
+        bar.display = bool(view.query)
+
+    # -- saving, renaming, deleting ---------------------------------------------------------
+    def save(self) -> None:
+        """Ask for a name (and the query, prefilled with the current filters)."""
+        app = self.app
+        bar = app.query_one(SearchBar)
+        current = app.view
+        if bar.display and bar.value != current.search:  # typed, and not (yet) a query: shown as it is
+            current = replace(current, search=bar.value)
+        names = [v.name for v in app.saved_views]
+
+        def answered(answer: tuple[str, str] | None) -> None:
+            if answer is None:
+                return
+            name, query = answer
+            sort = app.view.sort
+            view = View(name, query, sort, reverse=app.view.descending != sort.default_descending)
+            self._write(lambda: save_view(view, self.path), lambda saved, old: self._saved(view, old))
+
+        app.push_screen(ViewPrompt("Save view", query=query_text(current), taken=names), answered)
+
+    def _saved(self, view: View, old: object) -> None:
+        if isinstance(old, View):
+            self.app.notify(f"Replaced the view {_quoted(view.name)} (it was: {sanitize(old.query)})", markup=False)
+        else:
+            self.app.notify(f"Saved the view {_quoted(view.name)}", markup=False)
+        self.apply(view.name)
+
+    def rename(self, name: str) -> None:
+        names = [v.name for v in self.app.saved_views]
+
+        def answered(answer: tuple[str, str] | None) -> None:
+            if answer is None or answer[0] == name:
+                return
+            new = answer[0]
+            self._write(lambda: rename_view(name, new, self.path),
+                        lambda saved, old: self.app.notify(
+                            f"Renamed the view {_quoted(name)} to {_quoted(new)}", markup=False))
+
+        self.app.push_screen(ViewPrompt(f"Rename the view “{name}”", name=name, taken=names, replaces=False),
+                             answered)
+
+    def delete(self, name: str) -> None:
+        self._write(lambda: delete_view(name, self.path),
+                    lambda saved, old: self.app.notify(
+                        f"Deleted the view {_quoted(name)} (its query was: "
+                        f"{sanitize(old.query) if isinstance(old, View) else ''})", markup=False))
+
+    def _write(self, change: Callable[[], tuple[SavedViews, object]],
+               done: Callable[[SavedViews, object], None]) -> None:
+        """``change`` in a thread worker (it writes the config file); then the
+        new list and ``done``, or the one-line reason it failed."""
+        app = self.app
+
+        def work() -> None:
+            try:
+                saved, old = change()
+            except ViewsError as error:
+                app.call_from_thread(app.notify, sanitize(str(error)), severity="error", markup=False)
+                return
+            app.call_from_thread(self._written, saved, old, done)
+
+        app.run_worker(work, name="save views", group="views", thread=True, exit_on_error=False)
+
+    def _written(self, saved: SavedViews, old: object, done: Callable[[SavedViews, object], None]) -> None:
+        self.app.saved_views = saved.views
+        done(saved, old)
+
+    # -- counts -----------------------------------------------------------------------------
+    def items_changed(self) -> None:
+        """The catalog changed (a batch, a file on disk, an edit): count again."""
+        self._items_seen = True
+        self.recount()
+
+    def state_changed(self) -> None:
+        """The reader's read or saved marks changed: count again the views that
+        ask for them (``is:unread``, ``is:read``, ``is:saved``), and only those."""
+        if any(_asks_state(v.query) for v in self.app.saved_views):
+            self.recount()
+
+    def recount(self) -> None:
+        """Count every view in a worker (the newest request wins); not while
+        loading, nor before the first batch (an empty catalog's zeros)."""
+        app = self.app
+        views = app.saved_views
+        if app.progress is not None or not views or not self._items_seen:
+            return
+        catalog, user = app.catalog, app.user_state
+        self._counting += 1
+        asked = self._counting
+
+        def work() -> None:
+            counts = count_views(catalog, views, user)
+            if not get_current_worker().is_cancelled:
+                app.call_from_thread(self._counted, asked, counts)
+
+        app.run_worker(work, name="count views", group="view-counts", thread=True, exclusive=True,
+                       exit_on_error=False)
+
+    def _counted(self, asked: int, counts: dict[str, int]) -> None:
+        # (on the UI thread: no race with recount); the same counts again change
+        # nothing on screen, so the sidebar is not rebuilt for them
+        if asked == self._counting and counts != self.app.view_counts:
+            self.app.view_counts = counts
