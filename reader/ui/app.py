@@ -36,6 +36,7 @@ from reader.core.triage import Stamp, stamp_of
 from reader.resources import styles_dir
 from reader.ui.commands import TopicCommands, reader_commands
 from reader.ui.keys import DESK_FOOTER, LIST_KEYS, MARK_FOOTER, SCROLL_KEYS, TRIAGE_KEYS
+from reader.ui.link_flow import LinkFlow
 from reader.ui.live_reload import LiveReload, Reread
 from reader.ui.loading import load_into
 from reader.ui.preview_flow import PreviewFlow
@@ -93,7 +94,9 @@ class ReaderApp(App[None]):
                 tooltip="Preview the original article full screen"),
         Binding("r", "refetch", "Refetch", id="app.refetch",
                 tooltip="Fetch the preview again, bypassing the cache"),
-        Binding("c", "copy_url", "Copy URL", show=False, id="app.copy_url",
+        Binding("o", "open_link", "Open", show=False, id="app.open_link",
+                tooltip="Open the item's first http(s) URL in a browser (over SSH: copy it)"),
+        Binding("y,c", "copy_url", "Copy URL", show=False, id="app.copy_url",
                 tooltip="Copy the item's first http(s) URL (on the preview: the one it names)"),
         Binding("e", "load_report", "Errors", id="app.load_report",
                 tooltip="Files that could not be read, with reasons"),
@@ -142,6 +145,7 @@ class ReaderApp(App[None]):
         self.preview = PreviewFlow(self, preview_service, use_cache=use_cache)
         self._cancel_load = threading.Event()
         self.triage = TriageFlow(self)
+        self.links = LinkFlow(self)
         self.live = LiveReload(self, use_index=self._use_index)
         self.live.is_own = lambda item_id, stamp: self.triage.own_stamp(item_id) == stamp
         # (id, (size, mtime_ns)) of the file the detail pane shows, as it was read
@@ -475,7 +479,16 @@ class ReaderApp(App[None]):
         self.preview.refetch()
 
     def action_copy_url(self) -> None:
-        self.preview.copy_url()
+        self.links.copy()
+
+    def action_open_link(self) -> None:
+        self.links.open()
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Textual's OSC 52 copy, passed through tmux or screen when inside one."""
+        self._clipboard = text
+        if self._driver is not None:
+            self._driver.write(self.links.clipboard_sequence(text))
 
     def action_search(self) -> None:
         bar = self.query_one(SearchBar)

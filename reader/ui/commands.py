@@ -73,7 +73,9 @@ def reader_commands(app) -> Iterable[SystemCommand]:
     yield SystemCommand("Show everything", "Clear topic, state and search filters (Esc)", app.action_clear_filters)
     yield SystemCommand("Open preview", "Preview the original article full screen (p)", app.action_preview)
     yield SystemCommand("Refetch preview", "Fetch the original page again (r)", app.action_refetch)
-    yield SystemCommand("Copy URL", "Copy the item's first http(s) URL to the clipboard (c)", app.action_copy_url)
+    yield SystemCommand("Open URL", "Open the item's first http(s) URL in a browser; over SSH copy it (o)",
+                        app.action_open_link)
+    yield SystemCommand("Copy URL", "Copy the item's first http(s) URL to the clipboard (y)", app.action_copy_url)
     yield SystemCommand("Load report", "Files that could not be read (e)", app.action_load_report)
     yield SystemCommand("Zoom detail", "Give the detail pane the whole height (z)", app.action_zoom)
     yield SystemCommand("Key help", "Every key binding (?)", app.action_help)
