@@ -1,9 +1,10 @@
 """The command line: ``reader [PATH]`` opens the app; subcommands use the same core.
 
 One module per concern: ``listing`` (list, show, check), ``editing`` (publish,
-unpublish, tag; ids from ``targets``), ``audit_log`` (log); ``reader preview``
-lives in ``reader.preview.cli``. Every command takes the content directory as
-``--root PATH`` (and, where it reads, as a positional PATH too).
+unpublish, tag; ids from ``targets``), ``audit_log`` (log), ``serve`` (the app
+in a browser); ``reader preview`` lives in ``reader.preview.cli``. Every command
+takes the content directory as ``--root PATH`` (and, where it reads, as a
+positional PATH too).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from reader import __version__
-from reader.cli import audit_log, editing, listing
+from reader.cli import audit_log, editing, listing, serve
 from reader.cli.common import CLIError, add_root, content_root, given_root
 from reader.cli.listing import PROVIDER_CELLS, format_table
 from reader.core.sanitize import clip
@@ -22,7 +23,7 @@ from reader.core.store import NotADirectory
 
 __all__ = ["PROVIDER_CELLS", "CLIError", "app_parser", "build_parser", "format_table", "main"]
 
-SUBCOMMANDS = ("list", "show", "check", "publish", "unpublish", "tag", "log", "preview")
+SUBCOMMANDS = ("list", "show", "check", "publish", "unpublish", "tag", "log", "preview", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_parsers(sub)
     editing.add_parsers(sub)
     audit_log.add_parsers(sub)
+    serve.add_parsers(sub)
     try:
         from reader.preview import cli as preview_cli
     except ImportError:  # pragma: no cover
