@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -20,6 +21,7 @@ from reader.cli.common import CLIError, add_root, content_root, given_root
 from reader.cli.listing import PROVIDER_CELLS, format_table
 from reader.core.sanitize import clip
 from reader.core.store import NotADirectory
+from reader.core.terminal import no_color
 
 __all__ = ["PROVIDER_CELLS", "CLIError", "app_parser", "build_parser", "format_table", "main"]
 
@@ -54,6 +56,8 @@ def app_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reader", description="Open the reader on PATH.")
     add_root(p)
     p.add_argument("--no-cache", action="store_true", help="do not read or write the preview cache")
+    p.add_argument("--no-mouse", action="store_true",
+                   help="leave the mouse to the terminal (select and copy text as usual); keys do everything")
     return p
 
 
@@ -127,7 +131,10 @@ def _open_app(argv: list[str]) -> int:
     from reader.ui.app import create_app
 
     setup_app_logging(cache_dir())
+    if "NO_COLOR" in os.environ and not no_color(os.environ):
+        # no-color.org: an empty NO_COLOR asks for nothing (Textual would turn colour off)
+        del os.environ["NO_COLOR"]
 
     app = create_app(root, use_cache=not args.no_cache)
-    app.run()
+    app.run(mouse=not args.no_mouse)
     return app.return_code or 0

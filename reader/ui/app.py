@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Set
@@ -32,6 +33,7 @@ from reader.core.query_eval import NO_USER_STATE, UserState
 from reader.core.querylang import QueryError, parse
 from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, load_item
+from reader.core.terminal import no_color
 from reader.core.triage import Stamp, stamp_of
 from reader.resources import styles_dir
 from reader.ui.commands import TopicCommands, reader_commands
@@ -127,7 +129,9 @@ class ReaderApp(App[None]):
         use_cache: bool = True,
         use_index: bool | None = None,
     ) -> None:
-        super().__init__()
+        # NO_COLOR: Textual's own answer is greys (256-colour SGR); with native
+        # ANSI colours it takes every colour out instead (default fg and bg).
+        super().__init__(ansi_color=True if no_color(os.environ) else None)
         self.root = Path(root)
         self.config = config or Config()
         self.catalog = Catalog()
