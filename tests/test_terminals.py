@@ -64,7 +64,8 @@ def attributes(out: bytes) -> set[int]:
 class App:
     """``python -m reader`` on a pty of 80x24; every wait has a deadline."""
 
-    def __init__(self, tmp_path: Path, env: dict[str, str], args: tuple[str, ...] = ()) -> None:
+    def __init__(self, tmp_path: Path, env: dict[str, str], args: tuple[str, ...] = (),
+                 wrap: Callable[[list[str]], list[str]] | None = None) -> None:
         import fcntl
         import struct
         import termios
@@ -77,7 +78,8 @@ class App:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         base = {k: v for k, v in os.environ.items()
-                if k not in ("NO_COLOR", "COLORTERM", "FORCE_COLOR") and not k.startswith("TEXTUAL")}
+                if k not in ("NO_COLOR", "COLORTERM", "FORCE_COLOR", "TMUX", "TMUX_PANE", "STY")
+                and not k.startswith(("TEXTUAL", "SSH_"))}
         base.update(TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS),
                     READER_CACHE_DIR=str(home / "cache"), READER_CONFIG=str(home / "config.toml"),
                     XDG_CACHE_HOME=str(home / "xdg-cache"), XDG_CONFIG_HOME=str(home / "xdg-config"),
@@ -85,8 +87,9 @@ class App:
         base.update(env)
         self.term = Terminal(COLS, ROWS)
         self.deadline = time.monotonic() + 90
+        command = [sys.executable, "-m", "reader", str(root), *args]
         try:
-            self.proc = subprocess.Popen([sys.executable, "-m", "reader", str(root), *args],
+            self.proc = subprocess.Popen(wrap(command) if wrap else command,
                                          stdin=slave, stdout=slave, stderr=slave, env=base, cwd=str(REPO),
                                          start_new_session=True, close_fds=True)
         finally:
@@ -146,8 +149,9 @@ def off_screen(text: str) -> Callable[[Terminal], bool]:
 
 
 def run(tmp_path: Path, env: dict[str, str], args: tuple[str, ...] = (),
-        steps: Callable[[App], None] | None = None) -> bytes:
-    app = App(tmp_path, env, args)
+        steps: Callable[[App], None] | None = None,
+        wrap: Callable[[list[str]], list[str]] | None = None) -> bytes:
+    app = App(tmp_path, env, args, wrap)
     try:
         app.wait_for("the first item", on_screen(FIRST_TITLE))
         if steps is not None:
@@ -221,3 +225,71 @@ def test_term_linux_keeps_to_sixteen_colours(tmp_path):
     assert colours, "no colour at all on a 16-colour console"
     sixteen = {str(n) for n in (*range(30, 38), *range(40, 48), *range(90, 98), *range(100, 108))}
     assert colours <= sixteen, sorted(colours - sixteen)
+
+
+# -- inside tmux, over SSH: o reaches the terminal outside tmux ------------------------------
+FIRST_URL = ("https://meridian-review.example.com/2026/11/26/"
+             "q-a-freya-moreau-of-kestrel-robotics-on-how-to-put-robots-in-care/")
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_o_over_ssh_inside_tmux_reaches_the_outer_terminal_as_one_osc52(tmp_path):
+    """The app runs in a real tmux (its own server and socket) on our pty, as
+    over SSH: ``o`` copies, tmux passes the wrapped sequence on, and what
+    arrives here is one plain OSC 52 with the URL and nothing else."""
+    import base64
+    import shlex
+
+    conf = tmp_path / "tmux.conf"
+    conf.write_text("set -g allow-passthrough on\nset -g status off\n", encoding="utf-8")
+    socket = f"reader-test-{os.getpid()}"
+
+    def in_tmux(command: list[str]) -> list[str]:
+        return ["tmux", "-L", socket, "-f", str(conf), "new-session", "-x", str(COLS), "-y", str(ROWS),
+                shlex.join(command)]
+
+    got: list[bytes] = []
+
+    def steps(app: App) -> None:
+        app.send(b"o")
+        app.wait_for("the copy to arrive", lambda t: b"\x1b]52;" in t.raw and b"Copied" in t.raw)
+        got.extend(re.findall(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)(?:\x07|\x1b\\)", app.term.raw))
+
+    try:
+        out = run(tmp_path, {"SSH_CONNECTION": "192.0.2.7 50022 192.0.2.1 22"}, (), steps, in_tmux)
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, check=False)
+    assert [base64.b64decode(g).decode() for g in got] == [FIRST_URL]
+    assert out.count(b"\x1b]52;") == 1
+    assert b"tmux;" not in out  # tmux unwrapped it: the terminal never sees the passthrough
+
+
+@pytest.mark.skipif(shutil.which("screen") is None, reason="GNU screen is not installed")
+def test_o_over_ssh_inside_screen_reaches_the_outer_terminal_as_one_osc52(tmp_path):
+    """The same in GNU screen: the sequence goes through in DCS pieces, and the
+    terminal outside receives them joined, as one OSC 52 with the URL."""
+    import base64
+    import shlex
+
+    conf = tmp_path / "screenrc"
+    conf.write_text("startup_message off\n", encoding="utf-8")
+    session = f"reader-test-{os.getpid()}"
+
+    def in_screen(command: list[str]) -> list[str]:
+        return ["screen", "-S", session, "-c", str(conf), "sh", "-c", shlex.join(command)]
+
+    got: list[bytes] = []
+
+    def steps(app: App) -> None:
+        app.send(b"o")
+        app.wait_for("the copy to arrive", lambda t: b"\x1b]52;" in t.raw and b"Copied" in t.raw)
+        got.extend(re.findall(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)(?:\x07|\x1b\\)", app.term.raw))
+
+    try:
+        out = run(tmp_path, {"SSH_CONNECTION": "192.0.2.7 50022 192.0.2.1 22",
+                             "SCREENDIR": str(tmp_path / "screens")}, (), steps, in_screen)
+    finally:
+        subprocess.run(["screen", "-S", session, "-X", "quit"], capture_output=True, check=False,
+                       env={**os.environ, "SCREENDIR": str(tmp_path / "screens")})
+    assert [base64.b64decode(g).decode() for g in got] == [FIRST_URL]
+    assert out.count(b"\x1b]52;") == 1
