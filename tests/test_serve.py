@@ -24,6 +24,9 @@ from reader.resources import sample_content_dir
 REPO = Path(__file__).resolve().parents[1]
 # A title from the bundled samples that the app shows on its first screen
 FIRST_TITLE = b"Q&A: Freya Moreau"
+FIRST_DETAIL = b"meridian-review.example.com"  # its provider's domain, in the detail pane
+FIRST_URL = ("https://meridian-review.example.com/2026/11/26/"
+             "q-a-freya-moreau-of-kestrel-robotics-on-how-to-put-robots-in-care/")
 
 
 def free_port() -> int:
@@ -32,8 +35,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(*args: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+def start(*args: str, **extra_env: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""), **extra_env}
     env.pop("NO_COLOR", None)
     return subprocess.Popen([sys.executable, "-m", "reader", "serve", *args], cwd=str(REPO), env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
@@ -77,11 +80,13 @@ def wait_for_page(url: str, proc: subprocess.Popen[bytes], timeout: float = 60.0
 
 async def talk_to_app(ws_url: str) -> tuple[bytes, list]:
     """Open the websocket as the page does; collect the app's output until it
-    has drawn the first item, and a ping's answer. Bounded by a deadline."""
+    has drawn the first item and answered a ping; then press ``o`` and wait for
+    the page to be asked to open the URL. Bounded by a deadline."""
     import aiohttp
 
     drawn = bytearray()
     answers: list = []
+    pressed: list[bool] = []
     async with aiohttp.ClientSession() as session, session.ws_connect(ws_url) as ws:
         await ws.send_json(["ping", "are-you-there"])
 
@@ -91,8 +96,12 @@ async def talk_to_app(ws_url: str) -> tuple[bytes, list]:
                     drawn.extend(message.data)
                 elif message.type == aiohttp.WSMsgType.TEXT:
                     answers.append(json.loads(message.data))
-                if FIRST_TITLE in drawn and ["pong", "are-you-there"] in answers:
+                if any(a[0] == "open_url" for a in answers):
                     return
+                shown = FIRST_TITLE in drawn and FIRST_DETAIL in drawn  # the list, then the detail pane
+                if shown and ["pong", "are-you-there"] in answers and not pressed:
+                    pressed.append(True)
+                    await ws.send_json(["stdin", "o"])
 
         await asyncio.wait_for(read(), timeout=60)
     return bytes(drawn), answers
@@ -100,7 +109,8 @@ async def talk_to_app(ws_url: str) -> tuple[bytes, list]:
 
 def test_serve_answers_on_loopback_with_the_page_and_the_apps_websocket():
     port = free_port()
-    proc = start(str(sample_content_dir()), "--port", str(port))
+    # over SSH too: in a browser tab, o opens the link in the reader's own browser
+    proc = start(str(sample_content_dir()), "--port", str(port), SSH_CONNECTION="192.0.2.7 50022 192.0.2.1 22")
     try:
         page = wait_for_page(f"http://127.0.0.1:{port}/", proc)
         assert page.status_code == 200
@@ -108,6 +118,7 @@ def test_serve_answers_on_loopback_with_the_page_and_the_apps_websocket():
         drawn, answers = asyncio.run(talk_to_app(f"ws://127.0.0.1:{port}/ws?width=80&height=24"))
         assert ["pong", "are-you-there"] in answers
         assert FIRST_TITLE in drawn  # the real app drew the sample content
+        assert ["open_url", {"url": FIRST_URL, "new_tab": True}] in answers
     finally:
         _out, err = stop(proc)
     assert b"no authentication" not in err  # loopback: no warning
