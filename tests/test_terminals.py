@@ -251,6 +251,7 @@ def test_o_over_ssh_inside_tmux_reaches_the_outer_terminal_as_one_osc52(tmp_path
     got: list[bytes] = []
 
     def steps(app: App) -> None:
+        app.wait_for("the item's details", on_screen("meridian-review.example.com"))  # o acts on them
         app.send(b"o")
         app.wait_for("the copy to arrive", lambda t: b"\x1b]52;" in t.raw and b"Copied" in t.raw)
         got.extend(re.findall(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)(?:\x07|\x1b\\)", app.term.raw))
@@ -281,6 +282,7 @@ def test_o_over_ssh_inside_screen_reaches_the_outer_terminal_as_one_osc52(tmp_pa
     got: list[bytes] = []
 
     def steps(app: App) -> None:
+        app.wait_for("the item's details", on_screen("meridian-review.example.com"))  # o acts on them
         app.send(b"o")
         app.wait_for("the copy to arrive", lambda t: b"\x1b]52;" in t.raw and b"Copied" in t.raw)
         got.extend(re.findall(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)(?:\x07|\x1b\\)", app.term.raw))
