@@ -161,7 +161,7 @@ async def test_failure_pane_names_the_url_of_every_line(tmp_path):
         # The document offered names its URL, and the copy hint is about that URL.
         offer = lines.index("Open or copy the document at originalUrl (application/pdf, 12,345 bytes):")
         assert lines[offer + 1] == f"  {PDF}"
-        assert lines[offer + 2] == "press c to copy this URL, r to retry"
+        assert lines[offer + 2] == "press o to open this URL, y to copy it, r to retry"
 
 
 async def test_c_on_the_preview_tab_copies_the_url_it_offers(tmp_path):
@@ -202,7 +202,7 @@ async def test_failure_pane_never_links_or_offers_a_non_web_url(tmp_path):
         body = app.query_one("#preview-body", Static).visual
         assert "file:///etc/passwd" in body.plain
         assert links_in(body) == {}
-        assert "press c" not in body.plain
+        assert "press o" not in body.plain and "y to copy" not in body.plain
         app.query_one("#detail-tabs").active = "tab-preview"
         await pilot.pause()
         await pilot.press("c")

@@ -88,7 +88,7 @@ def test_the_app_opens_the_first_configured_root(capsys, monkeypatch, tmp_path) 
     class FakeApp:
         return_code = 0
 
-        def run(self) -> None:
+        def run(self, mouse: bool = True) -> None:
             pass
 
     def fake_create_app(root, **kwargs):

@@ -307,12 +307,13 @@ def test_the_app_takes_root(monkeypatch, small_corpus: Path) -> None:
     import reader.ui.app
 
     opened: list[Path] = []
+    mice: list[bool] = []
 
     class FakeApp:
         return_code = 0
 
-        def run(self) -> None:
-            pass
+        def run(self, mouse: bool = True) -> None:
+            mice.append(mouse)
 
     def fake_create_app(root, use_cache=True, config=None):
         opened.append(Path(root))
@@ -323,4 +324,6 @@ def test_the_app_takes_root(monkeypatch, small_corpus: Path) -> None:
     monkeypatch.setattr(reader.logs, "setup_app_logging", lambda cache_dir: None)
     assert main(["--root", str(small_corpus)]) == 0
     assert main([str(small_corpus)]) == 0
-    assert opened == [small_corpus, small_corpus]
+    assert main([str(small_corpus), "--no-mouse"]) == 0
+    assert opened == [small_corpus, small_corpus, small_corpus]
+    assert mice == [True, True, False]  # --no-mouse: App.run(mouse=False)

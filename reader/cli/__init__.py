@@ -3,7 +3,7 @@
 One module per concern: ``listing`` (list, show, check), ``editing`` (publish,
 unpublish, tag; ids from ``targets``), ``marking`` (mark: the reader's own
 read and saved marks), ``audit_log`` (log), ``settings`` (config, keys),
-``views`` (view); ``reader preview``
+``views`` (view), ``serve`` (the app in a browser); ``reader preview``
 lives in ``reader.preview.cli``. Every command takes the content directory as
 ``--root PATH`` (and, where it reads, as a positional PATH too).
 """
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from reader import __version__
-from reader.cli import audit_log, editing, listing, marking, settings, views
+from reader.cli import audit_log, editing, listing, marking, serve, settings, views
 from reader.cli.common import CLIError, add_root, content_root, given_root
 from reader.cli.listing import PROVIDER_CELLS, format_table
 from reader.core.sanitize import clip
@@ -26,7 +26,7 @@ from reader.core.store import NotADirectory
 __all__ = ["PROVIDER_CELLS", "CLIError", "app_parser", "build_parser", "format_table", "main"]
 
 SUBCOMMANDS = ("list", "show", "check", "publish", "unpublish", "tag", "mark", "log", "view",
-               "preview", "config", "keys")
+               "preview", "serve", "config", "keys")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_log.add_parsers(sub)
     settings.add_parsers(sub)
     views.add_parsers(sub)
+    serve.add_parsers(sub)
     try:
         from reader.preview import cli as preview_cli
     except ImportError:  # pragma: no cover
@@ -59,6 +60,8 @@ def app_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reader", description="Open the reader on PATH.")
     add_root(p)
     p.add_argument("--no-cache", action="store_true", help="do not read or write the preview cache")
+    p.add_argument("--no-mouse", action="store_true",
+                   help="leave the mouse to the terminal (select and copy text as usual); keys do everything")
     return p
 
 
@@ -142,5 +145,5 @@ def _open_app(argv: list[str]) -> int:
     setup_app_logging(cache_dir())
 
     app = create_app(root, use_cache=not args.no_cache, config=config)
-    app.run()
+    app.run(mouse=not args.no_mouse)
     return app.return_code or 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Set
@@ -34,12 +35,14 @@ from reader.core.query_eval import NO_USER_STATE, UserState
 from reader.core.querylang import QueryError, parse
 from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, load_item
+from reader.core.terminal import no_color
 from reader.core.triage import Stamp, stamp_of
 from reader.core.views import View
 from reader.resources import styles_dir
 from reader.ui.columns import ListStyle
 from reader.ui.commands import TopicCommands, ViewCommands, reader_commands
 from reader.ui.keys import bindings
+from reader.ui.link_flow import LinkFlow
 from reader.ui.live_reload import LiveReload, Reread
 from reader.ui.loading import load_into
 from reader.ui.preview_flow import PreviewFlow
@@ -118,7 +121,9 @@ class ReaderApp(App[None]):
         use_cache: bool = True,
         use_index: bool | None = None,
     ) -> None:
-        super().__init__()
+        # NO_COLOR: Textual's own answer is greys (256-colour SGR); with native
+        # ANSI colours it takes every colour out instead (default fg and bg).
+        super().__init__(ansi_color=True if no_color(os.environ) else None)
         self.root = Path(root)
         self.config = config or Config()
         self.set_reactive(ReaderApp.list_style, ListStyle(self.config.columns, self.config.dates))
@@ -139,6 +144,7 @@ class ReaderApp(App[None]):
         self._cancel_load = threading.Event()
         self.triage = TriageFlow(self)
         self.views = ViewsFlow(self)
+        self.links = LinkFlow(self)
         self.live = LiveReload(self, use_index=self._use_index)
         self.live.is_own = lambda item_id, stamp: self.triage.own_stamp(item_id) == stamp
         self.stories = StoriesFlow(self)
@@ -521,7 +527,16 @@ class ReaderApp(App[None]):
         self.preview.refetch()
 
     def action_copy_url(self) -> None:
-        self.preview.copy_url()
+        self.links.copy()
+
+    def action_open_link(self) -> None:
+        self.links.open()
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Textual's OSC 52 copy, passed through tmux or screen when inside one."""
+        self._clipboard = text
+        if self._driver is not None:
+            self._driver.write(self.links.clipboard_sequence(text))
 
     def action_search(self) -> None:
         bar = self.query_one(SearchBar)

@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual.timer import Timer
 from textual.widgets import TabbedContent
 
-from reader.core.links import choose_link
 from reader.core.model import Item
-from reader.core.sanitize import sanitize
 from reader.core.store import load_item
 from reader.ui.screens.preview_screen import PreviewScreen
 from reader.ui.widgets.detail_pane import DetailPane
@@ -144,25 +142,12 @@ class PreviewFlow:
         panes = screen.query(DetailPane)
         return bool(panes) and panes.first().active_tab == "tab-preview"
 
-    def copy_url(self) -> None:
-        """Copy the URL in view: on the preview, the one it names; else the item's
-        first http(s) URL. Any other kind is never copied, and ``c`` says why."""
-        app, item = self.app, self.app.current_item
+    def links_in_view(self) -> list[tuple[str, str]]:
+        """The (name, url) candidates for ``o`` and ``y``: on the preview, the one
+        it names; else the item's URLs in order (reader.ui.link_flow picks)."""
+        item = self.app.current_item
         if item is None:
-            return
+            return []
         state = self.state
         shown = shown_link(state) if state.item_id == item.id and self._in_view() else None
-        candidates = [shown] if shown is not None else list(item.url_candidates)
-        if not candidates:
-            app.notify("This item has no URL to copy.", markup=False)
-            return
-        choice = choose_link(candidates)
-        refused = [f"{sanitize(name)} not copied: {reason}" for name, _url, reason in choice.skipped]
-        if choice.chosen is None:
-            app.notify("\n".join(["Nothing copied: only http and https links are.", *refused]),
-                       severity="warning", markup=False)
-            return
-        name, url = choice.chosen
-        app.copy_to_clipboard(url)
-        said = f"Copied {sanitize(url)}" if not refused else f"Copied the {sanitize(name)} {sanitize(url)}"
-        app.notify("\n".join([said, *refused]), markup=False)
+        return [shown] if shown is not None else list(item.url_candidates)

@@ -75,7 +75,7 @@ def failure_content(failure: Any) -> Content:
             Content.assemble(("Open or copy the document at ", muted), (sanitize(name), "bold"),
                              (f" ({what}):" if what else ":", muted)),
             Content.assemble("  ", link(url)),
-            Content.styled("press c to copy this URL, r to retry", muted),
+            Content.styled("press o to open this URL, y to copy it, r to retry", muted),
         ]
     else:
         lines += [Content(""), Content.styled("press r to retry", muted)]
