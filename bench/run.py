@@ -677,9 +677,9 @@ PTY_KEYS = {"j": b"j", "down": b"\x1b[B", "pagedown": b"\x1b[6~", "slash": b"/",
 
 
 class PtySession:
-    """``python -m reader ROOT`` on a pty; output split into frames at ESC[?2026l."""
+    """``python -m reader ROOT`` (or ``argv``) on a pty; output split into frames at ESC[?2026l."""
 
-    def __init__(self, root: str, env: dict[str, str]) -> None:
+    def __init__(self, root: str, env: dict[str, str], argv: list[str] | None = None) -> None:
         import fcntl
         import struct
         import subprocess
@@ -693,7 +693,7 @@ class PtySession:
         self.t_spawn = time.perf_counter()
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "reader", root], stdin=slave, stdout=slave,
+                argv or [sys.executable, "-m", "reader", root], stdin=slave, stdout=slave,
                 stderr=slave, env=env, cwd=REPO, start_new_session=True, close_fds=True)
         finally:
             os.close(slave)
@@ -954,7 +954,7 @@ def bench_size(n: int, a, base: str) -> dict:
                      "generated_s": None if gen is None else round(gen, 1)}
     log(f"[{n:,}] corpus {root} ({files:,} files, {size / 1e6:.1f} MB"
         + (f", generated in {gen:.1f} s)" if gen else ", reused)"))
-    work = os.path.join(base, f"run-{n}")
+    work = os.path.join(a.work_dir or base, f"run-{n}")
     shutil.rmtree(work, ignore_errors=True)
     home = os.path.join(work, "home")
     common = {"root": root, "timeout": a.timeout}
@@ -1208,6 +1208,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-pty", dest="pty", action="store_false", help="skip the pseudo-terminal session")
     ap.add_argument("--timeout", type=float, default=300, help="seconds a load may take")
     ap.add_argument("--keep-work", action="store_true", help="keep caches/indexes of the runs")
+    ap.add_argument("--work-dir", help="where the runs' caches and indexes go (default: the corpus dir); "
+                    "give each concurrent run its own, as a run clears its work folder first")
     ap.add_argument("--json", action="store_true", help="print JSON instead of the tables")
     a = ap.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in a.sizes.split(",") if s.strip()]
