@@ -12,15 +12,24 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from reader import __version__
-from reader.cli import audit_log, editing, listing
 from reader.cli.common import CLIError, add_root, content_root, given_root
-from reader.cli.listing import PROVIDER_CELLS, format_table
 from reader.core.sanitize import clip
 from reader.core.store import NotADirectory
 
+# The subcommands' modules are imported when a subcommand is parsed: opening the
+# app (``reader PATH``, the common case) needs none of them.
 __all__ = ["PROVIDER_CELLS", "CLIError", "app_parser", "build_parser", "format_table", "main"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("PROVIDER_CELLS", "format_table"):
+        from reader.cli import listing
+
+        return getattr(listing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 SUBCOMMANDS = ("list", "show", "check", "publish", "unpublish", "tag", "log", "preview")
 
@@ -35,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print the version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND",
                            help="one of the commands below; `reader COMMAND --help` for its options")
+    from reader.cli import audit_log, editing, listing
+
     listing.add_parsers(sub)
     editing.add_parsers(sub)
     audit_log.add_parsers(sub)

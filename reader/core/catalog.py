@@ -74,6 +74,12 @@ class Catalog:
                 return
             self._state = state.changed(upserts, removed)
 
+    def replace(self, entries: Iterable[Entry]) -> None:
+        """Make ``entries`` the whole contents, in their order (what was there is dropped)."""
+        state = Snapshot.merged([], entries)
+        with self._write_lock:
+            self._state = state
+
     def extend(self, entries: Iterable[Entry]) -> None:
         self.apply(entries)
 

@@ -129,6 +129,19 @@ def scan(
     Stop iterating (or ``close()`` the generator) to abandon the scan: the
     process pool, if any, is shut down before ``close()`` returns.
     """
+    holder = [index]  # the index in use (None once it failed); the scan updates it
+    yield from _scan(root, holder, batch_size, workers, cancel, index_first, verify, on_skip)
+    if holder[0] is not None and not (cancel is not None and cancel.is_set()):
+        # Finished: the first-screen indexes are made once (a pass over the table)
+        # rather than kept up to date while a first start fills it row by row.
+        with contextlib.suppress(IndexUnavailable):
+            holder[0].ensure_view_indexes()
+
+
+def _scan(root: Path | str, holder: list[Index | None], batch_size: int, workers: int | None,
+          cancel: threading.Event | None, index_first: bool, verify: bool,
+          on_skip: Callable[[Skipped], object] | None) -> Iterator[Batch]:
+    index = holder[0]
     started = time.perf_counter()
     started_ns = time.time_ns()
     report = ScanReport()
@@ -176,7 +189,7 @@ def scan(
             entries, problems, warnings, known = [], [], [], {}
         except IndexUnavailable as exc:
             report.index_note = str(exc)
-            index = None
+            index = holder[0] = None
             entries, problems, warnings, known = [], [], [], {}
     shown = False
     if index_first and (entries or problems):
@@ -222,7 +235,7 @@ def scan(
         report.fast += fast
         report.yaml += yaml
         if index is not None and store:
-            index = _write(index, store, (), report)
+            index = holder[0] = _write(index, store, (), report)
         done += len(rows)
         batch.done = done
         if listed and done == total:
@@ -257,7 +270,7 @@ def scan(
     report.from_index = done - early
     report.deleted = len(deleted)
     if index is not None and deleted:
-        index = _write(index, (), deleted, report)
+        index = holder[0] = _write(index, (), deleted, report)
     removed = [
         item_id if kind == ENTRY else sanitize(item_id)
         for item_id, kind in stale

@@ -8,8 +8,9 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Set
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -25,22 +26,16 @@ from textual.worker import Worker, WorkerState
 from reader.core.catalog import Catalog
 from reader.core.config import Config, load_config
 from reader.core.describe import bar_scale
-from reader.core.loader import Batch
+from reader.core.first_screen import first_rows
 from reader.core.model import Entry, Item
 from reader.core.query import Published, Query, SortKey
 from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, load_item
-from reader.core.triage import Stamp, stamp_of
 from reader.resources import styles_dir
 from reader.ui.commands import TopicCommands, reader_commands
 from reader.ui.keys import DESK_FOOTER, LIST_KEYS, MARK_FOOTER, SCROLL_KEYS, TRIAGE_KEYS
 from reader.ui.live_reload import LiveReload, Reread
-from reader.ui.loading import load_into
 from reader.ui.preview_flow import PreviewFlow
-from reader.ui.screens.help_screen import HelpScreen
-from reader.ui.screens.load_report_screen import LoadReportScreen
-from reader.ui.screens.preview_screen import PreviewScreen
-from reader.ui.triage_flow import TriageFlow
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
@@ -50,9 +45,19 @@ from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.status_bar import StatusBar
 from reader.ui.widgets.topic_sidebar import TopicChoice, TopicSidebar
 
+if TYPE_CHECKING:
+    from reader.core.loader import Batch
+    from reader.core.triage import Stamp
+    from reader.ui.triage_flow import TriageFlow
+
+# Modules the first frame does not need (the loader, the triage desk, the help
+# and report screens) are imported where they are first used: a start pays
+# for them after its first screen, not before.
+
 log = logging.getLogger("reader.ui")
 DETAIL_SETTLE = 0.05  # seconds the cursor rests before the next detail read, when one is running
 WARM_UP_AFTER = 2.0  # seconds without changes on disk before the catalog is warmed up again
+FIRST_SCREEN_ROWS = 100  # at least this many rows read for the first screen (twice the height if more)
 
 
 class ReaderApp(App[None]):
@@ -135,7 +140,7 @@ class ReaderApp(App[None]):
         self.clock: Callable[[], float] = time.monotonic
         self.preview = PreviewFlow(self, preview_service, use_cache=use_cache)
         self._cancel_load = threading.Event()
-        self.triage = TriageFlow(self)
+        self._first_screen = False  # the catalog holds only the first screen's entries
         self.live = LiveReload(self, use_index=self._use_index)
         self.live.is_own = lambda item_id, stamp: self.triage.own_stamp(item_id) == stamp
         # (id, (size, mtime_ns)) of the file the detail pane shows, as it was read
@@ -167,31 +172,76 @@ class ReaderApp(App[None]):
         )
         yield Footer(compact=True)
 
+    @cached_property
+    def triage(self) -> TriageFlow:
+        """The triage desk (made on first use)."""
+        from reader.ui.triage_flow import TriageFlow
+
+        return TriageFlow(self)
+
     def on_unmount(self) -> None:
         self._cancel_load.set()
         self.live.close()
-        self.triage.close()
+        if "triage" in self.__dict__:
+            self.triage.close()
 
     def on_mount(self) -> None:
         self.query_one(SearchBar).display = False
         self.focus_now(self.query_one(ArticleList))
         for warning in self.config.warnings:
             self.notify(sanitize(warning), severity="warning", markup=False)
+        self._show_first_screen()
+        # The load and the watcher start once the first frame is out: their
+        # threads would otherwise compete with it for the GIL.
+        self.call_after_refresh(self._start_loading)
+
+    def _start_loading(self) -> None:
         self.load_items()
         if self.config.watch:
             self.live.start()
 
     # -- loading (a thread worker; batches arrive on the UI thread) -------
+    def _show_first_screen(self) -> None:
+        """The view's first rows straight from the index (one ordered LIMIT query),
+        so the first frame has them; the load replaces them with everything."""
+        if not self._use_index:
+            return
+        first = first_rows(self.root, self.view, max(FIRST_SCREEN_ROWS, 2 * self.size.height))
+        if first is None or not first.entries:
+            return
+        self._first_screen = True
+        self.catalog.apply(first.entries)
+        self.progress = (0, first.indexed)
+        self._counts_changed()
+
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_items(self) -> None:
-        load_into(self.root, lambda batch: self.call_from_thread(self._add_batch, batch),
-                  use_index=self._use_index, cancel=self._cancel_load)
+        from reader.ui.loading import load_into
+
+        load_into(self.root, self._take_batch, use_index=self._use_index, cancel=self._cancel_load)
+
+    def _take_batch(self, batch: Batch) -> None:
+        """In the load thread: put the batch into the catalog and compute what the
+        list and the counts will ask for (a new snapshot of up to 100k entries and
+        its sort order), so that the UI thread only shows it (``_add_batch``)."""
+        catalog = self.catalog
+        if self._first_screen:
+            # The first batch holds the first screen's entries again (unless their
+            # files changed): it replaces them, and entries keep a load's order.
+            self._first_screen = False
+            catalog.replace(batch.entries)
+        else:
+            catalog.apply(batch.entries, batch.removed)
+        catalog.query(self.view)
+        catalog.unpublished_count()
+        catalog.topic_counts()
+        self.call_from_thread(self._add_batch, batch)
 
     def _add_batch(self, batch: Batch) -> None:
+        """On the UI thread: a batch is in the catalog (``_take_batch``); show it."""
         if batch.removed:
             gone = set(batch.removed)
             self.load_problems = [p for p in self.load_problems if p.id not in gone]
-        self.catalog.apply(batch.entries, batch.removed)
         self.load_problems.extend(batch.problems)
         self.progress = None if batch.finished else (batch.done, batch.total)
         self._counts_changed()
@@ -304,6 +354,8 @@ class ReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, item_id: str) -> None:
         # Before reading: edits pass it as ``expected``, and a later change shows as one.
+        from reader.core.triage import stamp_of
+
         stamp = stamp_of(self.root / item_id)
         item = load_item(self.root, item_id)
         in_corpus = [] if isinstance(item, LoadProblem) else [
@@ -423,6 +475,9 @@ class ReaderApp(App[None]):
         self.screen.set_focus(widget)
 
     def action_help(self) -> None:
+        from reader.ui.screens.help_screen import HelpScreen
+        from reader.ui.screens.preview_screen import PreviewScreen
+
         def keys(bindings: Iterable[object], leave_out: Iterable[Binding] = ()) -> list[Binding]:
             out = set(leave_out)
             return [b for b in bindings if isinstance(b, Binding) and b not in out]
@@ -508,6 +563,8 @@ class ReaderApp(App[None]):
 
     def action_load_report(self) -> None:
         if self.load_problems:
+            from reader.ui.screens.load_report_screen import LoadReportScreen
+
             self.push_screen(LoadReportScreen(list(self.load_problems)))
         else:
             self.notify("Every file was read.", markup=False)
