@@ -25,8 +25,8 @@ the app (``python -m reader ROOT``)
   first screen  warm start (the index present): spawn -> end of the first frame
                 that shows the default view's first row (its title, as the core
                 sorts the whole corpus).
-  fully loaded  spawn -> the first frame whose status line reads "N shown" for the
-                whole corpus, with no "loading" (the load has finished).
+  fully loaded  spawn -> the app's log line saying it has applied the last batch
+                (``reader.log`` in its cache folder, polled every 5 ms).
   cold load     the same with an empty cache folder (no index: every file is read,
                 parsed and stored), page cache warm (and cold with --drop-caches).
   peak RSS      VmHWM of the app process once loaded and quiet (1 s without a frame).
@@ -115,15 +115,16 @@ def paint_floor(env: dict[str, str]) -> float:
         s.close()
 
 
-def app_run(root: str, env: dict[str, str], first_title: str | None, total: int, timeout: float) -> dict:
+def app_run(root: str, env: dict[str, str], first_title: str | None, timeout: float) -> dict:
     """One ``python -m reader ROOT`` on the pty: first screen (the frame showing
     ``first_title``; without one, the first frame whose status line counts
-    entries), fully loaded, peak RSS."""
+    entries), fully loaded (the app logs one line to ``reader.log`` in its cache
+    folder when it has applied the last batch), peak RSS once quiet."""
     import re
 
     run = _run_module()
-    shown = re.compile(rb" / ([0-9,]+) shown")
-    want = f"{total:,}".encode()
+    shown = re.compile(rb"([0-9][0-9,]*)(?:\x1b\[[0-9;]*m)* / [0-9,]+ shown")
+    log_path = os.path.join(env["READER_CACHE_DIR"], "reader.log")
 
     def first_screen(frame: bytes) -> bool:
         if first_title is not None:
@@ -131,17 +132,31 @@ def app_run(root: str, env: dict[str, str], first_title: str | None, total: int,
         m = shown.search(frame)
         return m is not None and m.group(1) != b"0"
 
-    def loaded(frame: bytes) -> bool:
-        m = shown.search(frame)
-        return m is not None and m.group(1) == want and b"loading" not in frame
+    try:
+        start_at = os.path.getsize(log_path)  # an earlier run's lines are not this one's
+    except OSError:
+        start_at = 0
+
+    def loaded_line() -> str | None:
+        try:
+            with open(log_path, encoding="utf-8") as fh:
+                fh.seek(start_at)
+                return next((line for line in fh if " loaded " in line), None)
+        except OSError:
+            return None
 
     s = run.PtySession(root, env)
     out: dict = {}
     try:
         hit = s.wait_frame(first_screen, timeout)
         out["first_screen_s"] = None if hit is None else hit[1] - s.t_spawn
-        done = s.wait_frame(loaded, timeout, start=0)
-        out["loaded_s"] = None if done is None else done[1] - s.t_spawn
+        deadline = time.perf_counter() + timeout
+        line = loaded_line()
+        while line is None and time.perf_counter() < deadline and not s.eof:
+            s.pump(0.005)
+            line = loaded_line()
+        out["loaded_s"] = None if line is None else time.perf_counter() - s.t_spawn
+        out["loaded_line"] = line.strip() if line else None
         s.quiet(1.0, limit=20)
         out["peak_rss_mb"] = s.peak_rss_mb()
     finally:
@@ -199,7 +214,7 @@ def bench_size(n: int, a, base: str, work_base: str) -> dict:
         run.log(f"[{n:,}] read floor (warm cache) and cold load {i + 1}/{a.cold_runs} ...")
         warm_reads.append(read_floor(root, os.environ.copy()))
         cache = os.path.join(work, f"cache-cold-{i}")
-        cold_loads.append(app_run(root, run.child_env(home, cache), None, total, a.timeout))
+        cold_loads.append(app_run(root, run.child_env(home, cache), None, a.timeout))
     res["read_floor_warm_s"] = warm_reads
     res["cold_load"] = cold_loads
     index_cache = os.path.join(work, "cache-cold-0")
@@ -215,7 +230,7 @@ def bench_size(n: int, a, base: str, work_base: str) -> dict:
             res["read_floor_cold_s"].append(read_floor(root, os.environ.copy()))
             drop_caches()
             cache = os.path.join(work, f"cache-dropped-{i}")
-            res["cold_load_cold_cache"].append(app_run(root, run.child_env(home, cache), None, total, a.timeout))
+            res["cold_load_cold_cache"].append(app_run(root, run.child_env(home, cache), None, a.timeout))
 
     # Warm starts (the index from the first cold load) against the paint floor, interleaved.
     read_floor(root, os.environ.copy())
@@ -224,7 +239,7 @@ def bench_size(n: int, a, base: str, work_base: str) -> dict:
     for i in range(a.runs):
         run.log(f"[{n:,}] paint floor and warm start {i + 1}/{a.runs} ...")
         floors.append(paint_floor(env))
-        warm.append(app_run(root, env, title, total, a.timeout))
+        warm.append(app_run(root, env, title, a.timeout))
     res["paint_floor_s"] = floors
     res["warm"] = warm
     res["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]

@@ -224,6 +224,11 @@ class ReaderApp(App[None]):
         """In the load thread: put the batch into the catalog and compute what the
         list and the counts will ask for (a new snapshot of up to 100k entries and
         its sort order), so that the UI thread only shows it (``_add_batch``)."""
+        from reader.ui.loading import is_progress
+
+        if is_progress(batch):
+            self.call_from_thread(self._show_progress, batch.done, batch.total)
+            return
         catalog = self.catalog
         if self._first_screen:
             # The first batch holds the first screen's entries again (unless their
@@ -236,6 +241,9 @@ class ReaderApp(App[None]):
         catalog.unpublished_count()
         catalog.topic_counts()
         self.call_from_thread(self._add_batch, batch)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress = (done, total)
 
     def _add_batch(self, batch: Batch) -> None:
         """On the UI thread: a batch is in the catalog (``_take_batch``); show it."""
@@ -254,6 +262,11 @@ class ReaderApp(App[None]):
             self.warm_up_catalog()
         if batch.finished:
             self.live.loaded()
+            report = batch.report
+            if report is not None:  # (the benchmarks time a load by this line)
+                log.info("loaded %d items, %d files could not be read: %d read, %d from the index, "
+                         "%.2f s", self.total, self.problems, report.parsed, report.from_index,
+                         report.seconds)
 
     def _counts_changed(self) -> None:
         """The catalog changed: counts, topics (only when they differ) and the rows."""
