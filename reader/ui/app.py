@@ -141,6 +141,7 @@ class ReaderApp(App[None]):
         self.preview = PreviewFlow(self, preview_service, use_cache=use_cache)
         self._cancel_load = threading.Event()
         self._first_screen = False  # the catalog holds only the first screen's entries
+        self._started = False  # the first frame is out: the load has started
         self.live = LiveReload(self, use_index=self._use_index)
         self.live.is_own = lambda item_id, stamp: self.triage.own_stamp(item_id) == stamp
         # (id, (size, mtime_ns)) of the file the detail pane shows, as it was read
@@ -196,6 +197,7 @@ class ReaderApp(App[None]):
         self.call_after_refresh(self._start_loading)
 
     def _start_loading(self) -> None:
+        self._started = True
         self.load_items()
         if self.config.watch:
             self.live.start()
@@ -350,6 +352,10 @@ class ReaderApp(App[None]):
             # A held key: redraw the detail pane once the cursor rests, so the
             # keys are not queued behind a detail render each.
             self._detail_when_rested(event.entry.id)
+        elif not self._started:
+            # The first screen's first row: its file is read once that frame is
+            # out (the read and its thread would compete with it for the GIL).
+            self.call_after_refresh(self.load_detail, event.entry.id)
         else:
             self.load_detail(event.entry.id)
 
