@@ -339,7 +339,7 @@ async def ui_child(spec: dict) -> dict:
 
 
 async def _idle(app, probe: Probe, quiet: float, limit: float = 5.0) -> float:
-    """Wait until no worker runs and no frame was drawn for ``quiet`` seconds."""
+    """Wait until no worker runs (but the file watcher) and no frame was drawn for ``quiet`` seconds."""
     import asyncio
 
     from textual.worker import WorkerState
@@ -348,7 +348,9 @@ async def _idle(app, probe: Probe, quiet: float, limit: float = 5.0) -> float:
     start = perf()
     await asyncio.sleep(0)  # let whatever was just queued start
     while perf() - start < limit:
-        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
+        # (the live-reload watcher runs as long as the app: it is not work in progress)
+        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) and w.group != "watch"
+                   for w in app.workers)
         if not busy and perf() - probe.last_frame >= quiet:
             break
         await asyncio.sleep(quiet / 5)
