@@ -164,7 +164,10 @@ class Catalog:
                 if (key, d) not in state.orders and (key, d) in state.pending:
                     state.order(key, d)  # an earlier order with the changes replayed
             missing = [d for d in both if (key, d) not in state.orders]
-            if missing and key in (SortKey.HEAT, SortKey.QUALITY):  # values depend on the direction
+            if missing and key is SortKey.TITLE:  # (a casefolded copy of every title: 14 MB)
+                for descending in missing:
+                    state.order_by_title(descending)
+            elif missing and key in (SortKey.HEAT, SortKey.QUALITY):  # values depend on the direction
                 for descending in missing:
                     state.order(key, descending, sort_values(state.entries, key, descending))
             elif missing:

@@ -142,6 +142,7 @@ class ReaderApp(App[None]):
         self._cancel_load = threading.Event()
         self._first_screen = False  # the catalog holds only the first screen's entries
         self._started = False  # the first frame is out: the load has started
+        self._frozen = 4096  # entries when the collector last froze what was there (see _take_batch)
         self.live = LiveReload(self, use_index=self._use_index)
         self.live.is_own = lambda item_id, stamp: self.triage.own_stamp(item_id) == stamp
         # (id, (size, mtime_ns)) of the file the detail pane shows, as it was read
@@ -239,6 +240,14 @@ class ReaderApp(App[None]):
             catalog.replace(batch.entries)
         else:
             catalog.apply(batch.entries, batch.removed)
+        if len(catalog) >= 2 * self._frozen:
+            # The entries stay: each time the catalog has doubled, they go out of the
+            # collector's generations (after a young collection), or each full
+            # collection during a first start walks all of them (~100 ms at 100k).
+            # (Not after every batch: cyclic garbage frozen with them is kept.)
+            gc.collect(1)
+            gc.freeze()
+            self._frozen = len(catalog)
         catalog.query(self.view)
         catalog.unpublished_count()
         catalog.topic_counts()
