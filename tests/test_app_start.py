@@ -110,6 +110,24 @@ async def test_the_app_is_usable_while_the_rest_loads(tmp_path, monkeypatch) -> 
         release.set()
 
 
+async def test_the_watcher_starts_once_loaded_and_catches_up(tmp_path, monkeypatch) -> None:
+    root = _corpus(tmp_path / "content", 20)
+    with Index(root) as ix:
+        load_all(root, index=ix)
+    release = _held_load(monkeypatch)
+    app = create_app(root, config=replace(quiet_config(enabled=False), watch=True), use_index=True)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_until(pilot, lambda: app.rows)
+            assert not [w for w in app.workers if w.group == "watch"]  # not during the load
+            write_item(root, "late.md", title="Written while loading", heat=1)
+            release.set()
+            await wait_until(pilot, lambda: "late.md" in {e.id for e in app.rows}, 1500)
+            assert [w for w in app.workers if w.group == "watch"]
+    finally:
+        release.set()
+
+
 async def test_a_first_start_still_lists_everything(tmp_path) -> None:
     root = _corpus(tmp_path / "content", 120)
     (root / "broken.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")

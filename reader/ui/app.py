@@ -193,15 +193,13 @@ class ReaderApp(App[None]):
         for warning in self.config.warnings:
             self.notify(sanitize(warning), severity="warning", markup=False)
         self._show_first_screen()
-        # The load and the watcher start once the first frame is out: their
-        # threads would otherwise compete with it for the GIL.
+        # The load starts once the first frame is out: its thread would otherwise
+        # compete with that frame for the GIL.
         self.call_after_refresh(self._start_loading)
 
     def _start_loading(self) -> None:
         self._started = True
         self.load_items()
-        if self.config.watch:
-            self.live.start()
 
     # -- loading (a thread worker; batches arrive on the UI thread) -------
     def _show_first_screen(self) -> None:
@@ -272,6 +270,10 @@ class ReaderApp(App[None]):
             gc.freeze()  # 100k long-lived entries: keep them out of every GC pass
             self.warm_up_catalog()
         if batch.finished:
+            # The watcher starts now, not during the load, whose thread it would
+            # compete with; what changed meanwhile is caught up once it is in place.
+            if self.config.watch:
+                self.live.start()
             self.live.loaded()
             report = batch.report
             if report is not None:  # (the benchmarks time a load by this line)
