@@ -63,18 +63,19 @@ def _is_published(entry: Entry) -> bool:
 
 class Order:
     """One (key, direction): the entry indices in that order, as a compact array
-    (4 bytes an entry; there are ten orders), and -- made on first use, as only
-    the orders a session shows need it -- a getter holding those indices as
-    shared int objects, which puts the entries (or a mask) in this order in one
-    C call."""
+    (4 bytes an entry; there are ten orders). Made on first use, as only the
+    orders a session shows need them: the entries in this order (a list: a query
+    copies it) and a getter holding the indices as shared int objects, which puts
+    a mask in this order in one C call."""
 
     # It holds the entries list, not the snapshot: no reference cycle, so an old
     # snapshot is freed as soon as it is replaced, without the cyclic GC.
-    __slots__ = ("_getter", "entries", "indices")
+    __slots__ = ("_getter", "_rows", "entries", "indices")
 
     def __init__(self, entries: list[Entry], indices: array) -> None:
         self.entries = entries
         self.indices = indices
+        self._rows: list[Entry] | None = None
         self._getter: Any = None
 
     @classmethod
@@ -82,24 +83,26 @@ class Order:
         ints = shared_ints(len(values))  # (no 100k fresh int objects made and dropped)
         return cls(snap.entries, array(_INDEX, sorted_indices(values, descending, ints)))
 
-    def _get(self, seq: Sequence[Any]) -> Iterable[Any]:
-        """``seq``'s items in this order."""
-        indices = self.indices
-        if len(indices) < 2:
-            return [seq[i] for i in indices]
-        getter = self._getter
-        if getter is None:
-            getter = self._getter = itemgetter(*map(shared_ints(len(self.entries)).__getitem__, indices))
-        return getter(seq)
+    def _in_order(self) -> list[Entry]:
+        rows = self._rows
+        if rows is None:
+            rows = self._rows = list(map(self.entries.__getitem__, self.indices))
+        return rows
 
     @property
     def rows(self) -> list[Entry]:
         """The entries in this order (a new list)."""
-        return list(self._get(self.entries))
+        return list(self._in_order())
 
     def pick(self, mask: bytes) -> list[Entry]:
         """The entries, in this order, whose index is set in ``mask``."""
-        return list(compress(self._get(self.entries), self._get(mask)))
+        indices = self.indices
+        if len(indices) < 2:
+            return [self.entries[i] for i in indices if mask[i]]
+        getter = self._getter
+        if getter is None:
+            getter = self._getter = itemgetter(*map(shared_ints(len(self.entries)).__getitem__, indices))
+        return list(compress(self._in_order(), getter(mask)))
 
 
 _ints: list[int] = []
