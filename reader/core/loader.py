@@ -229,7 +229,15 @@ def _scan(root: Path | str, holder: list[Index | None], batch_size: int, workers
                 yield chunk
 
         if n_workers:
-            yield from pooled(listing(), n_workers, rows_to_batch, cancel)
+            chunks = listing()
+            # The short first chunk before the pool starts (spawning processes and
+            # handing them chunks takes a moment): a quick first paint.
+            first = next(chunks, None)
+            if first is not None:
+                yield rows_to_batch(parse_chunk(first))
+                if cancel is not None and cancel.is_set():
+                    return
+            yield from pooled(chunks, n_workers, rows_to_batch, cancel)
             return
         for chunk in listing():
             if cancel is not None and cancel.is_set():
