@@ -195,3 +195,27 @@ def test_help_and_the_cli_import_no_preview_machinery(tmp_path) -> None:
         f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {(*PREVIEW_MODULES, 'textual')!r})))\n"
     )
     assert _modules_after(code, tmp_path) == []
+
+
+def test_the_app_and_the_cli_start_without_yaml(tmp_path) -> None:
+    # fastparse reads the usual front matter; PyYAML is imported by the first
+    # file that needs it, not by every start.
+    code = ("import json, sys\n"
+            "import reader.cli, reader.ui.app, reader.core.parse_rows\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml')))\n")
+    assert _modules_after(code, tmp_path) == []
+
+
+async def test_the_collector_paused_for_the_start_runs_again_after_the_first_frame(tmp_path) -> None:
+    import gc
+
+    root = _corpus(tmp_path / "content", 10)
+    app = create_app(root, config=_config())
+    gc.disable()  # as the CLI does before it imports and starts the app
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_until(pilot, lambda: app._started)
+            assert gc.isenabled()
+            await wait_loaded(pilot)
+    finally:
+        gc.enable()
