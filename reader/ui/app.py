@@ -199,6 +199,10 @@ class ReaderApp(App[None]):
 
     def _start_loading(self) -> None:
         self._started = True
+        # The CLI paused the cyclic collector for the start; what is here now
+        # (modules, widgets, styles) lives as long as the app: out of its passes.
+        gc.freeze()
+        gc.enable()
         self.load_items()
 
     # -- loading (a thread worker; batches arrive on the UI thread) -------
