@@ -288,19 +288,19 @@ def _scan(root: Path | str, holder: list[Index | None], batch_size: int, workers
     del entries, problems, warnings, removed, stale
 
     # Nothing shown yet: make the first batch short.
-    first = FIRST_BATCH if done == 0 and not shown else batch_size
-    chunks = [todo[:first]]
-    chunks.extend(todo[i:i + batch_size] for i in range(first, len(todo), batch_size))
+    head = FIRST_BATCH if done == 0 and not shown else batch_size
+    parts = [todo[:head]]
+    parts.extend(todo[i:i + batch_size] for i in range(head, len(todo), batch_size))
     del todo
     n_workers = worker_count(workers, total - done)
     report.workers = n_workers
     if n_workers == 0:
-        for chunk in chunks:
+        for part in parts:
             if cancel is not None and cancel.is_set():
                 return
-            yield rows_to_batch(parse_chunk(chunk))
+            yield rows_to_batch(parse_chunk(part))
         return
-    yield from pooled(chunks, n_workers, rows_to_batch, cancel)
+    yield from pooled(parts, n_workers, rows_to_batch, cancel)
 
 
 def _openable(path: str) -> bool:
