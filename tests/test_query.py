@@ -495,24 +495,6 @@ def test_entry_packs_urls_and_keeps_them() -> None:
     assert Entry("u", "t", "", None, None, None, None, (), url_data=e.url_data).urls == urls
 
 
-def test_packed_urls_read_back_whatever_window_packed_them() -> None:
-    # The packer uses a small deflate window (cheap per file at load time);
-    # URLs longer than that window, and data an older packer wrote with the
-    # full 32 KB window, read back the same.
-    import struct
-    import zlib
-
-    from reader.core.model import pack_urls, unpack_urls, url_hash
-
-    long_urls = tuple(f"https://example.com/{i}/" + "x" * (40 + i) for i in range(200))
-    assert unpack_urls(pack_urls(long_urls)) == long_urls
-    urls = ("https://a.example.com/x", "https://b.example/ü")
-    old = (bytes((2,)) + struct.pack("<2I", *map(url_hash, urls))
-           + zlib.compress("\x1f".join(urls).encode(), 6, -15))
-    assert unpack_urls(old) == urls
-    assert pack_urls(urls)[:9] == old[:9]
-
-
 def test_entry_from_item_shares_provider_and_topic_strings() -> None:
     from reader.core import normalize
 
