@@ -14,6 +14,10 @@ that load's own:
 * cold, first start -- every file parsed and the index written (the app's first run)
 * warm             -- index present, nothing changed: no file parsed (median of R runs)
 
+Around the cold loads, the read floor (``bench/start.py --read``: a fresh process
+that reads every file once) is measured too, and each cold load is given as a
+ratio to it (page cache as it is, or dropped per file with ``--drop-cache``).
+
 ``first batch`` is when the first entries are available; ``first paint`` adds
 building a Catalog of them and the default query (what the list shows first).
 Catalog timings (median of R runs, in the first warm load's process) are on all
@@ -385,9 +389,26 @@ def main(argv: list[str] | None = None) -> int:
                   + f"  import {r['import_s']:.2f} s")
             return r
 
+        def read_floor() -> float:
+            """bench/start.py's read floor: a fresh process reads every file once."""
+            if a.drop_cache:
+                _drop_cache([root])
+            t = time.perf_counter()
+            subprocess.run([sys.executable, str(HERE / "start.py"), "--read", str(root)], check=True,
+                           stdout=subprocess.DEVNULL)
+            return time.perf_counter() - t
+
+        floors = [read_floor()]
+        colds = []
         if not a.skip_cold:
-            load("cold, no index", "")
-        load("cold, first start", str(index_dir))
+            colds.append(load("cold, no index", "")["total_s"])
+            floors.append(read_floor())
+        colds.append(load("cold, first start", str(index_dir))["total_s"])
+        floors.append(read_floor())
+        floor = statistics.median(floors)
+        print(f"read floor (every file read once, a fresh process; {len(floors)} runs around the cold "
+              f"loads): {floor:.3f} s -> cold loads {' / '.join(f'{c / floor:.1f}x' for c in colds)} the floor"
+              f"  (load average {os.getloadavg()[0]:.2f})")
         db = sum(p.stat().st_size for p in index_dir.glob("*.sqlite*"))
         print(f"index size: {db / 1e6:.1f} MB")
         warm = [load(f"warm #{i + 1}", str(index_dir), a.runs if i == 0 else 0) for i in range(3)]

@@ -353,7 +353,7 @@ async def ui_child(spec: dict) -> dict:
 
 
 async def _idle(app, probe: Probe, quiet: float, limit: float = 5.0) -> float:
-    """Wait until no worker runs and no frame was drawn for ``quiet`` seconds."""
+    """Wait until no worker runs (but the file watcher) and no frame was drawn for ``quiet`` seconds."""
     import asyncio
 
     from textual.worker import WorkerState
@@ -362,7 +362,9 @@ async def _idle(app, probe: Probe, quiet: float, limit: float = 5.0) -> float:
     start = perf()
     await asyncio.sleep(0)  # let whatever was just queued start
     while perf() - start < limit:
-        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
+        # (the live-reload watcher runs as long as the app: it is not work in progress)
+        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) and w.group != "watch"
+                   for w in app.workers)
         if not busy and perf() - probe.last_frame >= quiet:
             break
         await asyncio.sleep(quiet / 5)
@@ -969,7 +971,7 @@ def bench_size(n: int, a, base: str) -> dict:
                      "generated_s": None if gen is None else round(gen, 1)}
     log(f"[{n:,}] corpus {root} ({files:,} files, {size / 1e6:.1f} MB"
         + (f", generated in {gen:.1f} s)" if gen else ", reused)"))
-    work = os.path.join(base, f"run-{n}")
+    work = os.path.join(a.work_dir or base, f"run-{n}")
     shutil.rmtree(work, ignore_errors=True)
     home = os.path.join(work, "home")
     common = {"root": root, "timeout": a.timeout}
@@ -1223,6 +1225,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-pty", dest="pty", action="store_false", help="skip the pseudo-terminal session")
     ap.add_argument("--timeout", type=float, default=300, help="seconds a load may take")
     ap.add_argument("--keep-work", action="store_true", help="keep caches/indexes of the runs")
+    ap.add_argument("--work-dir", help="where the runs' caches and indexes go (default: the corpus dir); "
+                    "give each concurrent run its own, as a run clears its work folder first")
     ap.add_argument("--json", action="store_true", help="print JSON instead of the tables")
     a = ap.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in a.sizes.split(",") if s.strip()]

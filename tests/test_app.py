@@ -426,12 +426,12 @@ async def test_new_sort_or_search_starts_at_the_top(small_corpus, fake_preview):
 
 async def test_a_failing_worker_is_reported_not_fatal_and_never_markup(small_corpus, fake_preview,
                                                                        monkeypatch):
-    import reader.ui.app as app_module
+    import reader.ui.loading as loading_module
 
     def boom(*args, **kwargs):
         raise RuntimeError("[@click=app.quit]boom[/]")
 
-    monkeypatch.setattr(app_module, "load_into", boom)
+    monkeypatch.setattr(loading_module, "load_into", boom)
     app = make(small_corpus, fake_preview)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await wait_until(pilot, lambda: app._notifications)

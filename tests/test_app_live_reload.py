@@ -104,9 +104,9 @@ async def test_a_file_broken_on_disk_becomes_a_load_problem(app_on, small_corpus
 
 
 async def test_changes_while_loading_are_applied_once_loaded(app_on, small_corpus, monkeypatch) -> None:
-    import reader.ui.app as app_mod
+    import reader.ui.loading as loading_mod
 
-    real_load_into = app_mod.load_into
+    real_load_into = loading_mod.load_into
 
     def slow_load(root, deliver, **kw):
         # The folder changes after it was listed and read, before the load is delivered.
@@ -116,7 +116,7 @@ async def test_changes_while_loading_are_applied_once_loaded(app_on, small_corpu
         for batch in batches:
             deliver(batch)
 
-    monkeypatch.setattr(app_mod, "load_into", slow_load)
+    monkeypatch.setattr(loading_mod, "load_into", slow_load)
     app = app_on()
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: "late.md" in {e.id for e in app.rows}, LONG)

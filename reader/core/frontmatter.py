@@ -14,13 +14,14 @@ the result as plain data afterwards that would expand the aliases.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-import yaml
-
-try:  # libyaml is ~10x faster than the pure-Python parser
-    from yaml import CBaseLoader as _Loader
-except ImportError:  # pragma: no cover - only without libyaml
-    from yaml import BaseLoader as _Loader  # type: ignore[assignment]
+# PyYAML is imported when a file first needs it: ``fastparse`` reads the usual
+# front matter without it, so a start (and a pool worker) does not pay ~10 ms
+# to import it.
+if TYPE_CHECKING:
+    import yaml
 
 MAX_FILE_BYTES = 1 << 20
 # Aliases may add this many nodes to what the file spells out (honest items use
@@ -141,6 +142,8 @@ def count_nodes(root: yaml.Node) -> NodeCount:
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
+    import yaml  # (imported already: there is a node)
+
     if isinstance(node, yaml.MappingNode):
         return [n for pair in node.value for n in pair]
     if isinstance(node, yaml.SequenceNode):
@@ -165,6 +168,8 @@ def _check_nodes(root: yaml.Node) -> None:
 
 def duplicate_keys(root: yaml.Node) -> list[str]:
     """One line per key written twice in the same mapping (YAML keeps the last)."""
+    import yaml
+
     found: list[str] = []
     seen_nodes: set[int] = set()
     stack = [root]
@@ -187,10 +192,22 @@ def duplicate_keys(root: yaml.Node) -> list[str]:
     return found
 
 
+@cache
+def _loader_class() -> type:
+    try:  # libyaml is ~10x faster than the pure-Python parser
+        from yaml import CBaseLoader
+        return CBaseLoader
+    except ImportError:  # pragma: no cover - only without libyaml
+        from yaml import BaseLoader
+        return BaseLoader
+
+
 def parse_yaml(source: str, warnings: list[str] | None = None) -> object:
     """The YAML document as plain data (every scalar a string). With ``warnings``,
     what is legal but probably a mistake (a key written twice) is added to it."""
-    loader = _Loader(source)
+    import yaml
+
+    loader = _loader_class()(source)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -153,6 +153,32 @@ class RowDecoder:
             url_data=urls,
         )
 
+    def made(self, row: Row) -> Entry:
+        """The entry of an ENTRY row this program made itself (the loader's workers,
+        from a file just read), not read from the index file: nothing is checked
+        (``decode`` checks untrusted rows), and strings are shared as ``decode`` does."""
+        (item_id, _size, _mtime_ns, _kind, title, provider, published_at, heat, quality,
+         published, topics, urls, search, unscored, _reason) = row
+        topic_tuple = self._topics.get(topics)
+        if topic_tuple is None:
+            topic_tuple = self._topics[topics] = tuple(map(sys.intern, topics.split(SEP)))
+        shared = self._providers.get(provider)
+        if shared is None:
+            shared = self._providers[provider] = sys.intern(provider)
+        return Entry(
+            item_id,
+            title,
+            shared,
+            None if published_at is None else datetime.fromisoformat(published_at),
+            heat,
+            quality,
+            None if published is None else published == 1,
+            topic_tuple,
+            heat_unscored=unscored == 1,
+            search_text=search,
+            url_data=urls,
+        )
+
     def entry(self, row: Row) -> Entry:
         """The entry of an ENTRY row. Raises BadRow."""
         if row[3] != ENTRY:

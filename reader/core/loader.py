@@ -15,12 +15,10 @@ not items; the process pool is ``reader.core.pool``.
 from __future__ import annotations
 
 import contextlib
-import gc
 import itertools
 import os
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,20 +30,17 @@ from reader.core.index import (
     SKIPPED,
     UNKNOWN_MTIME,
     UNREADABLE,
-    BadRow,
     Index,
-    IndexRebuilt,
     IndexUnavailable,
     Row,
     RowDecoder,
 )
+from reader.core.index_scan import NEVER, FromIndex, read_index, stamp
 from reader.core.model import Entry
 from reader.core.parse_rows import GONE, parse_chunk
-from reader.core.pool import FIRST_BATCH, pooled, worker_count
+from reader.core.pool import FIRST_BATCH, POOL_THRESHOLD, Chunk, pooled, worker_count
 from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, Skipped, iter_files
-
-_REREAD = (-1, -1, UNREADABLE)  # a damaged index row: matches no file, read it again
 
 
 @dataclass(slots=True)
@@ -129,6 +124,19 @@ def scan(
     Stop iterating (or ``close()`` the generator) to abandon the scan: the
     process pool, if any, is shut down before ``close()`` returns.
     """
+    holder = [index]  # the index in use (None once it failed); the scan updates it
+    yield from _scan(root, holder, batch_size, workers, cancel, index_first, verify, on_skip)
+    if holder[0] is not None and not (cancel is not None and cancel.is_set()):
+        # Finished: the first-screen indexes are made once (a pass over the table)
+        # rather than kept up to date while a first start fills it row by row.
+        with contextlib.suppress(IndexUnavailable):
+            holder[0].ensure_view_indexes()
+
+
+def _scan(root: Path | str, holder: list[Index | None], batch_size: int, workers: int | None,
+          cancel: threading.Event | None, index_first: bool, verify: bool,
+          on_skip: Callable[[Skipped], object] | None) -> Iterator[Batch]:
+    index = holder[0]
     started = time.perf_counter()
     started_ns = time.time_ns()
     report = ScanReport()
@@ -138,46 +146,14 @@ def scan(
 
     # What the index holds, decoded in one pass. (The folder is listed after
     # this, not meanwhile: a listing thread would fight this one for the GIL.)
-    # The index is untrusted: a row that does not decode is not shown and its
-    # file is read again (its id gets a size no file has); a damaged file is
-    # emptied by the index itself (IndexRebuilt), and then every file is read.
-    entries: list[Entry] = []
-    problems: list[LoadProblem] = []
-    warnings: list[LoadProblem] = []
-    known: dict[str, tuple[int, int, int]] = {}  # id -> (size, mtime_ns, kind)
+    held = FromIndex()
     if index is not None:
-        bad = 0
-        try:
-            index.open()
-            decode = decoder.decode
-            with _gc_paused():
-                for row in index.iter_rows():
-                    try:
-                        decoded = decode(row)
-                    except BadRow:
-                        known[row[0]] = _REREAD
-                        bad += 1
-                        continue
-                    known[row[0]] = (row[1], row[2], row[3])
-                    if isinstance(decoded, Entry):
-                        entries.append(decoded)
-                        if row[14]:
-                            warned = decoder.warning(row)
-                            if warned is not None:
-                                warnings.append(warned)
-                    elif decoded is not None:
-                        problems.append(decoded)
-            report.index_used = True
-            report.index_note = index.rebuilt or (
-                f"{bad} damaged index rows dropped; their files were read again" if bad else None)
-        except IndexRebuilt:
-            report.index_used = True
-            report.index_note = index.rebuilt
-            entries, problems, warnings, known = [], [], [], {}
-        except IndexUnavailable as exc:
-            report.index_note = str(exc)
-            index = None
-            entries, problems, warnings, known = [], [], [], {}
+        held = read_index(index, decoder)
+        report.index_used, report.index_note = held.used, held.note
+        if held.unavailable:
+            index = holder[0] = None
+    entries, problems, warnings, known = held.entries, held.problems, held.warnings, held.known
+    del held
     shown = False
     if index_first and (entries or problems):
         yield Batch(entries, problems, len(known), len(known), warnings=warnings)
@@ -186,14 +162,10 @@ def scan(
         if cancel is not None and cancel.is_set():
             return
 
-    # The listing, compared with the index as it goes (no list of all files kept).
     total = 0
     done = 0
     listed = False  # until the listing ends, ``total`` is provisional
-    early = 0  # files read during the listing (a cold start's first paint)
-    todo: list[tuple[str, str, int, int]] = []
-    stale: list[tuple[str, int]] = []  # (id, kind) of index rows no longer current
-    cold = not shown and not known
+    refs = itertools.chain(() if first_file is None else (first_file,), files)
 
     def rows_to_batch(result: tuple[list[Row], int, int]) -> Batch:
         nonlocal index, done
@@ -203,7 +175,7 @@ def scan(
         for row in rows:
             kind = row[3]
             if kind == ENTRY:
-                batch.entries.append(decoder.entry(row))
+                batch.entries.append(decoder.made(row))  # our workers' rows: no checks
                 if row[14]:
                     warned = decoder.warning(row)
                     if warned is not None:
@@ -222,42 +194,80 @@ def scan(
         report.fast += fast
         report.yaml += yaml
         if index is not None and store:
-            index = _write(index, store, (), report)
+            index = holder[0] = _write(index, store, (), report)
         done += len(rows)
         batch.done = done
         if listed and done == total:
             batch.finished, batch.report = True, _finish(report, started)
         return batch
 
-    for ref in itertools.chain(() if first_file is None else (first_file,), files):
+    if not shown and not known:
+        # A first start: nothing to compare with, so files are read as they are
+        # listed -- the pool's processes start at once and never wait for the
+        # listing (most of a second at 100k), and no list of every file is kept.
+        ahead = list(itertools.islice(refs, POOL_THRESHOLD + 1))
+        n_workers = worker_count(workers, len(ahead))
+        report.workers = n_workers
+
+        total = len(ahead)
+        listed = total <= POOL_THRESHOLD  # the whole folder is in ``ahead``
+        report.total = total
+
+        def listing() -> Iterator[Chunk]:
+            nonlocal total, listed
+            size = FIRST_BATCH  # the first chunk is short: a quick first paint
+            chunk: Chunk = []
+            for seen, ref in enumerate(itertools.chain(ahead, refs), 1):
+                total = max(total, seen)
+                chunk.append((ref.id, ref.path, ref.size, ref.mtime_ns))
+                if len(chunk) == size:
+                    yield chunk
+                    chunk, size = [], batch_size
+            listed = True
+            report.total = total
+            if chunk or not total:
+                yield chunk
+
+        if n_workers:
+            chunks = listing()
+            # The short first chunk before the pool starts (spawning processes and
+            # handing them chunks takes a moment): a quick first paint.
+            first = next(chunks, None)
+            if first is not None:
+                yield rows_to_batch(parse_chunk(first))
+                if cancel is not None and cancel.is_set():
+                    return
+            yield from pooled(chunks, n_workers, rows_to_batch, cancel)
+            return
+        for chunk in listing():
+            if cancel is not None and cancel.is_set():
+                return
+            yield rows_to_batch(parse_chunk(chunk))
+        return
+
+    # The listing, compared with the index as it goes (no list of all files kept).
+    todo: list[tuple[str, str, int, int]] = []
+    stale: list[tuple[str, int]] = []  # (id, kind) of index rows no longer current
+    for ref in refs:
         total += 1
         k = known.pop(ref.id, None)
         if k is not None:
-            if k[0] == ref.size and k[1] == ref.mtime_ns and (not verify or _openable(ref.path)):
-                if k[2] == SKIPPED:
+            if k >> 2 == stamp(ref.size, ref.mtime_ns) != NEVER and (not verify or _openable(ref.path)):
+                if k & 3 == SKIPPED:
                     report.skipped += 1
                 continue
-            stale.append((ref.id, k[2]))
+            stale.append((ref.id, k & 3))
         todo.append((ref.id, ref.path, ref.size, ref.mtime_ns))
-        if cold and not early and len(todo) == FIRST_BATCH:
-            # Nothing to show yet and listing 100k files takes most of a second:
-            # read the first few now, so the first paint does not wait for it.
-            early = len(todo)
-            yield rows_to_batch(parse_chunk(todo))
-            shown = True
-            todo = []
-            if cancel is not None and cancel.is_set():
-                return
     listed = True
     report.total = total
     deleted = list(known)
-    stale.extend((item_id, k[2]) for item_id, k in known.items())
+    stale.extend((item_id, k & 3) for item_id, k in known.items())
     known.clear()
     done = total - len(todo)
-    report.from_index = done - early
+    report.from_index = done
     report.deleted = len(deleted)
     if index is not None and deleted:
-        index = _write(index, (), deleted, report)
+        index = holder[0] = _write(index, (), deleted, report)
     removed = [
         item_id if kind == ENTRY else sanitize(item_id)
         for item_id, kind in stale
@@ -269,7 +279,7 @@ def scan(
         problems = [p for p in problems if p.id not in gone]
         warnings = [w for w in warnings if w.id not in gone]
         removed = []
-    if done > early or removed or not todo:
+    if done or removed or not todo:
         finished = not todo
         yield Batch(entries, problems, done, total, finished,
                     _finish(report, started) if finished else None, removed, warnings)
@@ -278,19 +288,19 @@ def scan(
     del entries, problems, warnings, removed, stale
 
     # Nothing shown yet: make the first batch short.
-    first = FIRST_BATCH if done == 0 and not shown else batch_size
-    chunks = deque([todo[:first]])
-    chunks.extend(todo[i:i + batch_size] for i in range(first, len(todo), batch_size))
+    head = FIRST_BATCH if done == 0 and not shown else batch_size
+    parts = [todo[:head]]
+    parts.extend(todo[i:i + batch_size] for i in range(head, len(todo), batch_size))
     del todo
     n_workers = worker_count(workers, total - done)
     report.workers = n_workers
     if n_workers == 0:
-        while chunks:
+        for part in parts:
             if cancel is not None and cancel.is_set():
                 return
-            yield rows_to_batch(parse_chunk(chunks.popleft()))
+            yield rows_to_batch(parse_chunk(part))
         return
-    yield from pooled(chunks, n_workers, rows_to_batch, cancel)
+    yield from pooled(parts, n_workers, rows_to_batch, cancel)
 
 
 def _openable(path: str) -> bool:
@@ -300,18 +310,6 @@ def _openable(path: str) -> bool:
     except OSError:
         return False
     return True
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building 100k objects triggers full collections for nothing: pause the collector."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _write(index: Index, rows, deleted, report: ScanReport) -> Index | None:

@@ -14,11 +14,8 @@ first use), the rest eagerly.
 
 from __future__ import annotations
 
-import struct
-from array import array
-from bisect import bisect_left, insort
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, MutableSequence, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -161,37 +158,39 @@ def _before(a: Any, a_at: int, b: Any, b_at: int, descending: bool) -> bool:
     return a_at < b_at
 
 
-def _place(rows: list[Entry], value: Any, at: int, key: SortKey, descending: bool,
-           positions: Positions) -> int:
-    """Where (value, at) belongs in ``rows`` (binary search)."""
-    lo, hi = 0, len(rows)
+def _place(indices: MutableSequence[int], entry_at: Callable[[int], Entry], value: Any, at: int,
+           key: SortKey, descending: bool) -> int:
+    """Where (value, entry index ``at``) belongs in an order's ``indices`` (binary search)."""
+    lo, hi = 0, len(indices)
     while lo < hi:
         mid = (lo + hi) // 2
-        row = rows[mid]
-        if _before(sort_value(row, key, descending), positions[row.id], value, at, descending):
+        i = indices[mid]
+        if _before(sort_value(entry_at(i), key, descending), i, value, at, descending):
             lo = mid + 1
         else:
             hi = mid
     return lo
 
 
-def patch_order(rows: list[Entry], indices: list[int] | None, key: SortKey, descending: bool,
-                change: Change) -> bool:
-    """Apply ``change`` to an order's rows (and indices, kept in step), in place.
-    False if the rows were not what the old layout says (the caller sorts afresh)."""
-    old, new = change.old_positions, change.positions
+def patch_order(indices: MutableSequence[int], key: SortKey, descending: bool, change: Change) -> bool:
+    """Apply ``change`` to an order's entry indices, in place. False if they were
+    not what the old layout says (the caller sorts afresh)."""
+    new = change.entries
+    left = dict(change.outgoing)  # slot -> the entry that was there before
+
+    def old_entry(i: int) -> Entry:
+        e = left.get(i)
+        return new[i] if e is None else e
+
     for i, e in change.outgoing:
-        at = _place(rows, sort_value(e, key, descending), i, key, descending, old)
-        if at >= len(rows) or rows[at] is not e:
+        at = _place(indices, old_entry, sort_value(e, key, descending), i, key, descending)
+        if at >= len(indices) or indices[at] != i:
             return False
-        del rows[at]
-        if indices is not None:
-            del indices[at]
+        del indices[at]
+    # What is left are slots whose entry did not change: the same in both layouts.
     for i, e in change.incoming:
-        at = _place(rows, sort_value(e, key, descending), i, key, descending, new)
-        rows.insert(at, e)
-        if indices is not None:
-            indices.insert(at, i)
+        at = _place(indices, new.__getitem__, sort_value(e, key, descending), i, key, descending)
+        indices.insert(at, i)
     return True
 
 
@@ -218,29 +217,6 @@ def patch_list(values: list[Any], change: Change, get: Callable[[Entry], Any]) -
     for i in change.slots:
         if i < n:
             out[i] = get(entries[i])
-    return out
-
-
-def url_hashes(data: bytes) -> tuple[int, ...]:
-    """The URL CRCs packed in ``Entry.url_data`` (as many as the record really holds)."""
-    if not data:
-        return ()
-    k = min(data[0], (len(data) - 1) >> 2)
-    return struct.unpack_from(f"<{k}I", data, 1)
-
-
-def patch_urls(index: array, change: Change) -> array:
-    """The sorted (CRC-32 << 32 | entry index) array, for the new layout."""
-    out = array(index.typecode, index)
-    for i, e in change.outgoing:
-        for h in url_hashes(e.url_data):
-            key = h << 32 | i
-            at = bisect_left(out, key)
-            if at < len(out) and out[at] == key:
-                del out[at]
-    for i, e in change.incoming:
-        for h in url_hashes(e.url_data):
-            insort(out, h << 32 | i)
     return out
 
 

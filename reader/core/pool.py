@@ -14,7 +14,7 @@ import os
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from reader.core.parse_rows import parse_chunk
@@ -26,59 +26,72 @@ T = TypeVar("T")
 Chunk = list[tuple[str, str, int, int]]
 
 
-def pooled(chunks: deque[Chunk], n_workers: int, rows_to_batch: Callable[..., T],
+def pooled(chunks: Iterable[Chunk], n_workers: int, rows_to_batch: Callable[..., T],
            cancel: threading.Event | None) -> Iterator[T]:
     """The first chunk in this thread, the others in a (spawn) process pool, in order.
 
-    If the pool breaks (a worker killed, or processes that cannot start), the
-    remaining chunks are read in this thread instead.
+    ``chunks`` may be made as they are asked for (a listing in progress): at most
+    two per worker are taken ahead. If the pool breaks (a worker killed, or
+    processes that cannot start), the remaining chunks are read in this thread.
     """
+    source: Iterator[Chunk | None] = iter(chunks)
     context = multiprocessing.get_context("spawn")  # never fork: the app has threads
     try:
         ensure_resource_tracker()
         pool = futures.ProcessPoolExecutor(max_workers=n_workers, mp_context=context)
     except (OSError, ValueError, RuntimeError):  # no processes here: read everything here
-        for chunk in chunks:
+        for chunk in source:
             if cancel is not None and cancel.is_set():
                 return
-            yield rows_to_batch(parse_chunk(chunk))
+            yield rows_to_batch(parse_chunk(chunk or []))
         return
     pending: deque[tuple[futures.Future, list]] = deque()
-    first = chunks.popleft()
+    here: deque[Chunk] = deque()  # chunks the pool would not take: read in this thread
     broken = False
 
-    def submit() -> None:
+    def submit() -> bool:
+        """Hand the next chunk to the pool; False when there is none."""
         nonlocal broken
-        chunk = chunks.popleft()
+        chunk = next(source, None)
+        if chunk is None:
+            return False
         try:
             pending.append((pool.submit(parse_chunk, chunk), chunk))
         except Exception:  # BrokenProcessPool, RuntimeError: read it here
-            chunks.appendleft(chunk)
+            here.append(chunk)
             broken = True
+        return True
 
     try:
+        first = next(source, None)
+        if first is None:
+            return
         # Queue work before reading the first chunk here, so the processes start
         # meanwhile; only a few chunks are in flight at a time (bounded memory).
-        while chunks and not broken and len(pending) < n_workers * 2:
-            submit()
+        while not broken and len(pending) < n_workers * 2 and submit():
+            pass
         yield rows_to_batch(parse_chunk(first))
-        while pending or chunks:
+        while True:
             if cancel is not None and cancel.is_set():
                 return
-            if pending and not broken:
+            if pending:
                 future, chunk = pending.popleft()
-                try:
-                    result = future.result()
-                except Exception:  # the pool broke: this chunk and the rest here
-                    broken = True
+                if broken:  # the pool broke: this chunk (and the rest) here
                     result = parse_chunk(chunk)
-                if chunks and not broken:
-                    submit()
-            else:
-                if pending:
-                    chunk = pending.popleft()[1]
                 else:
-                    chunk = chunks.popleft()
+                    try:
+                        result = future.result()
+                    except Exception:
+                        broken = True
+                        result = parse_chunk(chunk)
+                    if not broken:
+                        submit()
+            elif here:
+                result = parse_chunk(here.popleft())
+            else:
+                chunk = next(source, None)
+                if chunk is None:
+                    return
                 result = parse_chunk(chunk)
             yield rows_to_batch(result)
     finally:

@@ -253,7 +253,7 @@ def _compared(entries: Sequence[Entry], attr: str, low: Any, high: Any) -> bytes
     return mask
 
 
-def _slice_mask(n: int, indices: tuple[int, ...], start: int, end: int) -> bytes:
+def _slice_mask(n: int, indices: Sequence[int], start: int, end: int) -> bytes:
     """Mask of ``indices[start:end]``: set one by one, or -- when they are
     more than half -- all set and the others cleared."""
     if (end - start) * 2 <= n:

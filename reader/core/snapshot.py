@@ -20,14 +20,14 @@ entry order, in both directions.
 
 from __future__ import annotations
 
+import heapq
 import struct
-import sys
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, compress, repeat
-from operator import attrgetter, contains, is_, is_not, itemgetter, lshift, or_
+from operator import attrgetter, contains, is_, is_not, itemgetter, not_
 from typing import Any
 
 from reader.core import patch
@@ -36,6 +36,7 @@ from reader.core.patch import Change, Positions
 from reader.core.query import SortKey, raw_values, sort_values, sorted_indices
 
 _id = attrgetter("id")
+_title = attrgetter("title")
 _published = attrgetter("published")
 _topics = attrgetter("topics")
 _text = attrgetter("search_text")
@@ -44,7 +45,8 @@ _url_data = attrgetter("url_data")
 TOPIC_MASKS = 64  # topic masks kept per snapshot (100 KB each at 100k entries)
 PATCH_LIMIT = 64  # more changed entries than this: a fresh snapshot instead of patches
 CHAIN_LIMIT = 32  # changes waiting to be replayed on an order before it is sorted afresh
-_NATIVE_U32 = array("I").itemsize == 4 and sys.byteorder == "little"
+_INDEX = "I" if array("I").itemsize >= 4 else "L"  # entry indices (< 2**32)
+_CRC = struct.Struct("<I")  # how url_data packs a URL's CRC-32
 
 
 def _has_topic(topic: str) -> Callable[[Entry], bool]:
@@ -60,45 +62,88 @@ def _is_published(entry: Entry) -> bool:
 
 
 class Order:
-    """One (key, direction): the entries in order, and -- made on first use, as
-    only filtered queries need them -- their indices (a tuple of the snapshot's
-    shared int objects) and a getter holding that tuple, which permutes a mask
-    into this order in one C call."""
+    """One (key, direction): the entry indices in that order, as a compact array
+    (4 bytes an entry; there are ten orders). Made on first use, as only the
+    orders a session shows need them: the entries in this order (a list: a query
+    copies it) and a getter holding the indices as shared int objects, which puts
+    a mask in this order in one C call."""
 
-    # It holds the snapshot's positions, not the snapshot: no reference cycle, so
-    # an old snapshot is freed as soon as it is replaced, without the cyclic GC.
-    __slots__ = ("_getter", "_indices", "_positions", "rows")
+    # It holds the entries list, not the snapshot: no reference cycle, so an old
+    # snapshot is freed as soon as it is replaced, without the cyclic GC.
+    __slots__ = ("_getter", "_rows", "entries", "indices")
 
-    def __init__(self, rows: list[Entry], positions: Positions,
-                 indices: tuple[int, ...] | None = None) -> None:
-        self.rows = rows
-        self._positions = positions
-        self._indices = indices
+    def __init__(self, entries: list[Entry], indices: array) -> None:
+        self.entries = entries
+        self.indices = indices
+        self._rows: list[Entry] | None = None
         self._getter: Any = None
 
     @classmethod
     def sorted(cls, snap: Snapshot, values: list[Any], descending: bool) -> Order:
-        indices = tuple(sorted_indices(values, descending, snap.ints()))
-        entries = snap.entries
-        rows = list(itemgetter(*indices)(entries)) if len(indices) > 1 else [entries[i] for i in indices]
-        return cls(rows, snap.positions(), indices)
+        ints = shared_ints(len(values))  # (no 100k fresh int objects made and dropped)
+        return cls(snap.entries, array(_INDEX, sorted_indices(values, descending, ints)))
+
+    def _in_order(self) -> list[Entry]:
+        rows = self._rows
+        if rows is None:
+            rows = self._rows = list(map(self.entries.__getitem__, self.indices))
+        return rows
 
     @property
-    def indices(self) -> tuple[int, ...]:
-        indices = self._indices
-        if indices is None:
-            indices = self._indices = tuple(map(self._positions.flat().__getitem__, map(_id, self.rows)))
-        return indices
+    def rows(self) -> list[Entry]:
+        """The entries in this order (a new list)."""
+        return list(self._in_order())
 
     def pick(self, mask: bytes) -> list[Entry]:
-        """The rows, in order, whose entry index is set in ``mask``."""
+        """The entries, in this order, whose index is set in ``mask``."""
         indices = self.indices
         if len(indices) < 2:
-            return list(compress(self.rows, map(mask.__getitem__, indices)))
+            return [self.entries[i] for i in indices if mask[i]]
         getter = self._getter
         if getter is None:
-            getter = self._getter = itemgetter(*indices)  # keeps ``indices`` as its items
-        return list(compress(self.rows, getter(mask)))
+            getter = self._getter = itemgetter(*map(shared_ints(len(self.entries)).__getitem__, indices))
+        return list(compress(self._in_order(), getter(mask)))
+
+
+_ints: list[int] = []
+_ints_lock = threading.Lock()
+TITLE_CHUNK = 8192  # titles casefolded at a time by title_indices
+
+
+def title_indices(entries: Sequence[Entry], descending: bool) -> list[int]:
+    """The indices ``sorted_indices(sort_values(entries, TITLE), descending)`` gives
+    (casefolded titles, ties in entry order, no title last), sorted a chunk at a
+    time and merged: at most ``TITLE_CHUNK`` casefolded titles exist at once."""
+    titles = list(map(_title, entries))
+    n = len(titles)
+    ints = shared_ints(n)
+    fold = str.casefold
+    runs = []
+    for base in range(0, n, TITLE_CHUNK):
+        chunk = ints[base:min(n, base + TITLE_CHUNK)]
+        present = list(compress(chunk, map(bool, map(titles.__getitem__, chunk))))
+        keys = list(map(fold, map(titles.__getitem__, present)))
+        ranked = sorted(range(len(present)), key=keys.__getitem__, reverse=descending)
+        runs.append(list(map(present.__getitem__, ranked)))
+        del keys, ranked
+    # heapq.merge keeps ties in the order of the runs (entry order), like a stable sort.
+    out = list(heapq.merge(*runs, key=lambda i: fold(titles[i]), reverse=descending))
+    out.extend(compress(ints, map(not_, titles)))
+    return out
+
+
+
+def shared_ints(n: int) -> list[int]:
+    """``list(range(n))`` or longer, one list for all orders and positions: a getter's
+    tuple or a positions dict then refers to these int objects rather than to
+    28-byte ints of its own. It only grows (by extending: the ints handed out
+    before stay the ones in use)."""
+    ints = _ints
+    if len(ints) < n:
+        with _ints_lock:
+            if len(ints) < n:
+                ints.extend(range(len(ints), n))
+    return ints
 
 
 class Snapshot:
@@ -110,16 +155,13 @@ class Snapshot:
         self.orders: dict[tuple[SortKey, bool], Order] = {}
         # orders of an earlier snapshot and the changes to replay on them (on first use)
         self.pending: dict[tuple[SortKey, bool], tuple[Order, tuple[Change, ...]]] = {}
-        self.int_list: list[int] | None = None
         self.topic_masks: dict[str, bytes] = {}
         self.state_masks: dict[bool, bytes] = {}  # unpublished? -> mask
         self.topic_list: list[tuple[str, int]] | None = None
         self.unpublished: int | None = None
         self.maxima: dict[SortKey, int | None] = {}
-        self.url_index: array | None = None
+        self.url_index: UrlIndex | None = None
         self.texts: list[bytes] | None = None  # search texts, in entry order
-        self.blob: bytes | None = None  # the same joined by "\n" (made by warm_up)
-        self.starts: array | None = None  # where each text begins in the blob, + the end
         # (filters, needles) -> (mask, set count): recent searches, oldest first.
         # filters is None for a plain search (no topic or state filter).
         self.searches: dict[tuple[Any, frozenset[bytes]], tuple[bytes, int]] = {}
@@ -167,8 +209,7 @@ class Snapshot:
             snap.topic_list = patch.patch_topic_counts(self.topic_list, change)
         if self.texts is not None:
             snap.texts = patch.patch_list(self.texts, change, _text)
-        if self.url_index is not None:
-            snap.url_index = patch.patch_urls(self.url_index, change)
+        # (the URL index is made again on first use: a few C-level passes)
         for key, largest in list(self.maxima.items()):
             value = patch.patch_largest(largest, key, change)
             if value is not False:
@@ -179,8 +220,9 @@ class Snapshot:
     def positions(self) -> Positions:
         pos = self.position_map
         if pos is None:
+            # (the shared int objects: 100k fresh ones would take 2.8 MB)
             ids = map(_id, self.entries)
-            pos = self.position_map = Positions(dict(zip(ids, range(len(self.entries)), strict=True)))
+            pos = self.position_map = Positions(dict(zip(ids, shared_ints(len(self.entries)), strict=False)))
         return pos
 
     def order(self, key: SortKey, descending: bool, values: list[Any] | None = None) -> Order:
@@ -194,25 +236,29 @@ class Snapshot:
         self.orders[(key, descending)] = o
         return o
 
+    def order_by_title(self, descending: bool) -> Order:
+        """``order(SortKey.TITLE, descending)``, made without a casefolded copy of
+        every title at once (14 MB at 100k for the time of the sort): slower, for
+        ``Catalog.warm_up`` in a worker thread (see ``title_indices``)."""
+        o = self.orders.get((SortKey.TITLE, descending))
+        if o is None:
+            o = self._replayed(SortKey.TITLE, descending)
+        if o is None:
+            o = Order(self.entries, array(_INDEX, title_indices(self.entries, descending)))
+        self.orders[(SortKey.TITLE, descending)] = o
+        return o
+
     def _replayed(self, key: SortKey, descending: bool) -> Order | None:
         """An earlier snapshot's order with the changes since replayed on it."""
         waiting = self.pending.get((key, descending))
         if waiting is None:
             return None
         source, changes = waiting
-        rows = list(source.rows)
-        indices = list(source._indices) if source._indices is not None else None
+        indices = array(_INDEX, source.indices)
         for change in changes:
-            if not patch.patch_order(rows, indices, key, descending, change):  # pragma: no cover
+            if not patch.patch_order(indices, key, descending, change):  # pragma: no cover
                 return None
-        return Order(rows, self.positions(), None if indices is None else tuple(indices))
-
-    def ints(self) -> list[int]:
-        """``list(range(len(entries)))``: int objects the orders share (28 bytes each)."""
-        ints = self.int_list
-        if ints is None:
-            ints = self.int_list = list(range(len(self.entries)))
-        return ints
+        return Order(self.entries, indices)
 
     def topic_mask(self, topic: str) -> bytes:
         mask = self.topic_masks.get(topic)
@@ -260,22 +306,48 @@ class Snapshot:
             count = self.unpublished = self.state_mask(True).count(1)
         return count
 
-    def urls(self) -> array:
-        """Sorted (CRC-32 << 32 | entry index) for every URL of every entry."""
+    def urls(self) -> UrlIndex:
+        """Every entry's URL CRC-32s, to find the entries with a given URL."""
         index = self.url_index
         if index is None:
-            datas = list(map(_url_data, self.entries))
+            index = self.url_index = UrlIndex.of(self.entries)
+        return index
+
+
+class UrlIndex:
+    """The CRC-32s ``Entry.url_data`` packs (4 bytes each, little-endian), joined
+    in entry order, and the entry index each belongs to: a CRC is looked for in
+    one C-level pass over ~1 MB at 100k entries, and the index is made in a few
+    C-level passes, without a sort or a Python int per URL kept alive."""
+
+    __slots__ = ("crcs", "owners")
+
+    CHUNK = 4096  # entries joined at a time (bounds what is made and dropped)
+
+    def __init__(self, crcs: bytes, owners: array) -> None:
+        self.crcs = crcs
+        self.owners = owners
+
+    @classmethod
+    def of(cls, entries: Sequence[Entry]) -> UrlIndex:
+        crcs = bytearray()
+        owners = array(_INDEX)
+        for base in range(0, len(entries), cls.CHUNK):
+            datas = list(map(_url_data, entries[base:base + cls.CHUNK]))
             # (a damaged record must not shift every later entry's hashes)
             counts = [min(d[0], (len(d) - 1) >> 2) if d else 0 for d in datas]
-            packed = b"".join([d[1:1 + 4 * k] for d, k in zip(datas, counts, strict=False) if k])  # LE u32s
-            hashes: Sequence[int]
-            if _NATIVE_U32:
-                hashes = array("I")
-                hashes.frombytes(packed)
-            else:  # pragma: no cover - big-endian or exotic platforms
-                hashes = struct.unpack(f"<{len(packed) // 4}I", packed)
-            owners = chain.from_iterable(map(repeat, range(len(datas)), counts))
-            keys = list(map(or_, map(lshift, hashes, repeat(32)), owners))
-            keys.sort()
-            index = self.url_index = array("Q", keys)
-        return index
+            crcs += b"".join([d[1:1 + 4 * k] for d, k in zip(datas, counts, strict=True) if k])
+            owners.extend(chain.from_iterable(map(repeat, range(base, base + len(datas)), counts)))
+        return cls(bytes(crcs), owners)
+
+    def owners_of(self, crc: int) -> Iterator[int]:
+        """The indices of the entries with a URL whose CRC-32 is ``crc``, in entry order."""
+        needle = _CRC.pack(crc)
+        find = self.crcs.find
+        at = find(needle)
+        while at != -1:
+            if at & 3:  # straddles two CRCs
+                at = find(needle, at + 1)
+                continue
+            yield self.owners[at >> 2]
+            at = find(needle, at + 4)

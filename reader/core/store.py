@@ -219,10 +219,25 @@ def read_bytes(path: str) -> bytes:
     """Read at most the size cap (+1 byte, so an oversize file is noticed)."""
     # O_NONBLOCK: opening a FIFO must not wait for a writer (no effect on regular files).
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
-        return fh.read(frontmatter.MAX_FILE_BYTES + 1)
+        limit = frontmatter.MAX_FILE_BYTES + 1
+        # Ask for the size fstat gives, not for the cap: a buffer of the whole cap
+        # per file cost more than the read (30 against 10 us a file).
+        data = os.read(fd, min(st.st_size + 1, limit))
+        parts = [data]
+        total = len(data)
+        while 0 < total < limit:  # to the end (one more byte), or on to the cap if it grew
+            chunk = os.read(fd, min(limit - total, 1 << 16) if total > st.st_size else 1)
+            if not chunk:
+                break
+            parts.append(chunk)
+            total += len(chunk)
+        return data if len(parts) == 1 else b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def load_file(ref: FileRef) -> Item | LoadProblem | _Gone | None:

@@ -9,8 +9,9 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Set
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -27,8 +28,8 @@ from reader.core.actions import BY_ID
 from reader.core.catalog import Catalog
 from reader.core.config import Config, load_config
 from reader.core.describe import bar_scale
+from reader.core.first_screen import first_rows
 from reader.core.keymap import effective_keys
-from reader.core.loader import Batch
 from reader.core.model import Entry, Item
 from reader.core.query import Published, Query, SortKey
 from reader.core.query_eval import NO_USER_STATE, UserState
@@ -36,7 +37,6 @@ from reader.core.querylang import QueryError, parse
 from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, load_item
 from reader.core.terminal import no_color
-from reader.core.triage import Stamp, stamp_of
 from reader.core.views import View
 from reader.resources import styles_dir
 from reader.ui.columns import ListStyle
@@ -44,14 +44,10 @@ from reader.ui.commands import TopicCommands, ViewCommands, reader_commands
 from reader.ui.keys import bindings
 from reader.ui.link_flow import LinkFlow
 from reader.ui.live_reload import LiveReload, Reread
-from reader.ui.loading import load_into
 from reader.ui.preview_flow import PreviewFlow
 from reader.ui.reading_state import ReadingFlow
-from reader.ui.screens.help_screen import HelpScreen
-from reader.ui.screens.load_report_screen import LoadReportScreen
 from reader.ui.stories_flow import StoriesFlow
 from reader.ui.terminal_output import compact_output
-from reader.ui.triage_flow import TriageFlow
 from reader.ui.views_flow import ViewsFlow
 from reader.ui.widgets.article_list import NOTHING_UNREAD, ArticleList, UnreadMarks
 from reader.ui.widgets.column_header import ColumnHeader
@@ -65,9 +61,19 @@ from reader.ui.widgets.status_bar import StatusBar
 from reader.ui.widgets.story_versions import StoryVersions
 from reader.ui.widgets.topic_sidebar import TopicChoice, TopicSidebar
 
+if TYPE_CHECKING:
+    from reader.core.loader import Batch
+    from reader.core.triage import Stamp
+    from reader.ui.triage_flow import TriageFlow
+
+# Modules the first frame does not need (the loader, the triage desk, the help
+# and report screens) are imported where they are first used: a start pays
+# for them after its first screen, not before.
+
 log = logging.getLogger("reader.ui")
 DETAIL_SETTLE = 0.05  # seconds the cursor rests before the next detail read, when one is running
 WARM_UP_AFTER = 2.0  # seconds without changes on disk before the catalog is warmed up again
+FIRST_SCREEN_ROWS = 100  # at least this many rows read for the first screen (twice the height if more)
 
 
 class ReaderApp(App[None]):
@@ -142,9 +148,11 @@ class ReaderApp(App[None]):
         self.clock: Callable[[], float] = time.monotonic
         self.preview = PreviewFlow(self, preview_service, use_cache=use_cache)
         self._cancel_load = threading.Event()
-        self.triage = TriageFlow(self)
         self.views = ViewsFlow(self)
         self.links = LinkFlow(self)
+        self._first_screen = False  # the catalog holds only the first screen's entries
+        self._started = False  # the first frame is out: the load has started
+        self._frozen = 4096  # entries when the collector last froze what was there (see _take_batch)
         self.live = LiveReload(self, use_index=self._use_index)
         self.live.is_own = lambda item_id, stamp: self.triage.own_stamp(item_id) == stamp
         self.stories = StoriesFlow(self)
@@ -191,10 +199,18 @@ class ReaderApp(App[None]):
         )
         yield Footer(compact=True)
 
+    @cached_property
+    def triage(self) -> TriageFlow:
+        """The triage desk (made on first use)."""
+        from reader.ui.triage_flow import TriageFlow
+
+        return TriageFlow(self)
+
     def on_unmount(self) -> None:
         self._cancel_load.set()
         self.live.close()
-        self.triage.close()
+        if "triage" in self.__dict__:
+            self.triage.close()
         self.stories.close()
         self.reading.close()
 
@@ -204,22 +220,78 @@ class ReaderApp(App[None]):
         view_warnings = [w for w in self.views.load() if w not in self.config.warnings]
         for warning in [*self.config.warnings, *view_warnings]:
             self.notify(sanitize(warning), severity="warning", markup=False)
+        self._show_first_screen()
+        # The load starts once the first frame is out: its thread would otherwise
+        # compete with that frame for the GIL.
+        self.call_after_refresh(self._start_loading)
+
+    def _start_loading(self) -> None:
+        self._started = True
+        # The CLI paused the cyclic collector for the start; what is here now
+        # (modules, widgets, styles) lives as long as the app: out of its passes.
+        gc.freeze()
+        gc.enable()
         self.reading.start()
         self.load_items()
-        if self.config.watch:
-            self.live.start()
 
     # -- loading (a thread worker; batches arrive on the UI thread) -------
+    def _show_first_screen(self) -> None:
+        """The view's first rows straight from the index (one ordered LIMIT query),
+        so the first frame has them; the load replaces them with everything."""
+        if not self._use_index:
+            return
+        first = first_rows(self.root, self.view, max(FIRST_SCREEN_ROWS, 2 * self.size.height))
+        if first is None or not first.entries:
+            return
+        self._first_screen = True
+        self.catalog.apply(first.entries)
+        self.progress = (0, first.indexed)
+        self._counts_changed()
+
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_items(self) -> None:
-        load_into(self.root, lambda batch: self.call_from_thread(self._add_batch, batch),
-                  use_index=self._use_index, cancel=self._cancel_load)
+        from reader.ui.loading import load_into
+
+        load_into(self.root, self._take_batch, use_index=self._use_index, cancel=self._cancel_load)
+
+    def _take_batch(self, batch: Batch) -> None:
+        """In the load thread: put the batch into the catalog and compute what the
+        list and the counts will ask for (a new snapshot of up to 100k entries and
+        its sort order), so that the UI thread only shows it (``_add_batch``)."""
+        from reader.ui.loading import is_progress
+
+        if is_progress(batch):
+            self.call_from_thread(self._show_progress, batch.done, batch.total)
+            return
+        catalog = self.catalog
+        if self._first_screen:
+            # The first batch holds the first screen's entries again (unless their
+            # files changed): it replaces them, and entries keep a load's order.
+            self._first_screen = False
+            catalog.replace(batch.entries)
+        else:
+            catalog.apply(batch.entries, batch.removed)
+        if len(catalog) >= 2 * self._frozen:
+            # The entries stay: each time the catalog has doubled, they go out of the
+            # collector's generations (after a young collection), or each full
+            # collection during a first start walks all of them (~100 ms at 100k).
+            # (Not after every batch: cyclic garbage frozen with them is kept.)
+            gc.collect(1)
+            gc.freeze()
+            self._frozen = len(catalog)
+        catalog.query(self.view)
+        catalog.unpublished_count()
+        catalog.topic_counts()
+        self.call_from_thread(self._add_batch, batch)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress = (done, total)
 
     def _add_batch(self, batch: Batch) -> None:
+        """On the UI thread: a batch is in the catalog (``_take_batch``); show it."""
         if batch.removed:
             gone = set(batch.removed)
             self.load_problems = [p for p in self.load_problems if p.id not in gone]
-        self.catalog.apply(batch.entries, batch.removed)
         self.load_problems.extend(batch.problems)
         self.progress = None if batch.finished else (batch.done, batch.total)
         self._counts_changed()
@@ -232,7 +304,16 @@ class ReaderApp(App[None]):
             self.warm_up_catalog()
             self.stories.loaded()
         if batch.finished:
+            # The watcher starts now, not during the load, whose thread it would
+            # compete with; what changed meanwhile is caught up once it is in place.
+            if self.config.watch:
+                self.live.start()
             self.live.loaded()
+            report = batch.report
+            if report is not None:  # (the benchmarks time a load by this line)
+                log.info("loaded %d items, %d files could not be read: %d read, %d from the index, "
+                         "%.2f s", self.total, self.problems, report.parsed, report.from_index,
+                         report.seconds)
 
     def _counts_changed(self) -> None:
         """The catalog changed: counts, topics (only when they differ) and the rows."""
@@ -325,6 +406,10 @@ class ReaderApp(App[None]):
             # A held key: redraw the detail pane once the cursor rests, so the
             # keys are not queued behind a detail render each.
             self._detail_when_rested(event.entry.id)
+        elif not self._started:
+            # The first screen's first row: its file is read once that frame is
+            # out (the read and its thread would compete with it for the GIL).
+            self.call_after_refresh(self.load_detail, event.entry.id)
         else:
             self.load_detail(event.entry.id)
 
@@ -342,6 +427,8 @@ class ReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, item_id: str) -> None:
         # Before reading: edits pass it as ``expected``, and a later change shows as one.
+        from reader.core.triage import stamp_of
+
         stamp = stamp_of(self.root / item_id)
         item = load_item(self.root, item_id)
         in_corpus = [] if isinstance(item, LoadProblem) else [
@@ -518,6 +605,8 @@ class ReaderApp(App[None]):
         self.screen.set_focus(widget)
 
     def action_help(self) -> None:
+        from reader.ui.screens.help_screen import HelpScreen
+
         self.push_screen(HelpScreen(self.config.keymap))
 
     def action_preview(self) -> None:
@@ -619,6 +708,8 @@ class ReaderApp(App[None]):
 
     def action_load_report(self) -> None:
         if self.load_problems:
+            from reader.ui.screens.load_report_screen import LoadReportScreen
+
             self.push_screen(LoadReportScreen(list(self.load_problems)))
         else:
             self.notify("Every file was read.", markup=False)

@@ -1,8 +1,9 @@
 """Feeding the app from the core's streaming loader (runs in a worker thread).
 
-Batches are merged so the UI thread is updated at most every ``interval``
-seconds (re-sorting 100k entries per 2,000-item batch would be wasted work),
-but the first batch is passed on at once: that is the first paint.
+Batches are merged so that entries reach the catalog (and the list) at most
+every ``interval`` seconds, less often as the catalog grows -- re-sorting 100k
+entries per 2,000-item batch would be wasted work -- with the progress passed
+on in between; the first batch is passed on at once: that is the first paint.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from reader.core.index import Index
 from reader.core.loader import Batch, scan
 
 
-def merged(batches: Iterator[Batch], interval: float = 0.25,
-           slowest: float = 1.0, large: int = 100_000) -> Iterator[Batch]:
+def merged(batches: Iterator[Batch], interval: float = 0.25, slowest: float = 2.0,
+           large: int = 100_000, clock: Callable[[], float] = time.monotonic) -> Iterator[Batch]:
     """Merge batches; the gap between deliveries grows with what was delivered
     (from ``interval`` up to ``slowest`` at ``large`` entries), since every
-    delivery costs the UI thread work in proportion to the whole catalog."""
+    delivery costs work in proportion to the whole catalog (a new snapshot, its
+    sort order, a redrawn list). In between, at most every ``interval``, an empty
+    batch carries only the progress (``done``/``total``): cheap to show."""
     pending: Batch | None = None
-    last = 0.0
+    last = told = 0.0
     first = True
     delivered = 0
     for batch in batches:
@@ -30,14 +33,22 @@ def merged(batches: Iterator[Batch], interval: float = 0.25,
             pending = batch
         else:
             _merge(pending, batch)
-        now = time.monotonic()
+        now = clock()
         gap = interval + (slowest - interval) * min(1.0, delivered / large)
         if first or pending.finished or now - last >= gap:
             delivered += len(pending.entries)
             yield pending
-            pending, last, first = None, now, False
+            pending, last, told, first = None, now, now, False
+        elif now - told >= interval:
+            told = now
+            yield Batch(done=pending.done, total=pending.total)
     if pending is not None:
         yield pending
+
+
+def is_progress(batch: Batch) -> bool:
+    """A batch that only says how far the load has got (see ``merged``)."""
+    return not (batch.entries or batch.problems or batch.removed or batch.warnings or batch.finished)
 
 
 def _merge(into: Batch, batch: Batch) -> None:
