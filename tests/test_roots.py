@@ -109,3 +109,33 @@ def test_typed_prefixes_resolve_among_labelled_ids(tmp_path: Path) -> None:
     ids = IdIndex(e.id for b in scan_roots(roots, use_index=False) for e in b.entries)
     assert ids.resolve("y-site/2024") == "y-site/2024/05/a.md"
     assert ids.resolve("x-site/2024/05/b") == "x-site/2024/05/b.md"
+
+
+def test_root_is_a_query_term() -> None:
+    from reader.core.querylang import QueryError, Root, parse
+
+    expr = parse('root:site-a -root:"b"')
+    assert expr.terms[0] == Root("site-a")
+    assert str(expr) == "root:site-a -root:b"
+    try:
+        parse("root:")
+    except QueryError as error:
+        assert error.problem == "root needs a name"
+    else:  # pragma: no cover
+        raise AssertionError("root: without a label parsed")
+
+
+def test_root_selects_the_items_of_that_root(tmp_path: Path) -> None:
+    from reader.core.catalog import Catalog
+    from reader.core.query import Query
+
+    roots = two_roots(tmp_path)
+    catalog = Catalog([e for b in scan_roots(roots, use_index=False) for e in b.entries])
+
+    def ids(search: str) -> set[str]:
+        return {e.id for e in catalog.query(Query(search=search))}
+
+    assert ids("root:y-site") == {"y-site/2024/05/a.md"}
+    assert ids("-root:y-site") == {"x-site/2024/05/a.md", "x-site/2024/05/b.md"}
+    assert ids("root:x-site heat:>15") == {"x-site/2024/05/b.md"}
+    assert ids("root:x") == set()  # the whole label, not a prefix of one
