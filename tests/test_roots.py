@@ -139,3 +139,9 @@ def test_root_selects_the_items_of_that_root(tmp_path: Path) -> None:
     assert ids("-root:y-site") == {"x-site/2024/05/a.md", "x-site/2024/05/b.md"}
     assert ids("root:x-site heat:>15") == {"x-site/2024/05/b.md"}
     assert ids("root:x") == set()  # the whole label, not a prefix of one
+
+
+def test_an_unreadable_item_is_named_by_its_full_id(tmp_path: Path) -> None:
+    roots = two_roots(tmp_path)
+    problem = roots.load_item("y-site/bad.md")
+    assert isinstance(problem, LoadProblem) and problem.id == "y-site/bad.md"

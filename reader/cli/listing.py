@@ -41,8 +41,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                         "The first argument is the content directory, unless it is query-like (has\n"
                         "a colon, a quote or a blank) and names nothing on disk; the arguments after\n"
                         "it that name directories are more content directories (one collection, each\n"
-                        "item's ID starting with its directory's label); the others are the query. Plain words go after the directory or in --where; a query\n"
-                        "that starts with a negated term after -- (reader list -- -topic:AI) or in\n"
+                        "item's ID starting with its directory's label); the others are the query.\n"
+                        "Plain words go after the directory or in --where; a query that starts\n"
+                        "with a negated term after -- (reader list -- -topic:AI) or in\n"
                         "--where=-topic:AI.",
                         epilog="query syntax:\n" + syntax_text(note="Every term must match."),
                         formatter_class=argparse.RawDescriptionHelpFormatter)

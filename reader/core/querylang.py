@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
-__all__ = ["Compare", "Expression", "Has", "Is", "Not", "Period", "Provider", "QueryError", "RelativeDay", "Root", "Term",
-           "Text", "Topic", "Unscored", "parse", "plain_words"]
+__all__ = ["Compare", "Expression", "Has", "Is", "Not", "Period", "Provider", "QueryError", "RelativeDay", "Root",
+           "Term", "Text", "Topic", "Unscored", "parse", "plain_words"]
 
 IS_KINDS = ("published", "unpublished", "read", "unread", "saved")
 HAS_KINDS = ("url", "date", "heat", "quality", "topics")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -153,14 +153,18 @@ class Roots:
         return ", ".join(str(p) for p in self.paths)
 
     # -- files ----------------------------------------------------------------------
-    def load_item(self, item_id: str) -> Item | LoadProblem:
-        """The item ``item_id`` names, read from its own root, under that id."""
+    def load_item(self, item_id: str,
+                  read: Callable[[Path, str], Item | LoadProblem] = load_item) -> Item | LoadProblem:
+        """The item ``item_id`` names, read (by ``read``: ``store.load_item``) from
+        its own root, under that id."""
         where = self.locate(item_id)
         if where is None:
             return LoadProblem(item_id, "no content root has this label")
-        item = load_item(*where)
+        item = read(*where)
         if self.single:
             return item
+        if isinstance(item, LoadProblem):  # its id sanitised, as problems' are
+            return LoadProblem(f"{item_id.partition(SEP)[0]}{SEP}{item.id}", item.reason)
         return replace(item, id=item_id)
 
     def file_of(self, item_id: str) -> Path | None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from reader.core.edit import EditError
+from reader.core.edit import EditError, EditResult
 from reader.core.roots import Roots
 from reader.core.roots_load import label_reread
 from reader.core.triage import Failure, Outcome, Stamp, Step, TriageSession
@@ -91,7 +91,7 @@ class RootsSession:
             return out
         labels = self._steps.pop()
         retry: list[str] = []
-        results = []
+        results: list[EditResult] = []
         action, topic = "undo", None
         for label in labels:
             session = self.sessions[label]

@@ -33,10 +33,10 @@ from reader.core.keymap import effective_keys
 from reader.core.model import Entry, Item
 from reader.core.query import Published, Query, SortKey
 from reader.core.query_eval import NO_USER_STATE, UserState
-from reader.core.roots import Roots
 from reader.core.querylang import QueryError, parse
+from reader.core.roots import Roots
 from reader.core.sanitize import sanitize
-from reader.core.store import LoadProblem
+from reader.core.store import LoadProblem, load_item
 from reader.core.terminal import no_color
 from reader.core.views import View
 from reader.resources import styles_dir
@@ -257,7 +257,8 @@ class ReaderApp(App[None]):
     def load_items(self) -> None:
         from reader.ui.loading import load_into
 
-        load_into(self.root if self.roots.single else self.roots, self._take_batch, use_index=self._use_index, cancel=self._cancel_load)
+        roots = self.root if self.roots.single else self.roots
+        load_into(roots, self._take_batch, use_index=self._use_index, cancel=self._cancel_load)
 
     def _take_batch(self, batch: Batch) -> None:
         """In the load thread: put the batch into the catalog and compute what the
@@ -438,7 +439,7 @@ class ReaderApp(App[None]):
 
         path = self.roots.file_of(item_id)
         stamp = None if path is None else stamp_of(path)
-        item = self.roots.load_item(item_id)
+        item = self.roots.load_item(item_id, load_item)
         in_corpus = [] if isinstance(item, LoadProblem) else [
             self.catalog.find_url(rel.urls) is not None for rel in item.related
         ]

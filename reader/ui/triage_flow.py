@@ -27,8 +27,8 @@ from textual.app import SuspendNotSupported
 
 from reader.core.files import EditError, os_reason
 from reader.core.query import Published, Query, SortKey
-from reader.core.sanitize import sanitize
 from reader.core.roots_triage import RootsSession, open_session
+from reader.core.sanitize import sanitize
 from reader.core.triage import Outcome, Stamp, TriageSession, editor_command, stamp_of, summary
 from reader.ui.screens.audit_screen import AuditLogScreen
 from reader.ui.screens.topic_prompt import TopicPrompt
