@@ -15,11 +15,10 @@ import contextlib
 import gc
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from reader import __version__
-from reader.cli.common import CLIError, add_root, content_root, given_root
+from reader.cli.common import CLIError, add_root, content_root, content_roots, given_roots
 from reader.core.sanitize import clip
 from reader.core.store import NotADirectory
 
@@ -71,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def app_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reader", description="Open the reader on PATH.")
-    add_root(p)
+    add_root(p, several=True)
     p.add_argument("--no-cache", action="store_true", help="do not read or write the preview cache")
     p.add_argument("--no-mouse", action="store_true",
                    help="leave the mouse to the terminal (select and copy text as usual); keys do everything")
@@ -151,16 +150,11 @@ def _open_app(argv: list[str]) -> int:
     from reader.ui.app import create_app
 
     config = load_config()
-    given = given_root(args)
-    if given is None and config.roots:  # config.toml's roots = [...]
-        given = str(config.roots[0])
-        if len(config.roots) > 1:
-            config = replace(config, warnings=(*config.warnings, (
-                f"{config.path}: roots: the app opens one content directory for now; "
-                f"opened {clip(given)}")))
-    root = content_root(given)
+    # PATH... on the command line, else config.toml's roots = [...]
+    given = given_roots(args) or [str(root) for root in config.roots]
+    roots = content_roots(given)
     setup_app_logging(cache_dir())
 
-    app = create_app(root, use_cache=not args.no_cache, config=config)
+    app = create_app(roots.primary if roots.single else roots, use_cache=not args.no_cache, config=config)
     app.run(mouse=not args.no_mouse)
     return app.return_code or 0

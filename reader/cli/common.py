@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader.core.model import Entry
 from reader.core.store import LoadProblem, Skipped, check_root
 from reader.resources import sample_content_dir
+
+if TYPE_CHECKING:
+    from reader.core.roots import Roots
 
 ROOT_HELP = "the content directory (the same as PATH)"
 
@@ -17,12 +21,19 @@ class CLIError(Exception):
     """A one-line error for stderr (exit 2)."""
 
 
-def add_root(parser: argparse.ArgumentParser, *, positional: bool = True,
+def add_root(parser: argparse.ArgumentParser, *, positional: bool = True, several: bool = False,
              path_help: str = "the content directory (default: the bundled sample content)") -> None:
-    """``[PATH]`` and ``--root PATH``: two spellings of the content root."""
+    """``[PATH]`` and ``--root PATH``: two spellings of the content root.
+    ``several``: ``[PATH...]`` and ``--root`` repeated (read with ``given_roots``)."""
     if positional:
-        parser.add_argument("path", nargs="?", metavar="PATH", help=path_help)
-    parser.add_argument("--root", metavar="PATH", help=ROOT_HELP if positional else path_help)
+        parser.add_argument("path", nargs="*" if several else "?", metavar="PATH",
+                            help=path_help + ("; several: one collection" if several else ""))
+    root_help = ROOT_HELP if positional else path_help
+    if several:
+        parser.add_argument("--root", metavar="PATH", action="append",
+                            help=root_help + " (repeat it for several)")
+    else:
+        parser.add_argument("--root", metavar="PATH", help=root_help)
 
 
 def given_root(args: argparse.Namespace) -> str | None:
@@ -31,6 +42,23 @@ def given_root(args: argparse.Namespace) -> str | None:
     if path is not None and root is not None and path != root:
         raise CLIError("give the content directory once: PATH or --root PATH")
     return root if root is not None else path
+
+
+def given_roots(args: argparse.Namespace) -> list[str]:
+    """The content roots named by PATHs and ``--root``s (``add_root(several=True)``):
+    one spelling or the other, unless they name the same roots."""
+    paths, roots = list(getattr(args, "path", None) or []), list(getattr(args, "root", None) or [])
+    if paths and roots and paths != roots:
+        raise CLIError("give the content directory once: PATH or --root PATH")
+    return roots or paths
+
+
+def content_roots(paths: Sequence[str]) -> Roots:
+    """The content roots (default: the bundled samples), each checked as
+    ``content_root`` does; a root named twice counts once."""
+    from reader.core.roots import Roots
+
+    return Roots.of([content_root(p) for p in paths] or [content_root(None)])
 
 
 def content_root(path: str | None) -> Path:
@@ -74,3 +102,20 @@ def load_entries(root: Path, use_index: bool, *, verify: bool = False) -> Loaded
     problems.sort(key=lambda p: p.id)
     return Loaded(entries, problems, report.skipped, [s for s in skipped if not s.unreadable],
                   report.warnings)
+
+
+def load_roots(roots: Roots, use_index: bool, *, verify: bool = False) -> Loaded:
+    """``load_entries`` of each root, as one collection (ids labelled when there are several)."""
+    if roots.single:
+        return load_entries(roots.primary, use_index, verify=verify)
+    from reader.core.roots import label_entries, label_problems, label_skipped
+
+    out = Loaded([], [], 0, [], [])
+    for label, path in roots:
+        part = load_entries(path, use_index, verify=verify)
+        out.entries.extend(label_entries(label, part.entries))
+        out.problems.extend(label_problems(label, part.problems))
+        out.skipped.extend(label_skipped(label, part.skipped))
+        out.warnings.extend(label_problems(label, part.warnings))
+        out = out._replace(without_front_matter=out.without_front_matter + part.without_front_matter)
+    return out

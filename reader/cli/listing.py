@@ -8,7 +8,15 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from reader.cli.common import CLIError, add_root, content_root, given_root, load_entries
+from reader.cli.common import (
+    CLIError,
+    add_root,
+    content_root,
+    content_roots,
+    given_root,
+    given_roots,
+    load_roots,
+)
 from reader.cli.marking import state_query, user_state
 from reader.core.catalog import Catalog
 from reader.core.cells import fit
@@ -31,14 +39,16 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                         "a QUERY selects (the search bar's syntax, below). The table's last column\n"
                         "is each item's ID, which the editing commands take.\n\n"
                         "The first argument is the content directory, unless it is query-like (has\n"
-                        "a colon, a quote or a blank) and names nothing on disk; the other arguments\n"
-                        "are the query. Plain words go after the directory or in --where; a query\n"
-                        "that starts with a negated term after -- (reader list -- -topic:AI) or in\n"
+                        "a colon, a quote or a blank) and names nothing on disk; the arguments after\n"
+                        "it that name directories are more content directories (one collection, each\n"
+                        "item's ID starting with its directory's label); the others are the query.\n"
+                        "Plain words go after the directory or in --where; a query that starts\n"
+                        "with a negated term after -- (reader list -- -topic:AI) or in\n"
                         "--where=-topic:AI.",
                         epilog="query syntax:\n" + syntax_text(note="Every term must match."),
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     ls.__class__ = _IntermixedParser  # a query may come after the options too
-    add_root(ls, positional=False)
+    add_root(ls, positional=False, several=True)
     ls.add_argument("words", nargs="*", metavar="PATH|QUERY",
                     help="the content directory (default: the bundled sample content), then "
                     "the query, e.g. 'heat:>50 topic:AI -is:published robots'")
@@ -79,7 +89,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     show.set_defaults(run=cmd_show)
 
     check = sub.add_parser("check", help="print the load report; exit 1 if any file is bad")
-    add_root(check)
+    add_root(check, several=True)
     check.add_argument("--json", action="store_true", help="the report as one JSON object")
     check.add_argument("--no-index", action="store_true", help=NO_INDEX_HELP)
     check.set_defaults(run=cmd_check)
@@ -101,19 +111,23 @@ class _IntermixedParser(argparse.ArgumentParser):
             self._inside = False
 
 
-def split_words(words: Sequence[str]) -> tuple[str | None, str]:
-    """(PATH, QUERY): the first word is the content directory unless it looks
+def split_words(words: Sequence[str]) -> tuple[list[str], str]:
+    """(PATHS, QUERY): the first word is the content directory unless it looks
     like a query (a colon, a quote, a blank or a leading -, and no /) and names
-    nothing on disk; the rest is the query. So a mistyped directory still
-    says "no such directory" rather than listing nothing."""
+    nothing on disk; the words after it that name directories are more content
+    directories; the rest is the query. So a mistyped directory still says "no
+    such directory" rather than listing nothing."""
     if not words:
-        return None, ""
+        return [], ""
     first = words[0]
     query_like = (any(c in first for c in ':"') or first.startswith("-")
                   or any(c.isspace() for c in first)) and "/" not in first and os.sep not in first
     if query_like and not os.path.lexists(first):
-        return None, " ".join(words)
-    return first, " ".join(words[1:])
+        return [], " ".join(words)
+    n = 1
+    while n < len(words) and os.path.isdir(words[n]):
+        n += 1
+    return list(words[:n]), " ".join(words[n:])
 
 
 def query_text(query: str, where: str, search: str) -> str:
@@ -133,8 +147,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         raise CLIError("--limit must be 0 or more")
     args.path, query = split_words(args.words)
     text = state_query(query_text(query, args.where, args.search), args.unread, args.saved)
-    root = content_root(given_root(args))
-    entries, problems, *_ = load_entries(root, not args.no_index)
+    roots = content_roots(given_roots(args))
+    if args.stories and not roots.single:
+        raise CLIError("--stories reads one content directory")
+    root = roots.primary
+    entries, problems, *_ = load_roots(roots, not args.no_index)
     key = SortKey(args.sort)
     published = (
         Published.UNPUBLISHED if args.unpublished
@@ -158,7 +175,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                                    counts={best.id: len(members) for best, members in stories}))
     elif args.json:
         for e in rows[: args.limit]:  # the full item, read again only for the rows printed
-            item = load_item(root, e.id)
+            item = roots.load_item(e.id)
             if isinstance(item, LoadProblem):
                 problems.append(item)
                 continue
@@ -230,12 +247,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     exit 1. What the listing skips by design (dangling, looping and outside
     symlinks, FIFOs, a folder reached twice) is named with the reason, but
     does not fail the check: nothing there was meant to be read."""
-    root = content_root(given_root(args))
-    entries, problems, without_front_matter, skipped, warnings = load_entries(
-        root, not args.no_index, verify=True)
+    roots = content_roots(given_roots(args))
+    entries, problems, without_front_matter, skipped, warnings = load_roots(
+        roots, not args.no_index, verify=True)
     if args.json:
+        several = {} if roots.single else {"roots": {label: sanitize(str(p)) for label, p in roots}}
         print(json.dumps({
-            "root": sanitize(str(root)),
+            "root": sanitize(str(roots.primary)),
+            **several,
             "items": len(entries),
             "skipped": without_front_matter,
             "problems": [{"id": p.id, "reason": p.reason} for p in problems],

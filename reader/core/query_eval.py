@@ -11,8 +11,9 @@ made by C-level passes, never a Python loop over 100k entries:
   sort order of that key (the ``warm_up`` orders) and one pass over the slice
   between them (or, when that is the larger part, over the rest); before that
   order is made, a few ``map`` passes comparing every value (no sort);
-* topic, published state: the snapshot's topic and state masks; provider and
-  has: one pass over the entries' fields, ``map`` with a C function;
+* topic, published state: the snapshot's topic and state masks; provider,
+  has and root: one pass over the entries' fields, ``map`` with a C function
+  (root: the ids that start with the root's label and ``/``);
 * is:read, is:unread, is:saved: the reader's own state, asked of the
   ``UserState`` given (a set of ids each); one lookup per id in it.
 
@@ -31,7 +32,7 @@ from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import compress, repeat
-from operator import attrgetter, is_not, le, lt, truth
+from operator import attrgetter, is_not, le, lt, methodcaller, truth
 from typing import TYPE_CHECKING, Any
 
 from reader.core import search
@@ -45,6 +46,7 @@ from reader.core.querylang import (
     Period,
     Provider,
     RelativeDay,
+    Root,
     Term,
     Text,
     Topic,
@@ -67,6 +69,7 @@ _FIELDS: dict[str, Callable[[Any], Any]] = {
     "heat": attrgetter("heat"), "quality": attrgetter("quality"),
 }
 _provider = attrgetter("provider")
+_id = attrgetter("id")
 _unscored = attrgetter("heat_unscored")
 
 
@@ -173,6 +176,8 @@ def _atom_mask(snap: Snapshot, term: Term, now: datetime | None) -> bytes:
         providers = list(map(_provider, entries))
         wanted = {p for p in set(providers) if folded in p.casefold()}  # few distinct names
         return bytes(map(wanted.__contains__, providers)) if wanted else bytes(n)
+    if isinstance(term, Root):
+        return bytes(map(methodcaller("startswith", term.label + "/"), map(_id, entries)))
     if isinstance(term, Is):  # published or unpublished
         return snap.state_mask(term.kind == "unpublished")
     if isinstance(term, Has):

@@ -26,6 +26,7 @@ SYNTAX: tuple[tuple[str, str], ...] = (
     ("date:today  after:yesterday", "today, yesterday: days of your local clock (dates: also with after, before)"),
     ("is:unpublished  is:unread  is:saved", "also is:published and is:read"),
     ("has:url", "also has:date, has:heat, has:quality, has:topics"),
+    ("root:site-a", "in that content root (with several: its label, as the sidebar shows)"),
 )
 SYNTAX_NOTE = "Every term must match. Tab completes a field name; Esc clears."
 

@@ -16,6 +16,8 @@ right before a term negates it. Terms::
                                  evaluated (not parsed): today, yesterday
     is:published  is:unpublished  is:read  is:unread  is:saved
     has:url  has:date  has:heat  has:quality  has:topics
+    root:site-a                  in that content root, by its label (with several
+                                 roots, an id starts with its root's label and /)
 
 ``parse`` turns text into an ``Expression`` (a tuple of terms) or raises
 ``QueryError`` naming the problem and its column; ``str(expression)`` prints it
@@ -30,14 +32,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
-__all__ = ["Compare", "Expression", "Has", "Is", "Not", "Period", "Provider", "QueryError", "RelativeDay", "Term",
-           "Text", "Topic", "Unscored", "parse", "plain_words"]
+__all__ = ["Compare", "Expression", "Has", "Is", "Not", "Period", "Provider", "QueryError", "RelativeDay", "Root",
+           "Term", "Text", "Topic", "Unscored", "parse", "plain_words"]
 
 IS_KINDS = ("published", "unpublished", "read", "unread", "saved")
 HAS_KINDS = ("url", "date", "heat", "quality", "topics")
 NUMBER_FIELDS = ("heat", "quality")
 RELATIVE_DAYS = ("today", "yesterday")  # days ago: 0, 1
-FIELDS = ("topic", "provider", "heat", "quality", "date", "after", "before", "is", "has")
+FIELDS = ("topic", "provider", "heat", "quality", "date", "after", "before", "is", "has", "root")
 OPERATORS = (">=", "<=", ">", "<", "=")  # longest first
 MAX_DIGITS = 15
 
@@ -131,6 +133,16 @@ class Provider:
 
 
 @dataclass(frozen=True, slots=True)
+class Root:
+    """In the content root labelled ``label`` (the whole label, as written)."""
+
+    label: str
+
+    def __str__(self) -> str:
+        return "root:" + _value(self.label)
+
+
+@dataclass(frozen=True, slots=True)
 class Compare:
     """``field`` (heat, quality: int; date: Period or RelativeDay) ``op`` value;
     op ".." is the range value..upper, both ends included."""
@@ -168,7 +180,7 @@ class Has:
         return f"has:{self.kind}"
 
 
-Atom = Text | Topic | Provider | Compare | Unscored | Is | Has
+Atom = Text | Topic | Provider | Root | Compare | Unscored | Is | Has
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,10 +301,10 @@ def _quoted(text: str, i: int) -> tuple[str, int]:
 
 def _field(name: str, written: str, value: str, column: int, at: int) -> Atom:
     """The term ``name:value``; ``column``: the field's, ``at``: the value's."""
-    if name in ("topic", "provider"):
+    if name in ("topic", "provider", "root"):
         if not value:
             raise QueryError(f"{name} needs a name", at)
-        return Topic(value) if name == "topic" else Provider(value)
+        return Topic(value) if name == "topic" else Provider(value) if name == "provider" else Root(value)
     if name in NUMBER_FIELDS:
         if name == "heat" and value.lower() == "unscored":
             return Unscored()

@@ -34,6 +34,7 @@ from reader.core.model import Entry, Item
 from reader.core.query import Published, Query, SortKey
 from reader.core.query_eval import NO_USER_STATE, UserState
 from reader.core.querylang import QueryError, parse
+from reader.core.roots import Roots
 from reader.core.sanitize import sanitize
 from reader.core.store import LoadProblem, load_item
 from reader.core.terminal import no_color
@@ -43,7 +44,7 @@ from reader.ui.columns import ListStyle
 from reader.ui.commands import TopicCommands, ViewCommands, reader_commands
 from reader.ui.keys import bindings
 from reader.ui.link_flow import LinkFlow
-from reader.ui.live_reload import LiveReload, Reread
+from reader.ui.live_reload import Reread, live_reload
 from reader.ui.preview_flow import PreviewFlow
 from reader.ui.reading_state import ReadingFlow
 from reader.ui.stories_flow import StoriesFlow
@@ -117,10 +118,12 @@ class ReaderApp(App[None]):
     # The saved views (the config file's [views]) and how many items each selects.
     saved_views: reactive[tuple[View, ...]] = reactive(tuple, always_update=True, repaint=False)
     view_counts: reactive[dict[str, int]] = reactive(dict, always_update=True, repaint=False)
+    # With several content roots: (label, items) of each, for the sidebar.
+    root_counts: reactive[list[tuple[str, int]]] = reactive(list, always_update=True, repaint=False)
 
     def __init__(
         self,
-        root: Path,
+        root: Path | Roots,
         *,
         config: Config | None = None,
         preview_service: Any = None,
@@ -130,7 +133,9 @@ class ReaderApp(App[None]):
         # NO_COLOR: Textual's own answer is greys (256-colour SGR); with native
         # ANSI colours it takes every colour out instead (default fg and bg).
         super().__init__(ansi_color=True if no_color(os.environ) else None)
-        self.root = Path(root)
+        # The content roots (reader.core.roots); ``root``: the first, or the only one.
+        self.roots = root if isinstance(root, Roots) else Roots.of(Path(root))
+        self.root = self.roots.primary
         self.config = config or Config()
         self.set_reactive(ReaderApp.list_style, ListStyle(self.config.columns, self.config.dates))
         self.catalog = Catalog()
@@ -153,7 +158,7 @@ class ReaderApp(App[None]):
         self._first_screen = False  # the catalog holds only the first screen's entries
         self._started = False  # the first frame is out: the load has started
         self._frozen = 4096  # entries when the collector last froze what was there (see _take_batch)
-        self.live = LiveReload(self, use_index=self._use_index)
+        self.live = live_reload(self, self.roots, use_index=self._use_index)
         self.live.is_own = lambda item_id, stamp: self.triage.own_stamp(item_id) == stamp
         self.stories = StoriesFlow(self)
         # (id, (size, mtime_ns)) of the file the detail pane shows, as it was read
@@ -180,7 +185,7 @@ class ReaderApp(App[None]):
             yield TopicSidebar(id="sidebar").data_bind(
                 ReaderApp.topics, ReaderApp.view, ReaderApp.saved_views, ReaderApp.view_counts,
                 total=ReaderApp.total, unpublished=ReaderApp.unpublished,
-                unread=ReaderApp.unread_count, saved=ReaderApp.saved_count,
+                unread=ReaderApp.unread_count, saved=ReaderApp.saved_count, roots=ReaderApp.root_counts,
             )
             with Vertical(id="content"):
                 yield SearchBar(id="search").data_bind(ReaderApp.topics)
@@ -238,7 +243,7 @@ class ReaderApp(App[None]):
     def _show_first_screen(self) -> None:
         """The view's first rows straight from the index (one ordered LIMIT query),
         so the first frame has them; the load replaces them with everything."""
-        if not self._use_index:
+        if not self._use_index or not self.roots.single:
             return
         first = first_rows(self.root, self.view, max(FIRST_SCREEN_ROWS, 2 * self.size.height))
         if first is None or not first.entries:
@@ -252,7 +257,8 @@ class ReaderApp(App[None]):
     def load_items(self) -> None:
         from reader.ui.loading import load_into
 
-        load_into(self.root, self._take_batch, use_index=self._use_index, cancel=self._cancel_load)
+        roots = self.root if self.roots.single else self.roots
+        load_into(roots, self._take_batch, use_index=self._use_index, cancel=self._cancel_load)
 
     def _take_batch(self, batch: Batch) -> None:
         """In the load thread: put the batch into the catalog and compute what the
@@ -297,7 +303,7 @@ class ReaderApp(App[None]):
         self._counts_changed()
         if batch.finished and not self.catalog.entries:
             self.query_one(DetailPane).show_message(
-                Content.styled(f"No items found in {sanitize(str(self.root))}", "$text-muted")
+                Content.styled(f"No items found in {sanitize(self.roots.describe())}", "$text-muted")
             )
         elif batch.finished:
             gc.freeze()  # 100k long-lived entries: keep them out of every GC pass
@@ -322,6 +328,8 @@ class ReaderApp(App[None]):
         self.problems = len(self.load_problems)
         if topics != self.topics:
             self.topics = topics
+        if not self.roots.single:
+            self.root_counts = self.roots.counts(self.catalog.entries)
         self._requery()
         self.reading.catalog_changed()
         self.views.items_changed()
@@ -429,8 +437,9 @@ class ReaderApp(App[None]):
         # Before reading: edits pass it as ``expected``, and a later change shows as one.
         from reader.core.triage import stamp_of
 
-        stamp = stamp_of(self.root / item_id)
-        item = load_item(self.root, item_id)
+        path = self.roots.file_of(item_id)
+        stamp = None if path is None else stamp_of(path)
+        item = self.roots.load_item(item_id, load_item)
         in_corpus = [] if isinstance(item, LoadProblem) else [
             self.catalog.find_url(rel.urls) is not None for rel in item.related
         ]
@@ -460,7 +469,7 @@ class ReaderApp(App[None]):
             item, in_corpus,
             heat_scale=bar_scale(self.catalog.largest(SortKey.HEAT)),
             quality_scale=bar_scale(self.catalog.largest(SortKey.QUALITY)),
-            dates=self.config.dates,
+            dates=self.config.dates, root=self.roots.label_of(item_id),
         )
         self.preview.schedule(item)
 
@@ -750,10 +759,10 @@ class ReaderApp(App[None]):
         yield from reader_commands(self)
 
 
-def create_app(root: Path | str, *, use_cache: bool = True, config: Config | None = None,
+def create_app(root: Path | str | Roots, *, use_cache: bool = True, config: Config | None = None,
                preview_service: Any = None, use_index: bool | None = None) -> ReaderApp:
     """The one app factory, shared by the CLI and the tests."""
     return ReaderApp(
-        Path(root), config=config if config is not None else load_config(),
+        root if isinstance(root, Roots) else Path(root), config=config if config is not None else load_config(),
         preview_service=preview_service, use_cache=use_cache, use_index=use_index,
     )

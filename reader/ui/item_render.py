@@ -48,9 +48,11 @@ def _images(images: tuple[Image, ...]) -> list[Content]:
 
 
 def item_content(item: Item, *, heat_scale: int = d.SCALE_FLOOR,
-                 quality_scale: int = d.SCALE_FLOOR, dates: DateStyle = UTC_DAYS) -> Content:
+                 quality_scale: int = d.SCALE_FLOOR, dates: DateStyle = UTC_DAYS,
+                 root: str | None = None) -> Content:
     """The item's fields; heat and quality bars are drawn against the scales given
-    (the app passes the collection's largest values, see ``describe.bar_scale``)."""
+    (the app passes the collection's largest values, see ``describe.bar_scale``).
+    ``root``: the label of the item's content root, when there are several."""
     lines: list[Content] = [styled(item.title or "(untitled)", "bold"), Content("")]
     p = item.provider
     if p:
@@ -59,6 +61,8 @@ def item_content(item: Item, *, heat_scale: int = d.SCALE_FLOOR,
         )
         lines.append(_field("Provider", provider))
     lines.append(_field("Date", d.format_date(item.published_at, dates=dates)))
+    if root is not None:
+        lines.append(_field("Root", root))
     kind = " / ".join(x for x in (item.category, item.type) if x)
     if kind:
         lines.append(_field("Category", kind))

@@ -11,6 +11,10 @@ the watcher started (files modified since the app started, new and gone files).
 
 Our own edits come back through the watcher too: ``is_own(id, stamp)`` tells
 them apart, so only other people's changes say "changed on disk".
+
+With several content roots (``reader.core.roots``) each root has its own
+``LiveReload``, which hands on what it read under the ids among all roots
+(``live_reload`` makes them; ``LiveReloads`` holds them as one).
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.core.index import Index
+from reader.core.roots import Roots
+from reader.core.roots_load import label_reread
 from reader.core.sanitize import sanitize
 from reader.core.watch import (
     DEBOUNCE_MS,
@@ -39,11 +46,16 @@ log = logging.getLogger("reader.ui")
 
 
 class LiveReload:
-    """Watches the app's root; calls ``app.apply_reread`` on the UI thread."""
+    """Watches the app's root (or ``root``, labelled ``label`` among several);
+    calls ``app.apply_reread`` on the UI thread."""
 
     def __init__(self, app: ReaderApp, *, use_index: bool = True,
-                 force_polling: bool | None = None, debounce_ms: int | None = None) -> None:
+                 force_polling: bool | None = None, debounce_ms: int | None = None,
+                 root: Path | None = None, label: str | None = None) -> None:
         self.app = app
+        self.root = app.root if root is None else root
+        self.label = label
+        self._prefix = "" if label is None else f"{label}/"
         self.use_index = use_index
         self.force_polling = force_polling
         self.debounce_ms = debounce_ms
@@ -59,7 +71,8 @@ class LiveReload:
 
     # -- called on the UI thread ----------------------------------------------
     def start(self) -> None:
-        self.app.run_worker(self._watch, thread=True, group="watch", exclusive=True,
+        group = "watch" if self.label is None else f"watch {self.label}"
+        self.app.run_worker(self._watch, thread=True, group=group, exclusive=True,
                             exit_on_error=False, name="watch files")
 
     def loaded(self) -> None:
@@ -77,7 +90,7 @@ class LiveReload:
     # -- the watcher thread ------------------------------------------------------
     def _watch(self) -> None:
         try:
-            watch_changes(self.app.root, self._changed, self.stop, force_polling=self.force_polling,
+            watch_changes(self.root, self._changed, self.stop, force_polling=self.force_polling,
                           on_note=self._note, on_ready=self._watcher_ready,
                           debounce_ms=DEBOUNCE_MS if self.debounce_ms is None else self.debounce_ms)
         finally:
@@ -96,9 +109,9 @@ class LiveReload:
         with self._lock:
             pending, self._pending = self._pending, Changes()
         catalog = self.app.catalog
-        known = [e.id for e in catalog.entries] + [p.id for p in list(self.app.load_problems)]
+        known = self._own_ids([e.id for e in catalog.entries] + [p.id for p in list(self.app.load_problems)])
         try:
-            missed = changed_since(self.app.root, self._since_ns, known)
+            missed = changed_since(self.root, self._since_ns, known)
         except (OSError, ValueError) as exc:  # the root went away
             log.info("catching up with changes failed: %s", exc)
             missed = Changes()
@@ -119,21 +132,30 @@ class LiveReload:
         if self.stop.is_set():
             return
         if self.use_index and self._index is None:
-            self._index = Index(self.app.root)
+            self._index = Index(self.root)
         catalog = self.app.catalog
         problems = list(self.app.load_problems)
 
         def known(prefix: str) -> list[str]:
-            ids = [e.id for e in catalog.entries] + [p.id for p in problems]
+            ids = self._own_ids([e.id for e in catalog.entries] + [p.id for p in problems])
             return [i for i in ids if i.startswith(prefix)] if prefix else ids
 
         try:
-            reread = read_changes(self.app.root, changes, known, self._index)
+            reread = read_changes(self.root, changes, known, self._index)
         except Exception:  # pragma: no cover - a bug must not stop the watcher
             log.exception("reading changed files failed")
             return
+        if self.label is not None:
+            reread = label_reread(self.label, reread)
         if reread.ids and not self.stop.is_set():
             self.app.call_from_thread(self.app.apply_reread, reread)
+
+    def _own_ids(self, ids: list[str]) -> list[str]:
+        """Of the app's ids, this root's, relative to it."""
+        if self.label is None:
+            return ids
+        n = len(self._prefix)
+        return [i[n:] for i in ids if i.startswith(self._prefix)]
 
     def _note(self, message: str) -> None:
         log.info("%s", message)
@@ -142,4 +164,39 @@ class LiveReload:
                                       markup=False)
 
 
-__all__ = ["LiveReload", "Reread"]
+class LiveReloads:
+    """One ``LiveReload`` per content root, started, told and closed together."""
+
+    def __init__(self, parts: list[LiveReload]) -> None:
+        self.parts = parts
+
+    @property
+    def is_own(self) -> Callable[[str, tuple[int, int]], bool]:
+        return self.parts[0].is_own
+
+    @is_own.setter
+    def is_own(self, check: Callable[[str, tuple[int, int]], bool]) -> None:
+        for part in self.parts:
+            part.is_own = check
+
+    def start(self) -> None:
+        for part in self.parts:
+            part.start()
+
+    def loaded(self) -> None:
+        for part in self.parts:
+            part.loaded()
+
+    def close(self) -> None:
+        for part in self.parts:
+            part.close()
+
+
+def live_reload(app: ReaderApp, roots: Roots, *, use_index: bool = True) -> LiveReload | LiveReloads:
+    """The app's live reload: one root's, or every root's together."""
+    if roots.single:
+        return LiveReload(app, use_index=use_index)
+    return LiveReloads([LiveReload(app, use_index=use_index, root=path, label=label) for label, path in roots])
+
+
+__all__ = ["LiveReload", "LiveReloads", "Reread", "live_reload"]

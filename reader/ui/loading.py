@@ -15,6 +15,8 @@ from pathlib import Path
 
 from reader.core.index import Index
 from reader.core.loader import Batch, scan
+from reader.core.roots import Roots
+from reader.core.roots_load import scan_roots
 
 
 def merged(batches: Iterator[Batch], interval: float = 0.25, slowest: float = 2.0,
@@ -65,9 +67,16 @@ def _merge(into: Batch, batch: Batch) -> None:
     into.finished, into.report = batch.finished, batch.report
 
 
-def load_into(root: Path, deliver: Callable[[Batch], None], *, use_index: bool = True,
+def load_into(root: Path | Roots, deliver: Callable[[Batch], None], *, use_index: bool = True,
               cancel: threading.Event | None = None) -> None:
-    """Scan ``root`` (with the persistent index unless turned off) and deliver batches."""
+    """Scan ``root`` (with the persistent index unless turned off) and deliver
+    batches; several ``Roots``: each through its own index, ids labelled."""
+    if isinstance(root, Roots):
+        for batch in merged(scan_roots(root, use_index=use_index, cancel=cancel)):
+            deliver(batch)
+            if cancel is not None and cancel.is_set():
+                return
+        return
     index = Index(root) if use_index else None
     try:
         for batch in merged(scan(root, index=index, cancel=cancel)):

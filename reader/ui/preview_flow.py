@@ -16,7 +16,6 @@ from textual.timer import Timer
 from textual.widgets import TabbedContent
 
 from reader.core.model import Item
-from reader.core.store import load_item
 from reader.ui.screens.preview_screen import PreviewScreen
 from reader.ui.widgets.detail_pane import DetailPane
 from reader.ui.widgets.preview_view import PreviewState, shown_link
@@ -107,11 +106,11 @@ class PreviewFlow:
         wanted = [e.id for e in rows[index + 1 : index + 1 + self.app.config.preview.prefetch]]
         limit = asyncio.Semaphore(4)
         service = self.service()
-        root = self.app.root
+        roots = self.app.roots
 
         async def one(next_id: str) -> None:
             async with limit:
-                item = await asyncio.to_thread(load_item, root, next_id)
+                item = await asyncio.to_thread(roots.load_item, next_id)
                 if isinstance(item, Item) and item.url_candidates:
                     await service.preview(item.url_candidates)
 

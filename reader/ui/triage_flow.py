@@ -27,6 +27,7 @@ from textual.app import SuspendNotSupported
 
 from reader.core.files import EditError, os_reason
 from reader.core.query import Published, Query, SortKey
+from reader.core.roots_triage import RootsSession, open_session
 from reader.core.sanitize import sanitize
 from reader.core.triage import Outcome, Stamp, TriageSession, editor_command, stamp_of, summary
 from reader.ui.screens.audit_screen import AuditLogScreen
@@ -54,9 +55,9 @@ class _Op:
 
 
 class TriageFlow:
-    def __init__(self, app: ReaderApp, session: TriageSession | None = None) -> None:
+    def __init__(self, app: ReaderApp, session: TriageSession | RootsSession | None = None) -> None:
         self.app = app
-        self.session = session or TriageSession(app.root, use_index=app._use_index)
+        self.session = session or open_session(app.roots, use_index=app._use_index)
         self._seen: tuple[str, Stamp] | None = None  # the detail pane's item and its file stamp
         self._pending: deque[_Op] = deque()
         self._running = False
@@ -185,7 +186,10 @@ class TriageFlow:
         self._submit(_Op("undo", self.session.undo))
 
     def audit_log(self) -> None:
-        self.app.push_screen(AuditLogScreen(self.app.root))
+        # With several roots: the log of the root of the item under the cursor.
+        entry = self.app.query_one(ArticleList).highlighted
+        where = None if entry is None else self.app.roots.locate(entry.id)
+        self.app.push_screen(AuditLogScreen(self.app.root if where is None else where[0]))
 
     def edit(self) -> None:
         """Hand the terminal to ``$VISUAL``/``$EDITOR`` on the item's file; read it again after."""

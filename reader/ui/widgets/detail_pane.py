@@ -52,17 +52,18 @@ class DetailPane(PaintedOnce, Vertical):
         self.query_one(StoryVersions).display = False
 
     def show_item(self, item: Item, in_corpus: list[bool], *, heat_scale: int = 100,
-                  quality_scale: int = 100, dates: DateStyle = UTC_DAYS) -> None:
+                  quality_scale: int = 100, dates: DateStyle = UTC_DAYS, root: str | None = None) -> None:
         """Show ``item``; its heat and quality bars are full at the scales given,
         its date as ``dates`` says (config.toml's date_format and time_zone).
         The same item again (read again, unchanged) changes nothing, not even
-        where the pane is scrolled to."""
-        shown = (item, in_corpus, heat_scale, quality_scale, dates)
+        where the pane is scrolled to. ``root``: the label of the item's content
+        root, shown when there are several (None: one root)."""
+        shown = (item, in_corpus, heat_scale, quality_scale, dates, root)
         if shown == self._shown:
             return
         self._shown = shown
         self.query_one("#item-view", Static).update(
-            item_content(item, heat_scale=heat_scale, quality_scale=quality_scale, dates=dates)
+            item_content(item, heat_scale=heat_scale, quality_scale=quality_scale, dates=dates, root=root)
         )
         self.query_one(RelatedList).show(item.related, in_corpus)
         self.query_one("#item-scroll", ReadingScroll).scroll_home(animate=False)

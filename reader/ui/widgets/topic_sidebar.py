@@ -16,6 +16,9 @@ their counts come from ``reader.ui.reading_state`` (None: not known yet).
 Under the topics, the saved views (``reader.core.views``) with their counts
 (none while they are being counted); choosing one posts ``ViewChosen``. A
 view is highlighted while the search is its query (and no other filter is on).
+
+With several content roots, under those a "Roots" section: each root's label
+and count. Choosing one searches ``root:LABEL`` (``reader.core.querylang``).
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ SAVED = "\x00saved"
 STATE_SEARCHES = {UNREAD: "is:unread", SAVED: "is:saved"}
 VIEW = "\x00view:"  # + the view's name
 VIEWS_HEADING = "\x00views"
+ROOT = "\x00root:"  # + the root's label
+ROOTS_HEADING = "\x00roots"
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class TopicSidebar(NavList):
     view: reactive[Query] = reactive(Query, repaint=False)  # the highlight moves, nothing else
     saved_views: reactive[tuple[View, ...]] = reactive(tuple, always_update=True)
     view_counts: reactive[dict[str, int]] = reactive(dict, always_update=True)
+    roots: reactive[list[tuple[str, int]]] = reactive(list, always_update=True)  # (label, count)
 
     @dataclass
     class Chosen(Message):
@@ -99,6 +105,7 @@ class TopicSidebar(NavList):
         ]
         options += [Option(_label(t, n), id=t) for t, n in self.topics]
         options += self._view_options()
+        options += self._root_options()
         kept = self._kept_highlight()
         self.set_options(options)
         try:
@@ -125,6 +132,21 @@ class TopicSidebar(NavList):
                    id=VIEW + v.name)
             for v in self.saved_views)]
 
+    def _root_options(self) -> list[Option | None]:
+        if len(self.roots) < 2:
+            return []
+        heading = Option(Content.styled("Roots", "bold $text-muted"), id=ROOTS_HEADING, disabled=True)
+        return [None, heading, *(Option(_label(label, n), id=ROOT + label) for label, n in self.roots)]
+
+    def _root_shown(self) -> str | None:
+        """The root the list shows: the search is ``root:LABEL``, no other filter."""
+        view = self.view
+        if view.topic is None and view.published is Published.ALL:
+            search = view.search.strip()
+            if search.startswith("root:") and any(search == f"root:{label}" for label, _ in self.roots):
+                return search.removeprefix("root:")
+        return None
+
     def _saved_view_shown(self) -> str | None:
         """The saved view the list shows: its query is the search, no other filter."""
         view = self.view
@@ -138,10 +160,13 @@ class TopicSidebar(NavList):
         """Put the highlight on the entry that stands for the current view."""
         view = self.view
         saved = self._saved_view_shown()
+        root = self._root_shown()
         if state_entry(view) is not None:
             wanted = state_entry(view) or ALL
         elif saved is not None:
             wanted = VIEW + saved
+        elif root is not None:
+            wanted = ROOT + root
         elif view.topic is not None:
             wanted = view.topic
         elif view.published is Published.UNPUBLISHED:
@@ -197,6 +222,9 @@ class TopicSidebar(NavList):
     def watch_view_counts(self) -> None:
         self._rebuild_soon()
 
+    def watch_roots(self) -> None:
+        self._rebuild_soon()
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         option_id = event.option.id or ALL
@@ -209,6 +237,8 @@ class TopicSidebar(NavList):
             choice = TopicChoice(None, Published.UNPUBLISHED, SortKey.HEAT)
         elif option_id in STATE_SEARCHES:
             choice = TopicChoice(None, Published.ALL, search=STATE_SEARCHES[option_id])
+        elif option_id.startswith(ROOT):
+            choice = TopicChoice(None, Published.ALL, search=f"root:{option_id.removeprefix(ROOT)}")
         else:
             choice = TopicChoice(option_id, Published.ALL)
         self.post_message(self.Chosen(choice))
