@@ -46,6 +46,7 @@ from reader.ui.link_flow import LinkFlow
 from reader.ui.live_reload import LiveReload, Reread
 from reader.ui.preview_flow import PreviewFlow
 from reader.ui.reading_state import ReadingFlow
+from reader.ui.start_up import set_breakpoints
 from reader.ui.stories_flow import StoriesFlow
 from reader.ui.terminal_output import compact_output
 from reader.ui.views_flow import ViewsFlow
@@ -176,6 +177,7 @@ class ReaderApp(App[None]):
 
     # -- layout ---------------------------------------------------------
     def compose(self) -> ComposeResult:
+        set_breakpoints(self)  # the first frame laid out for this width, not laid out twice
         with Horizontal(id="main"):
             yield TopicSidebar(id="sidebar").data_bind(
                 ReaderApp.topics, ReaderApp.view, ReaderApp.saved_views, ReaderApp.view_counts,
