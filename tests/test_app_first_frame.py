@@ -81,7 +81,8 @@ def _modules_after(code: str, cwd: Path) -> list[str]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-LATER = ("numpy", "rapidfuzz", "tomlkit", "watchfiles", "reader.core.stories",
+LATER = ("numpy", "rapidfuzz", "tomlkit", "watchfiles", "webbrowser", "reader.core.stories",
+         "reader.core.watch", "reader.ui.screens.preview_screen", "reader.ui.screens.view_prompt",
          "reader.core.story_service")
 
 

@@ -42,8 +42,6 @@ from reader.resources import styles_dir
 from reader.ui.columns import ListStyle
 from reader.ui.commands import TopicCommands, ViewCommands, reader_commands
 from reader.ui.keys import bindings
-from reader.ui.link_flow import LinkFlow
-from reader.ui.live_reload import LiveReload, Reread
 from reader.ui.preview_flow import PreviewFlow
 from reader.ui.reading_state import ReadingFlow
 from reader.ui.start_up import set_breakpoints
@@ -65,6 +63,8 @@ from reader.ui.widgets.topic_sidebar import TopicChoice, TopicSidebar
 if TYPE_CHECKING:
     from reader.core.loader import Batch
     from reader.core.triage import Stamp
+    from reader.ui.link_flow import LinkFlow
+    from reader.ui.live_reload import LiveReload, Reread
     from reader.ui.triage_flow import TriageFlow
 
 # Modules the first frame does not need (the loader, the triage desk, the help
@@ -150,12 +150,9 @@ class ReaderApp(App[None]):
         self.preview = PreviewFlow(self, preview_service, use_cache=use_cache)
         self._cancel_load = threading.Event()
         self.views = ViewsFlow(self)
-        self.links = LinkFlow(self)
         self._first_screen = False  # the catalog holds only the first screen's entries
         self._started = False  # the first frame is out: the load has started
         self._frozen = 4096  # entries when the collector last froze what was there (see _take_batch)
-        self.live = LiveReload(self, use_index=self._use_index)
-        self.live.is_own = lambda item_id, stamp: self.triage.own_stamp(item_id) == stamp
         self.stories = StoriesFlow(self)
         # (id, (size, mtime_ns)) of the file the detail pane shows, as it was read
         self.shown_stamp: tuple[str | None, Stamp | None] = (None, None)
@@ -208,9 +205,26 @@ class ReaderApp(App[None]):
 
         return TriageFlow(self)
 
+    @cached_property
+    def live(self) -> LiveReload:
+        """Live reload (made on first use: once the folder has loaded)."""
+        from reader.ui.live_reload import LiveReload
+
+        live = LiveReload(self, use_index=self._use_index)
+        live.is_own = lambda item_id, stamp: self.triage.own_stamp(item_id) == stamp
+        return live
+
+    @cached_property
+    def links(self) -> LinkFlow:
+        """The link keys (made on first use)."""
+        from reader.ui.link_flow import LinkFlow
+
+        return LinkFlow(self)
+
     def on_unmount(self) -> None:
         self._cancel_load.set()
-        self.live.close()
+        if "live" in self.__dict__:
+            self.live.close()
         if "triage" in self.__dict__:
             self.triage.close()
         self.stories.close()

@@ -17,7 +17,6 @@ from textual.widgets import TabbedContent
 
 from reader.core.model import Item
 from reader.core.store import load_item
-from reader.ui.screens.preview_screen import PreviewScreen
 from reader.ui.widgets.detail_pane import DetailPane
 from reader.ui.widgets.preview_view import PreviewState, shown_link
 
@@ -124,6 +123,8 @@ class PreviewFlow:
         if item is None:
             return
         if state.status == "ready" and state.item_id == item.id:
+            from reader.ui.screens.preview_screen import PreviewScreen
+
             self.app.push_screen(PreviewScreen(state.preview, item.title,
                                                item.provider.label if item.provider else None))
             return
@@ -136,6 +137,8 @@ class PreviewFlow:
             self.schedule(self.app.current_item, refresh=True, delay=0)
 
     def _in_view(self) -> bool:
+        from reader.ui.screens.preview_screen import PreviewScreen
+
         screen = self.app.screen
         if isinstance(screen, PreviewScreen):
             return True
