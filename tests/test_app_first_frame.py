@@ -91,3 +91,22 @@ def test_importing_the_app_imports_nothing_the_first_frame_does_not_need(tmp_pat
             "import reader.cli, reader.ui.app\n"
             f"print(json.dumps(sorted(m for m in {LATER!r} if m in sys.modules)))\n")
     assert _modules_after(code, tmp_path) == []
+
+
+async def test_the_footer_is_built_once_for_a_burst_of_binding_changes(tmp_path, monkeypatch) -> None:
+    from textual.widgets import Footer
+
+    built: list[Footer] = []
+    real = Footer.recompose
+
+    async def recompose(self):
+        built.append(self)
+        await real(self)
+
+    monkeypatch.setattr(Footer, "recompose", recompose)
+    app = create_app(_corpus(tmp_path / "content"), config=_config(), use_index=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.pause()
+        assert app.query_one(Footer).query("FooterKey")  # its keys are there
+        assert 1 <= len(built) <= 2  # Textual's Footer: once per change (five at a start)

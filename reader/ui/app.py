@@ -21,7 +21,7 @@ from textual.driver import Driver
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from reader.core.actions import BY_ID
@@ -50,6 +50,7 @@ from reader.ui.views_flow import ViewsFlow
 from reader.ui.widgets.article_list import NOTHING_UNREAD, ArticleList, UnreadMarks
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
+from reader.ui.widgets.key_footer import KeyFooter
 from reader.ui.widgets.painted_once import Pane
 from reader.ui.widgets.preview_view import PreviewState
 from reader.ui.widgets.query_hint import QueryHint
@@ -194,7 +195,7 @@ class ReaderApp(App[None]):
             ReaderApp.view, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
             ReaderApp.problems, ReaderApp.progress, ReaderApp.marks, stories=ReaderApp.stories_status,
         )
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     @cached_property
     def triage(self) -> TriageFlow:
