@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Set
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,14 +21,13 @@ from textual.driver import Driver
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from reader.core.actions import BY_ID
 from reader.core.catalog import Catalog
 from reader.core.config import Config, load_config
 from reader.core.describe import bar_scale
-from reader.core.first_screen import first_rows
 from reader.core.keymap import effective_keys
 from reader.core.model import Entry, Item
 from reader.core.query import Published, Query, SortKey
@@ -43,16 +42,16 @@ from reader.resources import styles_dir
 from reader.ui.columns import ListStyle
 from reader.ui.commands import TopicCommands, ViewCommands, reader_commands
 from reader.ui.keys import bindings
-from reader.ui.link_flow import LinkFlow
-from reader.ui.live_reload import Reread, live_reload
 from reader.ui.preview_flow import PreviewFlow
 from reader.ui.reading_state import ReadingFlow
+from reader.ui.start_up import set_breakpoints, show_batch, show_first_screen, start_loading, take_batch
 from reader.ui.stories_flow import StoriesFlow
 from reader.ui.terminal_output import compact_output
 from reader.ui.views_flow import ViewsFlow
 from reader.ui.widgets.article_list import NOTHING_UNREAD, ArticleList, UnreadMarks
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
+from reader.ui.widgets.key_footer import KeyFooter
 from reader.ui.widgets.painted_once import Pane
 from reader.ui.widgets.preview_view import PreviewState
 from reader.ui.widgets.query_hint import QueryHint
@@ -65,6 +64,8 @@ from reader.ui.widgets.topic_sidebar import TopicChoice, TopicSidebar
 if TYPE_CHECKING:
     from reader.core.loader import Batch
     from reader.core.triage import Stamp
+    from reader.ui.link_flow import LinkFlow
+    from reader.ui.live_reload import LiveReload, LiveReloads, Reread
     from reader.ui.triage_flow import TriageFlow
 
 # Modules the first frame does not need (the loader, the triage desk, the help
@@ -74,7 +75,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("reader.ui")
 DETAIL_SETTLE = 0.05  # seconds the cursor rests before the next detail read, when one is running
 WARM_UP_AFTER = 2.0  # seconds without changes on disk before the catalog is warmed up again
-FIRST_SCREEN_ROWS = 100  # at least this many rows read for the first screen (twice the height if more)
 
 
 class ReaderApp(App[None]):
@@ -154,12 +154,9 @@ class ReaderApp(App[None]):
         self.preview = PreviewFlow(self, preview_service, use_cache=use_cache)
         self._cancel_load = threading.Event()
         self.views = ViewsFlow(self)
-        self.links = LinkFlow(self)
         self._first_screen = False  # the catalog holds only the first screen's entries
         self._started = False  # the first frame is out: the load has started
-        self._frozen = 4096  # entries when the collector last froze what was there (see _take_batch)
-        self.live = live_reload(self, self.roots, use_index=self._use_index)
-        self.live.is_own = lambda item_id, stamp: self.triage.own_stamp(item_id) == stamp
+        self._frozen = 4096  # entries when the collector last froze what was there (see take_batch)
         self.stories = StoriesFlow(self)
         # (id, (size, mtime_ns)) of the file the detail pane shows, as it was read
         self.shown_stamp: tuple[str | None, Stamp | None] = (None, None)
@@ -181,6 +178,7 @@ class ReaderApp(App[None]):
 
     # -- layout ---------------------------------------------------------
     def compose(self) -> ComposeResult:
+        set_breakpoints(self)  # the first frame laid out for this width, not laid out twice
         with Horizontal(id="main"):
             yield TopicSidebar(id="sidebar").data_bind(
                 ReaderApp.topics, ReaderApp.view, ReaderApp.saved_views, ReaderApp.view_counts,
@@ -202,7 +200,7 @@ class ReaderApp(App[None]):
             ReaderApp.view, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
             ReaderApp.problems, ReaderApp.progress, ReaderApp.marks, stories=ReaderApp.stories_status,
         )
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     @cached_property
     def triage(self) -> TriageFlow:
@@ -211,9 +209,27 @@ class ReaderApp(App[None]):
 
         return TriageFlow(self)
 
+    @cached_property
+    def live(self) -> LiveReload | LiveReloads:
+        """Live reload (made on first use: once the folder has loaded), one
+        watcher per content root."""
+        from reader.ui.live_reload import live_reload
+
+        live = live_reload(self, self.roots, use_index=self._use_index)
+        live.is_own = lambda item_id, stamp: self.triage.own_stamp(item_id) == stamp
+        return live
+
+    @cached_property
+    def links(self) -> LinkFlow:
+        """The link keys (made on first use)."""
+        from reader.ui.link_flow import LinkFlow
+
+        return LinkFlow(self)
+
     def on_unmount(self) -> None:
         self._cancel_load.set()
-        self.live.close()
+        if "live" in self.__dict__:
+            self.live.close()
         if "triage" in self.__dict__:
             self.triage.close()
         self.stories.close()
@@ -225,101 +241,25 @@ class ReaderApp(App[None]):
         view_warnings = [w for w in self.views.load() if w not in self.config.warnings]
         for warning in [*self.config.warnings, *view_warnings]:
             self.notify(sanitize(warning), severity="warning", markup=False)
-        self._show_first_screen()
+        show_first_screen(self)
         # The load starts once the first frame is out: its thread would otherwise
         # compete with that frame for the GIL.
         self.call_after_refresh(self._start_loading)
 
     def _start_loading(self) -> None:
-        self._started = True
-        # The CLI paused the cyclic collector for the start; what is here now
-        # (modules, widgets, styles) lives as long as the app: out of its passes.
-        gc.freeze()
-        gc.enable()
-        self.reading.start()
-        self.load_items()
+        start_loading(self)
 
-    # -- loading (a thread worker; batches arrive on the UI thread) -------
-    def _show_first_screen(self) -> None:
-        """The view's first rows straight from the index (one ordered LIMIT query),
-        so the first frame has them; the load replaces them with everything."""
-        if not self._use_index or not self.roots.single:
-            return
-        first = first_rows(self.root, self.view, max(FIRST_SCREEN_ROWS, 2 * self.size.height))
-        if first is None or not first.entries:
-            return
-        self._first_screen = True
-        self.catalog.apply(first.entries)
-        self.progress = (0, first.indexed)
-        self._counts_changed()
-
+    # -- loading (reader.ui.start_up: a thread worker; batches arrive on the UI thread)
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_items(self) -> None:
         from reader.ui.loading import load_into
 
         roots = self.root if self.roots.single else self.roots
-        load_into(roots, self._take_batch, use_index=self._use_index, cancel=self._cancel_load)
-
-    def _take_batch(self, batch: Batch) -> None:
-        """In the load thread: put the batch into the catalog and compute what the
-        list and the counts will ask for (a new snapshot of up to 100k entries and
-        its sort order), so that the UI thread only shows it (``_add_batch``)."""
-        from reader.ui.loading import is_progress
-
-        if is_progress(batch):
-            self.call_from_thread(self._show_progress, batch.done, batch.total)
-            return
-        catalog = self.catalog
-        if self._first_screen:
-            # The first batch holds the first screen's entries again (unless their
-            # files changed): it replaces them, and entries keep a load's order.
-            self._first_screen = False
-            catalog.replace(batch.entries)
-        else:
-            catalog.apply(batch.entries, batch.removed)
-        if len(catalog) >= 2 * self._frozen:
-            # The entries stay: each time the catalog has doubled, they go out of the
-            # collector's generations (after a young collection), or each full
-            # collection during a first start walks all of them (~100 ms at 100k).
-            # (Not after every batch: cyclic garbage frozen with them is kept.)
-            gc.collect(1)
-            gc.freeze()
-            self._frozen = len(catalog)
-        catalog.query(self.view)
-        catalog.unpublished_count()
-        catalog.topic_counts()
-        self.call_from_thread(self._add_batch, batch)
-
-    def _show_progress(self, done: int, total: int) -> None:
-        self.progress = (done, total)
+        load_into(roots, partial(take_batch, self), use_index=self._use_index, cancel=self._cancel_load)
 
     def _add_batch(self, batch: Batch) -> None:
-        """On the UI thread: a batch is in the catalog (``_take_batch``); show it."""
-        if batch.removed:
-            gone = set(batch.removed)
-            self.load_problems = [p for p in self.load_problems if p.id not in gone]
-        self.load_problems.extend(batch.problems)
-        self.progress = None if batch.finished else (batch.done, batch.total)
-        self._counts_changed()
-        if batch.finished and not self.catalog.entries:
-            self.query_one(DetailPane).show_message(
-                Content.styled(f"No items found in {sanitize(self.roots.describe())}", "$text-muted")
-            )
-        elif batch.finished:
-            gc.freeze()  # 100k long-lived entries: keep them out of every GC pass
-            self.warm_up_catalog()
-            self.stories.loaded()
-        if batch.finished:
-            # The watcher starts now, not during the load, whose thread it would
-            # compete with; what changed meanwhile is caught up once it is in place.
-            if self.config.watch:
-                self.live.start()
-            self.live.loaded()
-            report = batch.report
-            if report is not None:  # (the benchmarks time a load by this line)
-                log.info("loaded %d items, %d files could not be read: %d read, %d from the index, "
-                         "%.2f s", self.total, self.problems, report.parsed, report.from_index,
-                         report.seconds)
+        """On the UI thread: a batch is in the catalog; show it (the benchmarks wrap this)."""
+        show_batch(self, batch)
 
     def _counts_changed(self) -> None:
         """The catalog changed: counts, topics (only when they differ) and the rows."""

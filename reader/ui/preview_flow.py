@@ -16,7 +16,6 @@ from textual.timer import Timer
 from textual.widgets import TabbedContent
 
 from reader.core.model import Item
-from reader.ui.screens.preview_screen import PreviewScreen
 from reader.ui.widgets.detail_pane import DetailPane
 from reader.ui.widgets.preview_view import PreviewState, shown_link
 
@@ -123,6 +122,8 @@ class PreviewFlow:
         if item is None:
             return
         if state.status == "ready" and state.item_id == item.id:
+            from reader.ui.screens.preview_screen import PreviewScreen
+
             self.app.push_screen(PreviewScreen(state.preview, item.title,
                                                item.provider.label if item.provider else None))
             return
@@ -135,6 +136,8 @@ class PreviewFlow:
             self.schedule(self.app.current_item, refresh=True, delay=0)
 
     def _in_view(self) -> bool:
+        from reader.ui.screens.preview_screen import PreviewScreen
+
         screen = self.app.screen
         if isinstance(screen, PreviewScreen):
             return True

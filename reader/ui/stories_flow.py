@@ -20,6 +20,7 @@ Publishing a version of a story offers to give the other versions the topic
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from textual.content import Content
@@ -27,15 +28,15 @@ from textual.content import Content
 from reader.core.model import Entry
 from reader.core.query import Query
 from reader.core.sanitize import sanitize
-from reader.core.stories import rank
-from reader.core.story_service import StoryService
-from reader.core.story_view import Collapsed, StoryMap, collapse, story_counts
-from reader.ui.screens.confirm_prompt import ConfirmPrompt
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.story_versions import StoryVersions
 
+# The clustering (reader.core.stories and what it imports: numpy, rapidfuzz) is
+# imported when first used, after the app's first screen: a start does not pay for it.
 if TYPE_CHECKING:
+    from reader.core.story_service import StoryService
+    from reader.core.story_view import Collapsed, StoryMap
     from reader.core.watch import Reread
     from reader.ui.app import ReaderApp
 
@@ -46,12 +47,26 @@ SHOWN_IN_PROMPT = 5  # titles the duplicate prompt names before "and N more"
 class StoriesFlow:
     def __init__(self, app: ReaderApp, service: StoryService | None = None) -> None:
         self.app = app
-        self.service = service or StoryService(app.root, use_cache=app._use_index)
+        if service is not None:
+            self.service = service
         self.on = False
-        self.map = StoryMap()
         self.ready = False  # the first clustering has finished
         self.expanded: set[str] = set()  # story keys shown with their versions
         self._shown: Collapsed | None = None
+
+    @cached_property
+    def service(self) -> StoryService:
+        """The clustering service, made on first use (the first build, after the load)."""
+        from reader.core.story_service import StoryService
+
+        return StoryService(self.app.root, use_cache=self.app._use_index)
+
+    @cached_property
+    def map(self) -> StoryMap:
+        """Each id's story (none until the first build has arrived)."""
+        from reader.core.story_view import StoryMap
+
+        return StoryMap()
 
     # -- clustering (thread workers) ---------------------------------------------------
     def loaded(self) -> None:
@@ -84,7 +99,8 @@ class StoriesFlow:
             self.app._counts_changed()
 
     def close(self) -> None:
-        self.service.close()
+        if "service" in self.__dict__:  # never made: nothing to close
+            self.service.close()
 
     # -- the mode ----------------------------------------------------------------------
     def toggle(self) -> None:
@@ -108,6 +124,8 @@ class StoriesFlow:
                 self._shown = None
                 self.app.query_one(ArticleList).title_prefixes = {}
             return rows, len(rows)
+        from reader.core.story_view import collapse
+
         shown = self._shown = collapse(rows, self.map, self.expanded)
         self.app.query_one(ArticleList).title_prefixes = shown.prefixes
         return shown.rows, shown.stories
@@ -117,6 +135,8 @@ class StoriesFlow:
         """The catalog's counts, each story counted once in this mode."""
         if not self.on or not self.map.of:
             return total, unpublished, topics
+        from reader.core.story_view import story_counts
+
         extra_total, extra_unpublished, extra_topics = story_counts(self.map, self.app.catalog.get)
         if extra_topics:
             topics = [(t, n - extra_topics.get(t, 0)) for t, n in topics]
@@ -170,6 +190,8 @@ class StoriesFlow:
         story = self.map.of.get(item_id) if self.on else None
         versions: list[Entry] = []
         if story is not None:
+            from reader.core.stories import rank
+
             versions = sorted((e for e in map(self.app.catalog.get, story.ids) if e is not None), key=rank)
         self._versions_widget().show(versions, item_id)
 
@@ -201,6 +223,8 @@ class StoriesFlow:
             "\nGive them the topic ", (DUPLICATE_TOPIC, "bold"),
             "? Nothing else changes (y: yes, n: no).",
         )
+
+        from reader.ui.screens.confirm_prompt import ConfirmPrompt
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -30,7 +30,6 @@ from reader.core.views import (
     save_view,
     view_query,
 )
-from reader.ui.screens.view_prompt import ViewPrompt
 from reader.ui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
@@ -94,6 +93,8 @@ class ViewsFlow:
             view = View(name, query, sort, reverse=app.view.descending != sort.default_descending)
             self._write(lambda: save_view(view, self.path), lambda saved, old: self._saved(view, old))
 
+        from reader.ui.screens.view_prompt import ViewPrompt
+
         app.push_screen(ViewPrompt("Save view", query=query_text(current), taken=names), answered)
 
     def _saved(self, view: View, old: object) -> None:
@@ -113,6 +114,8 @@ class ViewsFlow:
             self._write(lambda: rename_view(name, new, self.path),
                         lambda saved, old: self.app.notify(
                             f"Renamed the view {_quoted(name)} to {_quoted(new)}", markup=False))
+
+        from reader.ui.screens.view_prompt import ViewPrompt
 
         self.app.push_screen(ViewPrompt(f"Rename the view “{name}”", name=name, taken=names, replaces=False),
                              answered)

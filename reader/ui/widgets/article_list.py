@@ -200,14 +200,21 @@ class ArticleList(ScrollView, can_focus=True):
         self._sized = sized
         changed = super()._size_updated(size, virtual_size, container_size, layout)
         if resized:
+            # The columns for this width now, not on the Resize event: that comes
+            # after the frame that lays the list out (the app's first frame drew
+            # every title in an 80-column layout's share of a narrower list).
+            self._fit_columns()
             # The frame that lays the list out at its new size paints all of it;
             # the whole-list repaint Textual also queues here would otherwise go
             # out with the next key's two lines (after "/" and Esc, after "v").
             self._repaint_regions.clear()
         return changed
 
-    def on_resize(self, event: events.Resize) -> None:
+    def _fit_columns(self) -> None:
         self._columns = layout(self._width, self.list_style, self._gutter)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_columns()
         self.virtual_size = Size(self._width, len(self.rows))
         self._scroll_cursor_into_view()
 

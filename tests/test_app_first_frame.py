@@ -1,0 +1,112 @@
+"""The app's first frame: laid out once, for the terminal's width, and start-up
+imports only what that frame needs (structure, not timings: bench/start.py times it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from reader.core.index import Index
+from reader.core.loader import load_all
+from reader.ui.app import create_app
+from reader.ui.columns import layout
+from reader.ui.start_up import breakpoint_classes
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.topic_sidebar import TopicSidebar
+from tests.conftest import REPO, quiet_config, wait_loaded, write_item
+
+
+def _config():
+    return replace(quiet_config(enabled=False), watch=False)
+
+
+def _corpus(root: Path, n: int = 30) -> Path:
+    """``n`` items, indexed: the first frame has their first rows (reader.core.first_screen)."""
+    for i in range(n):
+        write_item(root, f"item-{i:03d}.md", title=f"A fairly long title for item number {i:03d}",
+                   heat=i, provider={"name": f"Provider {i % 3}"})
+    with Index(root) as ix:
+        load_all(root, index=ix)
+    return root
+
+
+def test_breakpoint_classes_pick_the_widest_that_fits() -> None:
+    points = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
+    assert breakpoint_classes(80, points) == {"-narrow": True, "-medium": False, "-wide": False}
+    assert breakpoint_classes(100, points) == {"-narrow": False, "-medium": True, "-wide": False}
+    assert breakpoint_classes(200, points) == {"-narrow": False, "-medium": False, "-wide": True}
+
+
+async def test_the_first_layout_is_for_the_terminals_width(tmp_path, monkeypatch) -> None:
+    # At 80 columns the sidebar is hidden (-narrow). Textual sets that class on the
+    # screen's first Resize, after the first frame: that frame showed the sidebar,
+    # and everything was styled, laid out and sent a second time.
+    shown: list[object] = []
+    monkeypatch.setattr(TopicSidebar, "on_show", lambda self, event: shown.append(event), raising=False)
+    app = create_app(_corpus(tmp_path / "content"), config=_config())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        assert app.screen.has_class("-narrow")
+        assert shown == []
+
+
+async def test_the_list_draws_its_first_rows_in_its_own_columns(tmp_path, monkeypatch) -> None:
+    # The columns follow the list's width as it is laid out, not on the Resize
+    # event after that frame: the first rows came out with titles cut to a few letters.
+    drawn: list[tuple[object, object]] = []
+    real = ArticleList.render_line
+
+    def render_line(self, y):
+        if self.rows:
+            drawn.append((self._columns, layout(self._width, self.list_style, self._gutter)))
+        return real(self, y)
+
+    monkeypatch.setattr(ArticleList, "render_line", render_line)
+    app = create_app(_corpus(tmp_path / "content"), config=_config(), use_index=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+    assert drawn
+    assert all(used == fitted for used, fitted in drawn)
+
+
+def _modules_after(code: str, cwd: Path) -> list[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=cwd, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+LATER = ("numpy", "rapidfuzz", "tomlkit", "watchfiles", "webbrowser", "reader.core.stories",
+         "reader.core.watch", "reader.ui.screens.preview_screen", "reader.ui.screens.view_prompt",
+         "reader.core.story_service")
+
+
+def test_importing_the_app_imports_nothing_the_first_frame_does_not_need(tmp_path) -> None:
+    code = ("import json, sys\n"
+            "import reader.cli, reader.ui.app\n"
+            f"print(json.dumps(sorted(m for m in {LATER!r} if m in sys.modules)))\n")
+    assert _modules_after(code, tmp_path) == []
+
+
+async def test_the_footer_is_built_once_for_a_burst_of_binding_changes(tmp_path, monkeypatch) -> None:
+    from textual.widgets import Footer
+
+    built: list[Footer] = []
+    real = Footer.recompose
+
+    async def recompose(self):
+        built.append(self)
+        await real(self)
+
+    monkeypatch.setattr(Footer, "recompose", recompose)
+    app = create_app(_corpus(tmp_path / "content"), config=_config(), use_index=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.pause()
+        assert app.query_one(Footer).query("FooterKey")  # its keys are there
+        assert 1 <= len(built) <= 2  # Textual's Footer: once per change (five at a start)
