@@ -14,7 +14,8 @@ Enter or → on a story expands it in place (← folds it again); the detail pan
 lists every version (provider, date, heat, quality), each one a jump.
 
 Publishing a version of a story offers to give the other versions the topic
-``DUPLICATE_TOPIC`` (a confirm prompt; nothing is published or deleted).
+``[stories] duplicate_topic`` of config.toml (a confirm prompt; nothing is
+published or deleted). ``[stories] mode = true`` starts the app in stories mode.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from reader.core.watch import Reread
     from reader.ui.app import ReaderApp
 
-DUPLICATE_TOPIC = "Duplicate"
 SHOWN_IN_PROMPT = 5  # titles the duplicate prompt names before "and N more"
 
 
@@ -47,11 +47,14 @@ class StoriesFlow:
     def __init__(self, app: ReaderApp, service: StoryService | None = None) -> None:
         self.app = app
         self.service = service or StoryService(app.root, use_cache=app._use_index)
-        self.on = False
+        self.on = app.config.stories.mode  # [stories] mode: start in stories mode
+        self.duplicate_topic = app.config.stories.duplicate_topic
         self.map = StoryMap()
         self.ready = False  # the first clustering has finished
         self.expanded: set[str] = set()  # story keys shown with their versions
         self._shown: Collapsed | None = None
+        if self.on:
+            self._status()
 
     # -- clustering (thread workers) ---------------------------------------------------
     def loaded(self) -> None:
@@ -185,7 +188,7 @@ class StoriesFlow:
         out = []
         for item_id in sorted(others - published):
             entry = self.app.catalog.get(item_id)
-            if entry is not None and DUPLICATE_TOPIC not in entry.topics:
+            if entry is not None and self.duplicate_topic not in entry.topics:
                 out.append(item_id)
         return out
 
@@ -198,13 +201,13 @@ class StoriesFlow:
             f"Published a version of a story that has {len(others)} other version"
             f"{'s' if len(others) != 1 else ''}:\n",
             *self._titles(others),
-            "\nGive them the topic ", (DUPLICATE_TOPIC, "bold"),
+            "\nGive them the topic ", (sanitize(self.duplicate_topic), "bold"),
             "? Nothing else changes (y: yes, n: no).",
         )
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.triage.add_topic_to(others, DUPLICATE_TOPIC)
+                self.app.triage.add_topic_to(others, self.duplicate_topic)
 
         self.app.push_screen(ConfirmPrompt("Mark the other versions as duplicates?", question), answered)
 
