@@ -16,6 +16,10 @@ A warm start: the same entries restored from ``StoryIndex.cached()`` (what
 the story cache keeps per unchanged file), and that cache written to and read
 from its SQLite file once.
 
+Requeries (``requeries``): each query of ``REQUERIES`` outside stories mode
+(``Catalog.query``) and in it (the same, then ``collapse``), interleaved on
+the same catalog; ``--requery-only`` prints only that table.
+
 Floors, measured in the same run on the same entries: the canonical URL keys
 of every entry alone (``urls.identity_keys``), and reading every search text
 once (decode and split). Figures are medians; the ratios compare across
@@ -39,8 +43,11 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
+from reader.core.catalog import Catalog  # noqa: E402
+from reader.core.query import Query, SortKey  # noqa: E402
 from reader.core.stories import StoryConfig, StoryIndex  # noqa: E402
 from reader.core.story_cache import StoryCache  # noqa: E402
+from reader.core.story_view import StoryMap, code_table, collapse_at, story_counts_at  # noqa: E402
 from reader.core.urls import identity_keys, related_url_keys  # noqa: E402
 from tests import story_data as sd  # noqa: E402
 from tests.conftest import load_make_corpus  # noqa: E402
@@ -72,11 +79,58 @@ def timed(fn, runs: int = 1) -> float:
     return statistics.median(out)
 
 
-def bench(n: int, updates: int) -> dict[str, float]:
+# Requeries a keypress makes (the unfiltered list, a sort, search letters, a topic).
+REQUERIES = (Query(), Query().with_sort(SortKey.HEAT), Query().with_sort(SortKey.TITLE),
+             Query(search="s"), Query(search="se"), Query(search="security"))
+
+
+def requeries(entries: list, index: StoryIndex, runs: int = 7) -> dict[str, float]:
+    """A requery outside stories mode (``Catalog.query``, what the app runs) and
+    in it (``Catalog.query_positions`` then ``collapse_at``, as
+    ``StoriesFlow.query`` runs them), interleaved, per query; medians, the mean
+    over ``REQUERIES`` and the slowest. Also, once per clustering, the map the
+    UI reads, and per catalog change the story codes table and the story
+    counts (status line and sidebar) that stories mode makes again."""
+    catalog = Catalog(entries)
+    catalog.warm_up()
+    t = time.perf_counter()
+    story_map = StoryMap.of_index(index)
+    map_s = time.perf_counter() - t
+
+    def table():
+        current, positions = catalog.positions()
+        return code_table(current, story_map, positions)
+
+    codes = table()
+
+    def in_stories(q):
+        current, positions = catalog.query_positions(q)
+        return collapse_at(current, positions, codes, story_map).rows
+
+    plain, stories, worst = 0.0, 0.0, 0.0
+    for q in REQUERIES:
+        catalog.query(q)  # the search masks of this query, as a keypress finds them
+        outside, inside = [], []
+        for _ in range(runs):
+            outside.append(timed(lambda q=q: catalog.query(q)))
+            inside.append(timed(lambda q=q: in_stories(q)))
+        plain += statistics.median(outside)
+        stories += statistics.median(inside)
+        worst = max(worst, statistics.median(inside))
+    counts = timed(lambda: story_counts_at(catalog.entries, codes), 5)
+    table_s = timed(table, 5)
+    k = len(REQUERIES)
+    return {"plain_ms": plain / k * 1000, "stories_ms": stories / k * 1000, "worst_ms": worst * 1000,
+            "map_ms": map_s * 1000, "counts_ms": counts * 1000, "table_ms": table_s * 1000}
+
+
+def bench(n: int, updates: int, only_requery: bool = False) -> dict[str, float]:
     specs, related = make_items(n)
     entries = sd.entries(specs)
     gc.collect()
     gc.freeze()
+    if only_requery:
+        return {"n": n, **requeries(entries, StoryIndex(entries, related))}
     url_floor = timed(lambda: [identity_keys(e.urls) for e in entries], 3)
     text_floor = timed(lambda: [e.search_text.decode("utf-8", "replace").split("\x1f", 2) for e in entries], 3)
     t = time.perf_counter()
@@ -103,6 +157,7 @@ def bench(n: int, updates: int) -> dict[str, float]:
         cache_load = timed(store.load)
         store.close()
     del cached
+    figures = requeries(entries, index)
     r = random.Random(1)
     changed, removed, added = [], [], []
     for _ in range(updates):
@@ -119,7 +174,7 @@ def bench(n: int, updates: int) -> dict[str, float]:
         "restore": restore, "cache_write": cache_write, "cache_load": cache_load,
         "kept_mb": (kept - before) / 1e6, "peak_mb": (peak - before) / 1e6,
         "change_ms": statistics.median(changed) * 1000, "remove_ms": statistics.median(removed) * 1000,
-        "add_ms": statistics.median(added) * 1000,
+        "add_ms": statistics.median(added) * 1000, **figures,
     }
 
 
@@ -127,7 +182,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--updates", type=int, default=50)
+    ap.add_argument("--requery-only", action="store_true", help="only the requery table")
     args = ap.parse_args()
+    results = []
+    if args.requery_only:
+        for n in args.sizes:
+            print_requeries([bench(n, 0, only_requery=True)])
+        return 0
     print("| items | stories of 2+ (items in them) | URL keys floor | search texts floor | full build | "
           "build / URL floor | build / text floor | warm start (cached) | warm / URL floor | cache write | "
           "cache read | kept | peak | change one | remove one | add one |")
@@ -140,7 +201,19 @@ def main() -> int:
               f"| {f['cache_load']:.2f} s "
               f"| {f['kept_mb']:.0f} MB | {f['peak_mb']:.0f} MB | {f['change_ms']:.2f} ms | {f['remove_ms']:.2f} ms "
               f"| {f['add_ms']:.2f} ms |", flush=True)
+        results.append(f)
+    print_requeries(results)
     return 0
+
+
+def print_requeries(results: list[dict[str, float]]) -> None:
+    print("\n| items | requery outside stories mode (mean of 6) | in stories mode | ratio | "
+          "slowest query in stories mode | per catalog change: codes table + story counts | map made (per clustering) |")
+    print("|" + "---:|" * 7)
+    for f in results:
+        print(f"| {f['n']:,} | {f['plain_ms']:.1f} ms | {f['stories_ms']:.1f} ms "
+              f"| {f['stories_ms'] / f['plain_ms']:.2f}× | {f['worst_ms']:.1f} ms | {f['table_ms']:.1f} + {f['counts_ms']:.1f} ms "
+              f"| {f['map_ms']:.0f} ms |", flush=True)
 
 
 if __name__ == "__main__":

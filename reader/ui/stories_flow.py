@@ -1,9 +1,10 @@
 """Stories mode in the app: one row per story, expanding in place, the versions.
 
 A composed object the app holds (``app.stories``). After the folder has
-loaded, a thread worker clusters the catalog (``StoryService.build``: from the
-cache for unchanged files); changed files (live reload, the app's own edits)
-update their stories in a worker too (``StoryService.refresh``). Until the
+loaded, a thread worker clusters the catalog (``StoryProcess.build``: in a
+process of its own at scale, from the cache for unchanged files); changed
+files (live reload, the app's own edits) update their stories in a worker
+too (``StoryProcess.refresh``). Until the
 first build is done the list shows every item, as outside stories mode, and
 the status line says the stories are being found: the list is usable
 throughout.
@@ -23,14 +24,17 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 from textual.content import Content
 
 from reader.core.model import Entry
 from reader.core.query import Query
+from reader.core.query_eval import UserState
 from reader.core.sanitize import sanitize
 from reader.core.stories import rank
+from reader.core.story_process import StoryProcess
 from reader.core.story_service import StoryService
-from reader.core.story_view import Collapsed, StoryMap, collapse, story_counts
+from reader.core.story_view import Collapsed, StoryMap, code_table, collapse, collapse_at, story_counts_at
 from reader.ui.screens.confirm_prompt import ConfirmPrompt
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.search_bar import SearchBar
@@ -44,15 +48,18 @@ SHOWN_IN_PROMPT = 5  # titles the duplicate prompt names before "and N more"
 
 
 class StoriesFlow:
-    def __init__(self, app: ReaderApp, service: StoryService | None = None) -> None:
+    def __init__(self, app: ReaderApp, service: StoryService | StoryProcess | None = None) -> None:
         self.app = app
-        self.service = service or StoryService(app.root, use_cache=app._use_index)
+        # At scale the clustering runs in a process of its own: the app keeps only the map.
+        self.service = service or StoryProcess(app.root, use_cache=app._use_index)
         self.on = app.config.stories.mode  # [stories] mode: start in stories mode
         self.duplicate_topic = app.config.stories.duplicate_topic
         self.map = StoryMap()
         self.ready = False  # the first clustering has finished
         self.expanded: set[str] = set()  # story keys shown with their versions
         self._shown: Collapsed | None = None
+        self._shown_map = self.map
+        self._table: tuple[Sequence[Entry], StoryMap, np.ndarray] | None = None  # (entries, map, codes)
         if self.on:
             self._status()
 
@@ -104,6 +111,28 @@ class StoriesFlow:
         text = "" if not self.on else "stories" if self.ready else "stories: finding them…"
         self.app.stories_status = text
 
+    def query(self, view: Query, user: UserState) -> tuple[list[Entry], int]:
+        """The catalog's rows for ``view`` and how many it counts as shown: in
+        this mode one row per story, collapsed from the query's indices with
+        a table of the entries' story codes (made once per catalog and map)."""
+        catalog = self.app.catalog
+        if not self.on or not self.map.of:
+            return self.rows(catalog.query(view, user))
+        entries, positions = catalog.query_positions(view, user)
+        self._shown_map = story_map = self.map  # (the story numbers of ``_shown`` are this map's)
+        shown = self._shown = collapse_at(entries, positions, self._codes(entries, story_map), story_map,
+                                          self.expanded)
+        self.app.query_one(ArticleList).title_prefixes = shown.prefixes
+        return shown.rows, shown.stories
+
+    def _codes(self, entries: Sequence[Entry], story_map: StoryMap) -> np.ndarray:
+        made = self._table
+        if made is None or made[0] is not entries or made[1] is not story_map:
+            current, positions = self.app.catalog.positions()
+            table = code_table(entries, story_map, positions if current is entries else None)
+            made = self._table = (entries, story_map, table)
+        return made[2]
+
     def rows(self, rows: list[Entry]) -> tuple[list[Entry], int]:
         """The list's rows and how many it counts as shown (stories, in this mode)."""
         if not self.on or not self.map.of:
@@ -111,6 +140,7 @@ class StoriesFlow:
                 self._shown = None
                 self.app.query_one(ArticleList).title_prefixes = {}
             return rows, len(rows)
+        self._shown_map = self.map  # (the story numbers of ``_shown`` are this map's)
         shown = self._shown = collapse(rows, self.map, self.expanded)
         self.app.query_one(ArticleList).title_prefixes = shown.prefixes
         return shown.rows, shown.stories
@@ -120,7 +150,8 @@ class StoriesFlow:
         """The catalog's counts, each story counted once in this mode."""
         if not self.on or not self.map.of:
             return total, unpublished, topics
-        extra_total, extra_unpublished, extra_topics = story_counts(self.map, self.app.catalog.get)
+        entries = self.app.catalog.entries
+        extra_total, extra_unpublished, extra_topics = story_counts_at(entries, self._codes(entries, self.map))
         if extra_topics:
             topics = [(t, n - extra_topics.get(t, 0)) for t, n in topics]
         return total - extra_total, unpublished - extra_unpublished, topics
@@ -131,8 +162,10 @@ class StoriesFlow:
         if entry is None or self._shown is None:
             return None
         key = self.map.key(entry.id)
-        versions = self._shown.members.get(key or "", [])
-        return (key, versions) if key is not None and len(versions) > 1 else None
+        if key is None:
+            return None
+        versions = self._shown.versions(self._shown_map.numbers.get(key))
+        return (key, versions) if len(versions) > 1 else None
 
     def expand(self, open_: bool = True) -> bool:
         """Open (or fold) the story under the cursor; False if it has no versions to show."""
