@@ -2,7 +2,8 @@
 """Story clusters at 10k and 100k items: full build, memory, one changed item.
 
 Usage:
-    python bench/stories_bench.py [--sizes 10000 100000] [--updates U]
+    python bench/stories_bench.py [--sizes 10000 100000] [--updates U] [--requery-only]
+    python bench/stories_bench.py --sizes 100000 --app /tmp/rb
 
 The items are bench/make_corpus.py's (seed 7: the same texts, URLs and
 related lists as /tmp/rb/corpus-100000-seed7), made as entries directly
@@ -15,6 +16,9 @@ keeping N items in all. Related keys come from each item's related list
 A warm start: the same entries restored from ``StoryIndex.cached()`` (what
 the story cache keeps per unchanged file), and that cache written to and read
 from its SQLite file once.
+
+``--app CORPUS_DIR``: the real app on a pty until it logs that its stories
+are found, cold then warm; the peak RSS of the app and of its story process.
 
 Requeries (``requeries``): each query of ``REQUERIES`` outside stories mode
 (``Catalog.query``) and in it (the same, then ``collapse``), interleaved on
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import random
 import statistics
 import sys
@@ -178,13 +183,86 @@ def bench(n: int, updates: int, only_requery: bool = False) -> dict[str, float]:
     }
 
 
+def _hwm_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            out.extend(int(c) for c in (task / "children").read_text().split())
+    except OSError:
+        pass
+    return out
+
+
+def app_rss(corpus_dir: str, n: int, timeout: float = 600) -> list[dict]:
+    """The real app (``python -m reader ROOT`` on a pty, bench/run.py) until it
+    logs that the stories are found; then the peak RSS (VmHWM) of the app and
+    of its story process. A cold start (no index, no story cache), then a warm
+    one (both present)."""
+    sys.path.insert(0, str(HERE))
+    import run  # bench/run.py
+
+    root, _files, _gen = run.ensure_corpus(corpus_dir, n, 7)
+    out = []
+    with tempfile.TemporaryDirectory() as work:
+        env = run.child_env(os.path.join(work, "home"), os.path.join(work, "cache"))
+        log_path = os.path.join(env["READER_CACHE_DIR"], "reader.log")
+        for kind in ("cold", "warm"):
+            start_at = os.path.getsize(log_path) if os.path.exists(log_path) else 0
+            s = run.PtySession(root, env)
+            line = None
+            try:
+                deadline = time.perf_counter() + timeout
+                worker_peak = 0.0
+                while line is None and time.perf_counter() < deadline and not s.eof:
+                    s.pump(0.05)
+                    for child in _children(s.proc.pid):
+                        worker_peak = max(worker_peak, _hwm_mb(child) or 0)
+                    if os.path.exists(log_path):
+                        with open(log_path, encoding="utf-8") as fh:
+                            fh.seek(start_at)
+                            line = next((x for x in fh if "stories found" in x), None)
+                s.quiet(1.0, limit=10)
+                app = _hwm_mb(s.proc.pid)
+                for child in _children(s.proc.pid):
+                    worker_peak = max(worker_peak, _hwm_mb(child) or 0)
+                found = time.perf_counter() - s.t_spawn
+            finally:
+                s.close()
+            out.append({"kind": kind, "app_mb": app, "worker_mb": worker_peak or None,
+                        "found_s": found if line else None, "line": line.strip() if line else "(no line)"})
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--updates", type=int, default=50)
     ap.add_argument("--requery-only", action="store_true", help="only the requery table")
+    ap.add_argument("--app", metavar="CORPUS_DIR",
+                    help="only the app's peak RSS until its stories are found (corpora kept in CORPUS_DIR)")
     args = ap.parse_args()
     results = []
+    if args.app:
+        print("| items | start | app peak RSS | story process peak RSS | spawn to stories found | app's log line |")
+        print("|---:|---|---:|---:|---:|---|")
+        for n in args.sizes:
+            for r in app_rss(args.app, n):
+                worker = f"{r['worker_mb']:.0f} MB" if r["worker_mb"] else "none"
+                found = f"{r['found_s']:.1f} s" if r["found_s"] else "—"
+                print(f"| {n:,} | {r['kind']} | {r['app_mb']:.0f} MB | {worker} | {found} | {r['line'][-90:]} |",
+                      flush=True)
+        return 0
     if args.requery_only:
         for n in args.sizes:
             print_requeries([bench(n, 0, only_requery=True)])
