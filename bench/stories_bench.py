@@ -183,11 +183,11 @@ def bench(n: int, updates: int, only_requery: bool = False) -> dict[str, float]:
     }
 
 
-def _hwm_mb(pid: int) -> float | None:
+def _hwm_mb(pid: int, field: str = "VmHWM:") -> float | None:
     try:
         with open(f"/proc/{pid}/status") as fh:
             for line in fh:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -234,12 +234,14 @@ def app_rss(corpus_dir: str, n: int, timeout: float = 600) -> list[dict]:
                             line = next((x for x in fh if "stories found" in x), None)
                 s.quiet(1.0, limit=10)
                 app = _hwm_mb(s.proc.pid)
+                worker_now = 0.0
                 for child in _children(s.proc.pid):
                     worker_peak = max(worker_peak, _hwm_mb(child) or 0)
+                    worker_now = max(worker_now, _hwm_mb(child, "VmRSS:") or 0)
                 found = time.perf_counter() - s.t_spawn
             finally:
                 s.close()
-            out.append({"kind": kind, "app_mb": app, "worker_mb": worker_peak or None,
+            out.append({"kind": kind, "app_mb": app, "worker_mb": worker_peak or None, "worker_now_mb": worker_now,
                         "found_s": found if line else None, "line": line.strip() if line else "(no line)"})
     return out
 
@@ -254,11 +256,12 @@ def main() -> int:
     args = ap.parse_args()
     results = []
     if args.app:
-        print("| items | start | app peak RSS | story process peak RSS | spawn to stories found | app's log line |")
+        print("| items | start | app peak RSS | story process peak RSS (RSS after) | spawn to stories found "
+              "| app's log line |")
         print("|---:|---|---:|---:|---:|---|")
         for n in args.sizes:
             for r in app_rss(args.app, n):
-                worker = f"{r['worker_mb']:.0f} MB" if r["worker_mb"] else "none"
+                worker = f"{r['worker_mb']:.0f} MB ({r['worker_now_mb']:.0f} MB)" if r["worker_mb"] else "none"
                 found = f"{r['found_s']:.1f} s" if r["found_s"] else "—"
                 print(f"| {n:,} | {r['kind']} | {r['app_mb']:.0f} MB | {worker} | {found} | {r['line'][-90:]} |",
                       flush=True)
