@@ -160,11 +160,9 @@ def code_table(entries: Sequence[Entry], stories: StoryMap,
     if positions is None:
         return np.fromiter(map(codes.get, map(_id, entries), repeat(-1)), dtype=np.int64, count=len(entries))
     table = np.full(len(entries), -1, dtype=np.int64)
-    found = [(at, code) for at, code in zip(map(positions.get, codes), codes.values(), strict=True)
-             if at is not None]
-    if found:
-        at, code = zip(*found, strict=True)
-        table[list(at)] = code
+    at = np.fromiter(map(positions.get, codes, repeat(-1)), dtype=np.int64, count=len(codes))
+    found = at >= 0
+    table[at[found]] = np.fromiter(codes.values(), dtype=np.int64, count=len(codes))[found]
     return table
 
 
