@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from textual.widgets import Static
 
+from reader.core.config import StoriesConfig
 from reader.core.watch import Changes, read_changes
 from reader.ui.app import ReaderApp, create_app
 from reader.ui.screens.confirm_prompt import ConfirmPrompt
@@ -166,3 +168,37 @@ async def test_saying_no_to_the_offer_changes_nothing(newsroom: Path) -> None:
         await pilot.press("n")
         await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmPrompt) and not app.triage.busy)
         assert {n: (newsroom / n).read_bytes() for n in before} == before
+
+
+# -- the [stories] settings ------------------------------------------------------------
+
+def configured(root: Path, **stories: object) -> ReaderApp:
+    config = replace(quiet_config(enabled=False), stories=StoriesConfig(**stories))  # type: ignore[arg-type]
+    return create_app(root, config=config, use_index=False)
+
+
+async def test_the_app_starts_in_stories_mode_when_the_setting_says_so(newsroom: Path) -> None:
+    app = configured(newsroom, mode=True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await wait_until(pilot, lambda: app.stories.ready and len(app.rows) == 2)
+        assert ids(app) == ["d.md", "b.md"]
+        assert (app.shown, app.total) == (2, 2)
+        assert "stories" in status(app)
+        await pilot.press("equals_sign")  # the key still turns it off
+        await wait_until(pilot, lambda: len(app.rows) == 5)
+
+
+async def test_the_duplicate_offer_gives_the_configured_topic(newsroom: Path) -> None:
+    app = configured(newsroom, duplicate_topic="Seen elsewhere")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await stories_on(pilot)
+        await pilot.press("down")
+        await wait_until(pilot, lambda: app.current_item is not None and app.current_item.id == "b.md")
+        await pilot.press("P")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmPrompt))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not app.triage.busy and "Seen elsewhere" in (newsroom / "e.md").read_text())
+        for name in ("a.md", "c.md", "e.md"):
+            text = (newsroom / name).read_text()
+            assert "Seen elsewhere" in text and "Duplicate" not in text, name

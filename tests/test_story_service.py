@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from reader.core.loader import load_all
 from reader.core.model import Entry
-from reader.core.stories import StoryIndex
+from reader.core.stories import Story, StoryIndex
 from reader.core.story_service import StoryService
-from reader.core.story_view import StoryMap, collapse, story_counts
+from reader.core.story_view import StoryMap, code_table, collapse, story_counts, story_counts_at
 from tests import story_data as sd
 from tests.conftest import write_item
 from tests.test_stories import POOL, REWRITES
@@ -170,9 +170,79 @@ def test_story_counts_count_each_story_once() -> None:
     total, unpublished, topics = story_counts(story_map, items.get)
     assert (total, unpublished) == (2, 1)
     assert topics == {"AI": 2}
+    # The same from the entries' story codes (what stories mode uses).
+    listed = list(items.values())
+    assert story_counts_at(listed, code_table(listed, story_map)) == (total, unpublished, topics)
 
 
 def sd_story(*ids: str, best: str):
     from reader.core.stories import Story
 
     return Story(best, tuple(sorted(ids)))
+
+
+# -- collapse agrees with a slow reference on generated lists -------------------------------
+
+def reference_collapse(rows: list[Entry], story_map: StoryMap, expanded: set[str]) -> tuple[list[str], dict, int]:
+    """The list in stories mode, one row at a time: each story's best matching
+    version (first in ``Story.in_rank``) at its own place, the others under it if open."""
+    matched: dict[str, list[str]] = {}
+    for e in rows:
+        story = story_map.of.get(e.id)
+        if story is not None:
+            matched.setdefault(story.ids[0], []).append(e.id)
+    out: list[str] = []
+    prefixes: dict[str, str] = {}
+    for e in rows:
+        story = story_map.of.get(e.id)
+        versions = [] if story is None else [i for i in story.in_rank() if i in matched[story.ids[0]]]
+        if len(versions) < 2:
+            out.append(e.id)
+        elif e.id == versions[0]:
+            is_open = story is not None and story.ids[0] in expanded
+            prefixes[e.id] = f"{'▾' if is_open else '▸'}×{len(versions)} "
+            out.append(e.id)
+            if is_open:
+                out.extend(versions[1:])
+                prefixes.update((i, "  ↳ ") for i in versions[1:])
+    shown = sum(1 for e in rows if (s := story_map.of.get(e.id)) is None
+                or next(i for i in s.in_rank() if i in matched[s.ids[0]]) == e.id)
+    return out, prefixes, shown
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 5), min_size=0, max_size=30), st.randoms(use_true_random=False),
+       st.sets(st.integers(0, 5)))
+def test_collapse_agrees_with_a_reference(story_of: list[int], rnd, opened: set[int]) -> None:
+    ids = [f"i{n:02d}" for n in range(len(story_of))]
+    groups: dict[int, list[str]] = {}
+    for item_id, s in zip(ids, story_of, strict=True):
+        if s:  # 0: alone
+            groups.setdefault(s, []).append(item_id)
+    stories = []
+    for members in groups.values():
+        if len(members) > 1:
+            ranked = tuple(rnd.sample(members, len(members)))
+            stories.append(Story(ranked[0], tuple(sorted(members)), ranked))
+    story_map = StoryMap.of_stories(stories)
+    rows = [_e(i, None) for i in ids if rnd.random() < 0.8]
+    rnd.shuffle(rows)
+    expanded = {s.ids[0] for n, s in enumerate(stories) if n in opened}
+    out = collapse(rows, story_map, expanded)
+    want_rows, want_prefixes, want_shown = reference_collapse(rows, story_map, expanded)
+    assert [e.id for e in out.rows] == want_rows
+    assert out.prefixes == want_prefixes
+    assert out.stories == want_shown
+
+
+def test_query_positions_are_the_query_rows_indices() -> None:
+    from reader.core.catalog import Catalog
+    from reader.core.query import Published, Query, SortKey
+
+    items = [_e(f"i{n}", n % 7 or None, published=n % 3 == 0, topics=("AI",) if n % 2 else ()) for n in range(40)]
+    catalog = Catalog(items)
+    catalog.apply([_e("i5", 99)], ["i6"])  # a changed catalog: the indices follow it
+    for q in (Query(), Query().with_sort(SortKey.HEAT), Query(topic="AI"), Query(published=Published.UNPUBLISHED),
+              Query(search="i1"), Query(search="nothing-matches")):
+        entries, positions = catalog.query_positions(q)
+        assert [entries[p] for p in positions] == catalog.query(q)

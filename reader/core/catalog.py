@@ -35,11 +35,12 @@ import zlib
 from collections.abc import Iterable, Sequence
 
 from reader.core.model import Entry, url_hash, url_key
+from reader.core.patch import Positions
 from reader.core.query import Published, Query, SortKey, sort_values
 from reader.core.query_eval import NO_USER_STATE, UserState, evaluate
 from reader.core.querylang import parse
 from reader.core.search import mask_and
-from reader.core.snapshot import Snapshot, UrlIndex
+from reader.core.snapshot import Order, Snapshot, UrlIndex
 
 __all__ = ["Catalog"]
 
@@ -200,6 +201,22 @@ class Catalog:
         ``q.search`` is query text (``reader.core.querylang``): ``QueryError``
         if it does not parse. ``user``: the reader's read and saved ids, for
         ``is:read``, ``is:unread`` and ``is:saved``."""
+        order, mask = self._select(q, user)
+        return order.rows if mask is None else order.pick(mask)
+
+    def query_positions(self, q: Query, user: UserState = NO_USER_STATE) -> tuple[list[Entry], Sequence[int]]:
+        """``query``'s result as indices into the entries it is taken from
+        (returned with them: the catalog may change meanwhile). Stories mode
+        collapses these with numpy rather than look up every entry."""
+        order, mask = self._select(q, user)
+        return order.entries, order.positions(mask)
+
+    def positions(self) -> tuple[list[Entry], Positions]:
+        """The entries and id -> index in them, of one state of the catalog."""
+        state = self._state
+        return state.entries, state.positions()
+
+    def _select(self, q: Query, user: UserState) -> tuple[Order, bytes | None]:
         expr = parse(q.search)
         state = self._state
         order = state.order(q.sort, q.descending)
@@ -210,4 +227,4 @@ class Catalog:
             published = state.state_mask(q.published is Published.UNPUBLISHED)
             mask = published if mask is None else mask_and(mask, published)
         mask = evaluate(state, expr, mask, (q.topic, q.published), user)
-        return order.rows if mask is None else order.pick(mask)
+        return order, mask

@@ -61,6 +61,14 @@ COLUMNS = ("title", "provider", "date", "heat", "quality")  # the list's columns
 
 
 @dataclass(frozen=True)
+class StoriesConfig:
+    """``[stories]``: stories mode at start, and the topic that marks a duplicate."""
+
+    mode: bool = False  # start in stories mode (one row per story)
+    duplicate_topic: str = "Duplicate"  # what publishing one version offers to give the others
+
+
+@dataclass(frozen=True)
 class Config:
     preview: PreviewConfig = field(default_factory=PreviewConfig)
     theme: str | None = None
@@ -72,6 +80,7 @@ class Config:
     time_zone: str = "UTC"
     dates: DateStyle = UTC_DAYS  # the two above, as the list, detail and CLI use them
     columns: tuple[str, ...] = COLUMNS
+    stories: StoriesConfig = field(default_factory=StoriesConfig)
     warnings: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)  # the file the values came from
 
@@ -137,7 +146,7 @@ def _proxy(value: str) -> str:
 
 # Every top-level setting; ``views`` belongs to the saved views (reader.core.views).
 _TOP_LEVEL = ("roots", "theme", "use_index", "watch", "date_format", "time_zone", "columns",
-              "preview", "keys", "views")
+              "preview", "stories", "keys", "views")
 
 
 def _unknown(path: Path, key: str, known: Iterable[str]) -> str:
@@ -176,7 +185,7 @@ def load_config(path: Path | None = None) -> Config:
                 values[key] = _coerce(key, getattr(defaults, key), value)
             except ValueError as exc:
                 bad(f"preview.{key}", str(exc))
-    settings: dict[str, Any] = {}
+    settings: dict[str, Any] = {"stories": _stories(raw.get("stories", {}), path, warnings)}
     for key, check in _CHECKS.items():
         if key in raw:
             try:
@@ -193,6 +202,36 @@ def load_config(path: Path | None = None) -> Config:
     dates = (settings.get("date_format", DEFAULT_FORMAT), settings.get("time_zone", "UTC"))
     return Config(preview=PreviewConfig(**values),  # type: ignore[arg-type]
                   **settings, dates=DateStyle.of(*dates), warnings=tuple(warnings), path=path)
+
+
+def _stories(raw: object, path: Path, warnings: list[str]) -> StoriesConfig:
+    """``[stories]``: each bad or unknown key is a warning, and its default is kept."""
+    if not isinstance(raw, dict):
+        warnings.append(setting_warning(path, "stories", "expected a table"))
+        return StoriesConfig()
+    known = [f.name for f in fields(StoriesConfig)]
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            warnings.append(_unknown(path, f"stories.{key}", known))
+            continue
+        try:
+            values[key] = _flag(value, path) if key == "mode" else _topic(value, path)
+        except ValueError as exc:
+            warnings.append(setting_warning(path, f"stories.{key}", str(exc)))
+    return StoriesConfig(**values)
+
+
+def _topic(value: object, path: Path) -> str:
+    """A topic the editor can write into front matter as it is (the edits' own check)."""
+    from reader.core.fmedit import EditRefused, check_topic  # only when the setting is given
+
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a topic name such as \"Duplicate\"")
+    try:
+        return check_topic(value.strip())
+    except EditRefused:
+        raise ValueError("expected a topic on one line, without control characters") from None
 
 
 def _flag(value: object, path: Path) -> bool:

@@ -4,7 +4,7 @@ the default, so the file changes nothing until it is edited."""
 
 from __future__ import annotations
 
-from reader.core.config import COLUMNS, LIMITS, Config, PreviewConfig
+from reader.core.config import COLUMNS, LIMITS, Config, PreviewConfig, StoriesConfig
 from reader.core.keymap import key_text
 
 
@@ -58,7 +58,13 @@ def config_text() -> str:
         limit = LIMITS.get(name)
         bound = f" (at most {_toml(limit[0])} {limit[1]})" if limit else ""
         lines.append(f"{name} = {_toml('' if value is None else value)}  # {note}{bound}")
+    stories = StoriesConfig()
     lines += [
+        "",
+        "[stories]",
+        f"mode = {_toml(stories.mode)}  # start in stories mode: one row per story (= toggles it)",
+        "# The topic that publishing one version of a story offers to give the others:",
+        f"duplicate_topic = {_toml(stories.duplicate_topic)}",
         "",
         "[keys]",
         "# Remap an action by its id (`reader keys` lists them all), or by the id's last",

@@ -104,6 +104,18 @@ class Order:
             getter = self._getter = itemgetter(*map(shared_ints(len(self.entries)).__getitem__, indices))
         return list(compress(self._in_order(), getter(mask)))
 
+    def positions(self, mask: bytes | None) -> Sequence[int]:
+        """The indices of what ``pick`` (or ``rows``, without a mask) gives, in this order."""
+        indices = self.indices
+        if mask is None:
+            return indices
+        if len(indices) < 2:
+            return [i for i in indices if mask[i]]
+        getter = self._getter
+        if getter is None:
+            getter = self._getter = itemgetter(*map(shared_ints(len(self.entries)).__getitem__, indices))
+        return array(indices.typecode, compress(indices, getter(mask)))
+
 
 _ints: list[int] = []
 _ints_lock = threading.Lock()

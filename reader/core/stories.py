@@ -32,7 +32,7 @@ Entries carry no related lists: callers pass the keys that
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -55,9 +55,14 @@ RELATED_MODES = ("corroborated", "trusted", "off")
 class Story:
     best: str  # the id of the best version
     ids: tuple[str, ...]  # every item of the story, sorted
+    ranked: tuple[str, ...] = field(default=(), compare=False)  # the ids, best first (``rank``)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def in_rank(self) -> tuple[str, ...]:
+        """The ids best first (without ``ranked``: the best, then the others by id)."""
+        return self.ranked or (self.best, *(i for i in self.ids if i != self.best))
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +162,8 @@ class StoryIndex:
                 yield group
 
     def _story(self, group: set[str]) -> Story:
-        return Story(best_of(self._entries[i] for i in group).id, tuple(sorted(group)))
+        ranked = tuple(e.id for e in sorted((self._entries[i] for i in group), key=rank))
+        return Story(ranked[0], tuple(sorted(group)), ranked)
 
     # -- changing --------------------------------------------------------------------------
     def update(self, upserts: Iterable[Entry] = (), removed: Iterable[str] = (),

@@ -77,27 +77,39 @@ class StoryService:
     def build(self, entries: Callable[[], Sequence[Entry]]) -> StoryMap:
         """Cluster ``entries()`` (called under the lock, so no change is missed)."""
         with self._lock:
-            current = list(entries())
-            stored = self.cache.load() if self.cache is not None else {}
-            now = time.time_ns()
-            stamps: dict[str, Stamp] = {}
-            clean = {}
-            for entry in current:
-                stamp = _stamp(self.root / entry.id, now)
-                if stamp is not None:
-                    stamps[entry.id] = stamp
-                have = stored.get(entry.id)
-                if have is not None and stamp is not None and stamp[1] != UNKNOWN and have[0] == stamp:
-                    clean[entry.id] = have[1]
-            related = read_related(self.root, (e.id for e in current if e.id not in clean))
-            index = StoryIndex(current, related, config=self.config, cached=clean or None)
-            self.index, self._stamps, self.reused = index, stamps, len(clean)
-            if self.cache is not None:
-                rows = {i: (stamps.get(i, (0, UNKNOWN)), c) for i, c in index.cached().items()
-                        if i not in stored or stored[i] != (stamps.get(i), c)}
-                self.cache.write(rows, removed=[i for i in stored if i not in index])
-            self.map = StoryMap.of_index(index)
+            self.map = StoryMap.of_index(self._build(entries()))
             return self.map
+
+    def build_stories(self, entries: Sequence[Entry]) -> list[tuple[str, ...]]:
+        """Cluster ``entries`` as ``build`` does; the stories of 2+, each one's ids best first
+        (what a story process sends back: ``reader.core.story_process``)."""
+        with self._lock:
+            return [s.in_rank() for s in self._build(entries).stories(singles=False)]
+
+    def _build(self, entries: Sequence[Entry]) -> StoryIndex:
+        current = list(entries)
+        stored = self.cache.load() if self.cache is not None else {}
+        now = time.time_ns()
+        stamps: dict[str, Stamp] = {}
+        clean = {}
+        for entry in current:
+            stamp = _stamp(self.root / entry.id, now)
+            if stamp is not None:
+                stamps[entry.id] = stamp
+            have = stored.get(entry.id)
+            if have is not None and stamp is not None and stamp[1] != UNKNOWN and have[0] == stamp:
+                clean[entry.id] = have[1]
+        related = read_related(self.root, (e.id for e in current if e.id not in clean))
+        index = StoryIndex(current, related, config=self.config, cached=clean or None)
+        del current, related
+        self.index, self._stamps, self.reused = index, stamps, len(clean)
+        if self.cache is not None:
+            rows = {i: (stamps.get(i, (0, UNKNOWN)), c) for i, c in index.cached().items()
+                    if i not in stored or stored[i] != (stamps.get(i), c)}
+            gone = [i for i in stored if i not in index]
+            del stored
+            self.cache.write(rows, removed=gone)
+        return index
 
     def changed(self, upserts: Sequence[Entry], removed: Iterable[str],
                 stamps: Mapping[str, Stamp]) -> StoryMap | None:
@@ -123,11 +135,38 @@ class StoryService:
 
     def _apply(self, upserts: list[Entry], removed: list[str], stamps: Mapping[str, Stamp]) -> StoryMap | None:
         index = self.index
+        affected = self._update(upserts, removed, stamps)
+        if index is None or affected is None:
+            return None
+        if affected:
+            self.map = self.map.patched(index, affected)
+        return self.map
+
+    def changed_stories(self, upserts: Sequence[Entry], removed: Iterable[str],
+                        stamps: Mapping[str, Stamp]) -> dict[str, tuple[str, ...]] | None:
+        """As ``changed``, but what a story process sends back: the story of
+        each item the change may have touched, ids best first (one id: alone)."""
+        with self._lock:
+            affected = self._update(upserts, removed, stamps)
+            index = self.index
+            if affected is None or index is None:
+                return None
+            out = {}
+            for item_id in affected:
+                story = index.story_of(item_id)
+                out[item_id] = story.in_rank() if story is not None else ()
+            return out
+
+    def _update(self, upserts: Sequence[Entry], removed: Iterable[str],
+                stamps: Mapping[str, Stamp]) -> set[str] | None:
+        """Apply a change to the index and the cache: the ids whose story may
+        have changed (None before the first build)."""
+        index = self.index
         if index is None:
             return None
         removed = [i for i in removed if i in index]
         if not upserts and not removed:
-            return self.map
+            return set()
         related = read_related(self.root, (e.id for e in upserts))
         affected = index.update(upserts, removed, related=related)
         now = time.time_ns()
@@ -141,8 +180,7 @@ class StoryService:
         if self.cache is not None:
             rows = {i: (self._stamps.get(i, (0, UNKNOWN)), c) for i, c in index.cached(affected).items()}
             self.cache.write(rows, removed=removed)
-        self.map = self.map.patched(index, affected)
-        return self.map
+        return affected
 
     def close(self) -> None:
         with self._lock:

@@ -3,59 +3,84 @@
 ``StoryMap`` is what the UI reads of the clusters: the story of every item in
 a story of two or more (items alone are in no story here). It is never
 changed, only replaced (patched for the items an update touched), so the UI
-thread reads it while a worker clusters.
+thread reads it while a worker clusters. Made once per map (in the worker),
+``codes`` gives each of those items one number: its story's number times
+``STRIDE`` plus its place in the story, best first (``Story.in_rank``).
 
 ``collapse`` turns a query's rows into story rows: of each story, the best
-version among the rows that matched (highest heat, then quality: ``rank``)
-stands in for the others, at its own place in the order; ``×N`` counts the
-versions that matched. An expanded story lists its other versions under it.
-C-level passes over the rows (a dict lookup each), Python steps only for
-the rows that are in a story; and only in stories mode.
+version among the rows that matched stands in for the others, at its own
+place in the order; ``×N`` counts the versions that matched. An expanded
+story lists its other versions under it. It is a few C-level and numpy
+passes over the rows (one dict lookup each, then sorting the codes of the
+rows that are in a story), with Python steps only for the stories shown with
+a ``×N`` and those expanded; and only in stories mode.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import repeat
 from operator import attrgetter
+from typing import Any, cast
+
+import numpy as np
 
 from reader.core.model import Entry
-from reader.core.stories import Story, StoryIndex, rank
+from reader.core.patch import Positions
+from reader.core.stories import Story, StoryIndex
 
-__all__ = ["EXPANDED", "VERSION", "Collapsed", "StoryMap", "collapse", "story_counts"]
+__all__ = ["EXPANDED", "STRIDE", "VERSION", "Collapsed", "Prefixes", "StoryMap", "code_table", "collapse",
+           "collapse_at", "story_counts", "story_counts_at"]
 
 VERSION = "  ↳ "  # the title prefix of a version listed under its story
 EXPANDED = "▾"
 COLLAPSED = "▸"
+STRIDE = 1 << 24  # versions a story may have (its place is below this)
 _id = attrgetter("id")
 
 
 @dataclass(frozen=True)
 class StoryMap:
     of: Mapping[str, Story] = field(default_factory=dict)  # id -> its story (stories of 2+ only)
+    codes: dict[str, int] = field(init=False, repr=False, compare=False)  # id -> story * STRIDE + place
+    keys: list[str] = field(init=False, repr=False, compare=False)  # story number -> its key
+    numbers: dict[str, int] = field(init=False, repr=False, compare=False)  # story key -> its number
+
+    def __post_init__(self) -> None:
+        codes: dict[str, int] = {}
+        keys: list[str] = []
+        for story in self.stories():
+            base = len(keys) * STRIDE
+            keys.append(story.ids[0])
+            codes.update(zip(story.in_rank(), range(base, base + len(story)), strict=True))
+        object.__setattr__(self, "codes", codes)
+        object.__setattr__(self, "keys", keys)
+        object.__setattr__(self, "numbers", {key: n for n, key in enumerate(keys)})
+
+    @classmethod
+    def of_stories(cls, stories: Iterable[Story]) -> StoryMap:
+        return cls({item_id: story for story in stories for item_id in story.ids})
 
     @classmethod
     def of_index(cls, index: StoryIndex) -> StoryMap:
-        of: dict[str, Story] = {}
-        for story in index.stories(singles=False):
-            for item_id in story.ids:
-                of[item_id] = story
-        return cls(of)
+        return cls.of_stories(index.stories(singles=False))
 
     def patched(self, index: StoryIndex, affected: Collection[str]) -> StoryMap:
         """This map after an update that touched the stories of ``affected``."""
+        return self.with_stories({i: index.story_of(i) for i in affected})
+
+    def with_stories(self, changed: Mapping[str, Story | None]) -> StoryMap:
+        """This map with the story of each of ``changed`` as given (None or a
+        story of one: the item is in no story now)."""
         of = dict(self.of)
-        for item_id in affected:
+        for item_id in changed:
             of.pop(item_id, None)
-        for item_id in affected:
-            if item_id in of:
-                continue
-            story = index.story_of(item_id)
+        for story in changed.values():
             if story is not None and len(story) > 1:
-                for member in story.ids:
-                    of[member] = story
+                of.update(dict.fromkeys(story.ids, story))
         return StoryMap(of)
 
     def key(self, item_id: str) -> str | None:
@@ -68,68 +93,176 @@ class StoryMap:
         return list({s.ids: s for s in self.of.values()}.values())
 
 
+class Prefixes(Mapping[str, str]):
+    """id -> what goes before its title, for the rows a collapse shows: asked
+    only for the rows on screen, so it is never made for every story."""
+
+    def __init__(self, codes: Mapping[str, int], best: np.ndarray, counts: np.ndarray,
+                 extra: dict[str, str]) -> None:
+        self._codes, self._best, self._counts, self._extra = codes, best, counts, extra
+        self._any = bool(extra) or bool((counts > 1).any())
+
+    def get(self, item_id: str, default: Any = None) -> Any:
+        if item_id in self._extra:
+            return self._extra[item_id]
+        code = self._codes.get(item_id)
+        if code is None:
+            return default
+        number = code // STRIDE
+        if number >= len(self._best) or self._best[number] != code or self._counts[number] < 2:
+            return default
+        return f"{COLLAPSED}×{self._counts[number]} "
+
+    def __getitem__(self, item_id: str) -> str:
+        value = self.get(item_id)
+        if value is None:
+            raise KeyError(item_id)
+        return cast(str, value)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._extra
+        for item_id in self._codes:
+            if item_id not in self._extra and self.get(item_id) is not None:
+                yield item_id
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __bool__(self) -> bool:
+        return self._any
+
+
 @dataclass(frozen=True)
 class Collapsed:
     rows: list[Entry]  # what the list shows
-    prefixes: dict[str, str]  # id -> what goes before its title ("▸×3 ", "  ↳ ")
+    prefixes: Mapping[str, str]  # id -> what goes before its title ("▸×3 ", "  ↳ ")
     stories: int  # rows that are stories (not versions listed under an expanded one)
-    members: dict[str, list[Entry]]  # story key -> its versions among the rows, best first
+    # The versions among the query's rows: their indices in ``source``, grouped
+    # by story (``numbers``, ascending) and best first within a story.
+    source: Sequence[Entry] = ()
+    positions: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    numbers: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+
+    def versions(self, number: int | None) -> list[Entry]:
+        """The versions of story ``number`` among the query's rows, best first."""
+        if number is None:
+            return []
+        lo, hi = np.searchsorted(self.numbers, [number, number + 1]).tolist()
+        return [self.source[p] for p in self.positions[lo:hi].tolist()]
+
+
+def code_table(entries: Sequence[Entry], stories: StoryMap,
+               positions: Mapping[str, int] | Positions | None = None) -> np.ndarray:
+    """Each entry's code (``StoryMap.codes``; -1: in no story), by its index in
+    ``entries`` (``positions``: id -> that index, if known: then only the
+    items in a story are looked up)."""
+    codes = stories.codes
+    if positions is None:
+        return np.fromiter(map(codes.get, map(_id, entries), repeat(-1)), dtype=np.int64, count=len(entries))
+    table = np.full(len(entries), -1, dtype=np.int64)
+    at = np.fromiter(map(positions.get, codes, repeat(-1)), dtype=np.int64, count=len(codes))
+    found = at >= 0
+    table[at[found]] = np.fromiter(codes.values(), dtype=np.int64, count=len(codes))[found]
+    return table
 
 
 def collapse(rows: Sequence[Entry], stories: StoryMap, expanded: Collection[str] = ()) -> Collapsed:
-    of = stories.of
-    if not of:
-        return Collapsed(list(rows), {}, len(rows), {})
-    found = list(map(of.get, map(_id, rows)))  # C-level passes; most rows are in no story
-    members: dict[str, list[Entry]] = {}
-    position: dict[str, int] = {}
-    for at in compress(range(len(rows)), found):
-        story = found[at]
-        assert story is not None
-        entry = rows[at]
-        members.setdefault(story.ids[0], []).append(entry)
-        position[entry.id] = at
-    prefixes: dict[str, str] = {}
-    edits: list[tuple[int, list[Entry]]] = []  # (row to replace, what takes its place)
-    dropped = 0
-    for key, versions in members.items():
-        if len(versions) < 2:
-            continue
-        versions.sort(key=rank)
-        best, others = versions[0], versions[1:]
-        dropped += len(others)
-        edits.extend((position[e.id], []) for e in others)
-        if key in expanded:
-            prefixes[best.id] = f"{EXPANDED}×{len(versions)} "
-            edits.append((position[best.id], versions))
-            prefixes.update((e.id, VERSION) for e in others)
-        else:
-            prefixes[best.id] = f"{COLLAPSED}×{len(versions)} "
-    if not edits:
-        return Collapsed(list(rows), prefixes, len(rows), members)
-    edits.sort(key=lambda edit: edit[0])
-    out: list[Entry] = []
-    start = 0
-    for at, instead in edits:
-        out.extend(rows[start:at])
-        out.extend(instead)
-        start = at + 1
-    out.extend(rows[start:])
-    return Collapsed(out, prefixes, len(rows) - dropped, members)
+    """``rows`` as stories mode lists them (see the module's text)."""
+    if not stories.codes or not rows:
+        return Collapsed(list(rows), {}, len(rows))
+    return collapse_at(rows, range(len(rows)), code_table(rows, stories), stories, expanded)
+
+
+def collapse_at(entries: Sequence[Entry], positions: Sequence[int], table: np.ndarray, stories: StoryMap,
+                expanded: Collection[str] = ()) -> Collapsed:
+    """``collapse`` of the rows ``entries[p] for p in positions`` (a catalog
+    query's indices, ``Catalog.query_positions``); ``table``: ``code_table(entries)``."""
+    if isinstance(positions, array):
+        pos = np.frombuffer(positions, dtype=np.dtype(positions.typecode)).astype(np.int64)
+    else:
+        pos = np.asarray(positions, dtype=np.int64)
+    n = len(pos)
+    code = table[pos] if n else np.empty(0, np.int64)
+    at = np.flatnonzero(code >= 0)  # the rows that are in a story
+    order = np.argsort(code[at], kind="stable")  # by story, best first
+    in_story = at[order]  # rows, grouped by story
+    numbers = code[in_story] // STRIDE
+    first = np.ones(len(numbers), dtype=bool)
+    first[1:] = numbers[1:] != numbers[:-1]
+    starts = np.flatnonzero(first)
+    sizes = np.diff(np.append(starts, len(numbers)))
+    shown = Collapsed([], {}, n, entries, pos[in_story], numbers)
+    keep = np.ones(n, dtype=bool)
+    keep[in_story[~first]] = False  # every version but the best that matched
+    dropped = n - int(np.count_nonzero(keep))
+    size = len(stories.keys)
+    best = np.full(size, -1, dtype=np.int64)
+    counts = np.zeros(size, dtype=np.int64)
+    best[numbers[starts]] = code[in_story[starts]]
+    counts[numbers[starts]] = sizes
+    extra: dict[str, str] = {}
+    inserts: dict[int, list[Entry]] = {}  # row of a best version -> its other versions
+    for number in (stories.numbers[k] for k in expanded if k in stories.numbers):
+        versions = shown.versions(number)
+        if len(versions) > 1:
+            extra[versions[0].id] = f"{EXPANDED}×{len(versions)} "
+            extra.update((e.id, VERSION) for e in versions[1:])
+            inserts[int(in_story[np.searchsorted(numbers, number)])] = versions[1:]
+    prefixes = Prefixes(stories.codes, best, counts, extra)
+    get = entries.__getitem__
+    if not inserts:
+        rows = list(map(get, pos[keep].tolist()))
+    else:
+        rows = []
+        start = 0
+        for row in sorted(inserts):
+            rows.extend(map(get, pos[start:row + 1][keep[start:row + 1]].tolist()))
+            rows.extend(inserts[row])
+            start = row + 1
+        rows.extend(map(get, pos[start:][keep[start:]].tolist()))
+    return Collapsed(rows, prefixes, n - dropped, entries, pos[in_story], numbers)
 
 
 def story_counts(stories: StoryMap, get: Callable[[str], Entry | None]) -> tuple[int, int, Counter[str]]:
     """How many items stories mode does not count, because another version of
     their story counts for them: (of all, of the unpublished, per topic)."""
-    total, unpublished, topics = 0, 0, Counter[str]()
-    for story in stories.stories():
-        entries = [e for e in map(get, story.ids) if e is not None]
-        if not entries:
-            continue
-        total += len(entries) - 1
-        unpublished += max(0, sum(e.published is False for e in entries) - 1)
-        per_topic = Counter(t for e in entries for t in set(e.topics))
-        for topic, n in per_topic.items():
-            if n > 1:
-                topics[topic] += n - 1
+    ids = list(stories.codes)
+    if not ids:
+        return 0, 0, Counter()
+    numbers = np.fromiter(stories.codes.values(), dtype=np.int64, count=len(ids)) // STRIDE
+    entries = list(map(get, ids))
+    present = np.fromiter((e is not None for e in entries), dtype=bool, count=len(ids))
+    unpublished = np.fromiter((e is not None and e.published is False for e in entries), dtype=bool,
+                              count=len(ids))
+    size = len(stories.keys)
+    have = np.bincount(numbers[present], minlength=size)
+    waiting = np.bincount(numbers[unpublished], minlength=size)
+    total = int(np.maximum(have - 1, 0).sum())
+    extra_unpublished = int(np.maximum(waiting - 1, 0).sum())
+    pairs = Counter((number, topic) for number, entry in zip(numbers.tolist(), entries, strict=True)
+                    if entry is not None for topic in set(entry.topics))
+    topics: Counter[str] = Counter()
+    for (_number, topic), k in pairs.items():
+        if k > 1:
+            topics[topic] += k - 1
+    return total, extra_unpublished, topics
+
+
+def story_counts_at(entries: Sequence[Entry], table: np.ndarray) -> tuple[int, int, Counter[str]]:
+    """``story_counts`` of ``entries`` from their codes (``code_table``): no lookups by id."""
+    at = np.flatnonzero(table >= 0)
+    if not len(at):
+        return 0, 0, Counter()
+    numbers = table[at] // STRIDE
+    have = np.bincount(numbers)
+    total = int(np.maximum(have - 1, 0).sum())
+    members = list(map(entries.__getitem__, at.tolist()))
+    waiting = np.fromiter((e.published is False for e in members), dtype=bool, count=len(members))
+    unpublished = int(np.maximum(np.bincount(numbers[waiting]) - 1, 0).sum()) if waiting.any() else 0
+    pairs = Counter((number, topic) for number, entry in zip(numbers.tolist(), members, strict=True)
+                    for topic in set(entry.topics))
+    topics: Counter[str] = Counter()
+    for (_number, topic), k in pairs.items():
+        if k > 1:
+            topics[topic] += k - 1
     return total, unpublished, topics

@@ -319,7 +319,7 @@ class ReaderApp(App[None]):
         self._requery()
 
     def _requery(self) -> None:
-        rows, self.shown = self.stories.rows(self.catalog.query(self.view, self.user_state))
+        rows, self.shown = self.stories.query(self.view, self.user_state)
         self.rows = rows
 
     def watch_view(self) -> None:

@@ -1,9 +1,10 @@
 """Stories mode in the app: one row per story, expanding in place, the versions.
 
 A composed object the app holds (``app.stories``). After the folder has
-loaded, a thread worker clusters the catalog (``StoryService.build``: from the
-cache for unchanged files); changed files (live reload, the app's own edits)
-update their stories in a worker too (``StoryService.refresh``). Until the
+loaded, a thread worker clusters the catalog (``StoryProcess.build``: in a
+process of its own at scale, from the cache for unchanged files); changed
+files (live reload, the app's own edits) update their stories in a worker
+too (``StoryProcess.refresh``). Until the
 first build is done the list shows every item, as outside stories mode, and
 the status line says the stories are being found: the list is usable
 throughout.
@@ -14,11 +15,14 @@ Enter or → on a story expands it in place (← folds it again); the detail pan
 lists every version (provider, date, heat, quality), each one a jump.
 
 Publishing a version of a story offers to give the other versions the topic
-``DUPLICATE_TOPIC`` (a confirm prompt; nothing is published or deleted).
+``[stories] duplicate_topic`` of config.toml (a confirm prompt; nothing is
+published or deleted). ``[stories] mode = true`` starts the app in stories mode.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Collection, Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -27,6 +31,7 @@ from textual.content import Content
 
 from reader.core.model import Entry
 from reader.core.query import Query
+from reader.core.query_eval import UserState
 from reader.core.sanitize import sanitize
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.search_bar import SearchBar
@@ -35,31 +40,40 @@ from reader.ui.widgets.story_versions import StoryVersions
 # The clustering (reader.core.stories and what it imports: numpy, rapidfuzz) is
 # imported when first used, after the app's first screen: a start does not pay for it.
 if TYPE_CHECKING:
+    import numpy as np
+
+    from reader.core.story_process import StoryProcess
     from reader.core.story_service import StoryService
     from reader.core.story_view import Collapsed, StoryMap
     from reader.core.watch import Reread
     from reader.ui.app import ReaderApp
 
-DUPLICATE_TOPIC = "Duplicate"
+log = logging.getLogger("reader.ui")
 SHOWN_IN_PROMPT = 5  # titles the duplicate prompt names before "and N more"
 
 
 class StoriesFlow:
-    def __init__(self, app: ReaderApp, service: StoryService | None = None) -> None:
+    def __init__(self, app: ReaderApp, service: StoryService | StoryProcess | None = None) -> None:
         self.app = app
         if service is not None:
             self.service = service
-        self.on = False
+        self.on = app.config.stories.mode  # [stories] mode: start in stories mode
+        self.duplicate_topic = app.config.stories.duplicate_topic
         self.ready = False  # the first clustering has finished
         self.expanded: set[str] = set()  # story keys shown with their versions
         self._shown: Collapsed | None = None
+        self._shown_map: StoryMap | None = None  # the map ``_shown`` was collapsed with
+        self._table: tuple[Sequence[Entry], StoryMap, np.ndarray] | None = None  # (entries, map, codes)
+        if self.on:
+            self._status()
 
     @cached_property
-    def service(self) -> StoryService:
-        """The clustering service, made on first use (the first build, after the load)."""
-        from reader.core.story_service import StoryService
+    def service(self) -> StoryService | StoryProcess:
+        """The clustering service, made on first use (the first build, after the
+        load): at scale it runs in a process of its own, the app keeps only the map."""
+        from reader.core.story_process import StoryProcess
 
-        return StoryService(self.app.root, use_cache=self.app._use_index)
+        return StoryProcess(self.app.root, use_cache=self.app._use_index)
 
     @cached_property
     def map(self) -> StoryMap:
@@ -75,7 +89,11 @@ class StoriesFlow:
                             name="find stories")
 
     def _build(self) -> None:
+        started = time.perf_counter()
         story_map = self.service.build(lambda: list(self.app.catalog.entries))
+        # (bench/stories_bench.py --app waits for this line)
+        log.info("stories found: %d of 2+ items, %d files from the cache, %.2f s", len(story_map.keys),
+                 self.service.reused, time.perf_counter() - started)
         self.app.call_from_thread(self._arrived, story_map)
 
     def changed(self, reread: Reread) -> None:
@@ -117,6 +135,32 @@ class StoriesFlow:
         text = "" if not self.on else "stories" if self.ready else "stories: finding them…"
         self.app.stories_status = text
 
+    def query(self, view: Query, user: UserState) -> tuple[list[Entry], int]:
+        """The catalog's rows for ``view`` and how many it counts as shown: in
+        this mode one row per story, collapsed from the query's indices with
+        a table of the entries' story codes (made once per catalog and map)."""
+        catalog = self.app.catalog
+        if not self.on or not self.map.of:
+            return self.rows(catalog.query(view, user))
+        from reader.core.story_view import collapse_at
+
+        entries, positions = catalog.query_positions(view, user)
+        self._shown_map = story_map = self.map  # (the story numbers of ``_shown`` are this map's)
+        shown = self._shown = collapse_at(entries, positions, self._codes(entries, story_map), story_map,
+                                          self.expanded)
+        self.app.query_one(ArticleList).title_prefixes = shown.prefixes
+        return shown.rows, shown.stories
+
+    def _codes(self, entries: Sequence[Entry], story_map: StoryMap) -> np.ndarray:
+        made = self._table
+        if made is None or made[0] is not entries or made[1] is not story_map:
+            from reader.core.story_view import code_table
+
+            current, positions = self.app.catalog.positions()
+            table = code_table(entries, story_map, positions if current is entries else None)
+            made = self._table = (entries, story_map, table)
+        return made[2]
+
     def rows(self, rows: list[Entry]) -> tuple[list[Entry], int]:
         """The list's rows and how many it counts as shown (stories, in this mode)."""
         if not self.on or not self.map.of:
@@ -126,6 +170,7 @@ class StoriesFlow:
             return rows, len(rows)
         from reader.core.story_view import collapse
 
+        self._shown_map = self.map  # (the story numbers of ``_shown`` are this map's)
         shown = self._shown = collapse(rows, self.map, self.expanded)
         self.app.query_one(ArticleList).title_prefixes = shown.prefixes
         return shown.rows, shown.stories
@@ -135,9 +180,10 @@ class StoriesFlow:
         """The catalog's counts, each story counted once in this mode."""
         if not self.on or not self.map.of:
             return total, unpublished, topics
-        from reader.core.story_view import story_counts
+        from reader.core.story_view import story_counts_at
 
-        extra_total, extra_unpublished, extra_topics = story_counts(self.map, self.app.catalog.get)
+        entries = self.app.catalog.entries
+        extra_total, extra_unpublished, extra_topics = story_counts_at(entries, self._codes(entries, self.map))
         if extra_topics:
             topics = [(t, n - extra_topics.get(t, 0)) for t, n in topics]
         return total - extra_total, unpublished - extra_unpublished, topics
@@ -148,8 +194,11 @@ class StoriesFlow:
         if entry is None or self._shown is None:
             return None
         key = self.map.key(entry.id)
-        versions = self._shown.members.get(key or "", [])
-        return (key, versions) if key is not None and len(versions) > 1 else None
+        if key is None:
+            return None
+        numbers = self._shown_map.numbers if self._shown_map is not None else {}
+        versions = self._shown.versions(numbers.get(key))
+        return (key, versions) if len(versions) > 1 else None
 
     def expand(self, open_: bool = True) -> bool:
         """Open (or fold) the story under the cursor; False if it has no versions to show."""
@@ -207,7 +256,7 @@ class StoriesFlow:
         out = []
         for item_id in sorted(others - published):
             entry = self.app.catalog.get(item_id)
-            if entry is not None and DUPLICATE_TOPIC not in entry.topics:
+            if entry is not None and self.duplicate_topic not in entry.topics:
                 out.append(item_id)
         return out
 
@@ -220,7 +269,7 @@ class StoriesFlow:
             f"Published a version of a story that has {len(others)} other version"
             f"{'s' if len(others) != 1 else ''}:\n",
             *self._titles(others),
-            "\nGive them the topic ", (DUPLICATE_TOPIC, "bold"),
+            "\nGive them the topic ", (sanitize(self.duplicate_topic), "bold"),
             "? Nothing else changes (y: yes, n: no).",
         )
 
@@ -228,7 +277,7 @@ class StoriesFlow:
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.triage.add_topic_to(others, DUPLICATE_TOPIC)
+                self.app.triage.add_topic_to(others, self.duplicate_topic)
 
         self.app.push_screen(ConfirmPrompt("Mark the other versions as duplicates?", question), answered)
 
