@@ -44,8 +44,13 @@ async def test_the_sidebar_shows_each_root_and_choosing_one_filters_to_it(tmp_pa
         await wait_until(pilot, lambda: "Roots" in prompts(sidebar))
         shown = prompts(sidebar)
         assert shown[shown.index("Roots") + 1:] == ["one-site 1", "two-site 2"]
-        sidebar.highlighted = shown.index("two-site 2")
+        # the counting workers (unread marks, saved views) rebuild the sidebar when
+        # they report: let them, then move the sidebar's cursor as a user would
+        await wait_until(pilot, lambda: app.unread_count is not None
+                         and len(app.view_counts) == len(app.saved_views))
         sidebar.focus()
+        await wait_until(pilot, lambda: sidebar.has_focus)
+        sidebar.highlighted = shown.index("two-site 2")
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.view.search == "root:two-site")
         assert sorted(e.id for e in app.rows) == ["two-site/2024/05/a.md", "two-site/2024/05/b.md"]
