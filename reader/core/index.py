@@ -26,6 +26,8 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from reader.core import wal_db
+
 # The rows and their decoding live in index_rows; importers may use them from here.
 from reader.core.index_rows import (  # noqa: F401
     COLUMNS,
@@ -42,7 +44,7 @@ from reader.core.index_rows import (  # noqa: F401
     skipped_row,
     storable,
 )
-from reader.core.private_files import narrow_existing, open_private, private_dir
+from reader.core.private_files import open_private, private_dir
 
 SCHEMA_VERSION = 5  # 2: urls packed (Entry.url_data), search text instead of the excerpt;
 # 3: heat and quality as written (no longer clamped to 100), excerpt line breaks kept;
@@ -157,28 +159,10 @@ class Index:
         raise IndexUnavailable("index file could not be rebuilt")
 
     def _prepare_files(self) -> None:
-        """The file and SQLite's siblings: private regular files, never a planted symlink.
-
-        SQLite opens paths as given and would follow a symlink to write (or turn
-        to WAL mode) whatever it points at; ``open_private`` replaces such a link
-        with a new 0600 file before SQLite sees the path, and SQLite gives the
-        -wal and -shm files it creates the database file's mode.
-        """
-        os.close(open_private(self.path))
-        for suffix in ("-wal", "-shm", "-journal"):
-            narrow_existing(f"{self.path}{suffix}")
+        wal_db.prepare_private(self.path)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
-                             check_same_thread=False)
-        try:
-            db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
-        except BaseException:
-            db.close()
-            raise
-        return db
+        return wal_db.connect(self.path, self.busy_timeout)
 
     def _check_or_create(self, db: sqlite3.Connection) -> str | None:
         """None when the file is a good index of our root (created if empty), else why not."""

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from reader.core import wal_db
 from reader.core.model import Entry, url_key
 from reader.core.private_files import open_private, private_dir
 
@@ -132,16 +133,7 @@ class StateStore:
         return db, None
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
-                             check_same_thread=False)
-        try:
-            db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
-        except BaseException:
-            db.close()
-            raise
-        return db
+        return wal_db.connect(self.path, self.busy_timeout)
 
     def _check(self, db: sqlite3.Connection) -> str | None:
         """None when ``db`` is our state file (made now if empty), else why not."""

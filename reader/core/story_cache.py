@@ -23,9 +23,10 @@ import struct
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from reader.core import wal_db
 from reader.core.index import index_path
 from reader.core.minhash import BANDS, ROWS
-from reader.core.private_files import narrow_existing, open_private, private_dir
+from reader.core.private_files import private_dir
 from reader.core.stories import Cached, StoryConfig
 
 __all__ = ["FORMAT", "Stamp", "StoryCache", "cache_path"]
@@ -75,12 +76,8 @@ class StoryCache:
             return self._db
         try:
             private_dir(self.path.parent)
-            os.close(open_private(self.path))
-            for suffix in ("-wal", "-shm", "-journal"):
-                narrow_existing(f"{self.path}{suffix}")
-            db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
+            wal_db.prepare_private(self.path)
+            db = wal_db.connect(self.path)
             for statement in _SCHEMA:
                 db.execute(statement)
             have = db.execute("SELECT value FROM meta WHERE key = 'signature'").fetchone()

@@ -35,7 +35,7 @@ from reader.core.model import Entry
 from reader.core.pool import ensure_resource_tracker
 from reader.core.stories import Story, StoryConfig
 from reader.core.story_cache import Stamp
-from reader.core.story_service import StoryService
+from reader.core.story_service import StoryService, split_changes
 from reader.core.story_view import StoryMap
 
 __all__ = ["CHUNK", "THRESHOLD", "StoryProcess"]
@@ -152,14 +152,7 @@ class StoryProcess:
                 stamps: Mapping[str, Stamp]) -> StoryMap | None:
         """These ids changed: each one's entry as it is now (``StoryService.refresh``)."""
         with self._lock:
-            upserts, removed = [], []
-            for item_id in ids:
-                entry = get(item_id)
-                if entry is None:
-                    removed.append(item_id)
-                else:
-                    upserts.append(entry)
-            return self._apply(upserts, removed, stamps)
+            return self._apply(*split_changes(ids, get), stamps)
 
     def _apply(self, upserts: list[Entry], removed: list[str], stamps: Mapping[str, Stamp]) -> StoryMap | None:
         if self.local is not None:

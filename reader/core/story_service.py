@@ -29,7 +29,7 @@ from reader.core.story_cache import UNKNOWN, Stamp, StoryCache
 from reader.core.story_view import StoryMap
 from reader.core.urls import related_url_keys
 
-__all__ = ["StoryService", "read_related"]
+__all__ = ["StoryService", "read_related", "split_changes"]
 
 RACY_NS = 2_000_000_000  # an mtime this close to now may change again within its tick
 
@@ -124,14 +124,7 @@ class StoryService:
         gone). Reading them under the lock makes the result the same whatever
         order two refreshes run in."""
         with self._lock:
-            upserts, removed = [], []
-            for item_id in ids:
-                entry = get(item_id)
-                if entry is None:
-                    removed.append(item_id)
-                else:
-                    upserts.append(entry)
-            return self._apply(upserts, removed, stamps)
+            return self._apply(*split_changes(ids, get), stamps)
 
     def _apply(self, upserts: list[Entry], removed: list[str], stamps: Mapping[str, Stamp]) -> StoryMap | None:
         index = self.index
@@ -186,3 +179,16 @@ class StoryService:
         with self._lock:
             if self.cache is not None:
                 self.cache.close()
+
+
+def split_changes(ids: Iterable[str], get: Callable[[str], Entry | None]) -> tuple[list[Entry], list[str]]:
+    """The changed ids as (entries as they are now, ids that are gone)."""
+    upserts: list[Entry] = []
+    removed: list[str] = []
+    for item_id in ids:
+        entry = get(item_id)
+        if entry is None:
+            removed.append(item_id)
+        else:
+            upserts.append(entry)
+    return upserts, removed
