@@ -25,6 +25,7 @@ from reader.core.querylang import (
     Text,
     Topic,
     Unscored,
+    names_state,
     parse,
     plain_words,
 )
@@ -261,3 +262,13 @@ def test_nothing_to_complete(text: str) -> None:
 def test_completing_an_empty_word_lists_the_fields() -> None:
     done = complete("robot ", 6)
     assert done is not None and done.text == "robot " and "heat:" in done.choices and "is:" in done.choices
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("is:unread", True), ("heat:>5 -is:read", True), ("topic:AI is:saved", True),
+    ("is:unpublished", False), ("heat:>5 topic:AI", False),
+    ('"is:unread"', False),  # a phrase that merely holds the words
+    ("is:unre", False),      # malformed (still being typed): never evaluated
+])
+def test_names_state_tells_which_queries_ask_for_the_readers_marks(text, wanted):
+    assert names_state(text) is wanted

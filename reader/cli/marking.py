@@ -19,9 +19,8 @@ from reader.cli.common import CLIError, content_root
 from reader.cli.targets import read_ids, resolve_all
 from reader.core.model import Entry
 from reader.core.query_eval import NO_USER_STATE, UserState
+from reader.core.querylang import names_state
 from reader.core.sanitize import clip, sanitize
-
-STATE_TERMS = ("is:read", "is:unread", "is:saved")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -100,7 +99,7 @@ def state_query(text: str, unread: bool, saved: bool) -> str:
 
 def user_state(entries: Sequence[Entry], query: str) -> UserState:
     """The reader's marks for ``reader list``, read only when the query names them."""
-    if not any(term in query.casefold() for term in STATE_TERMS):
+    if not names_state(query):
         return NO_USER_STATE
     from reader.core.reading import compute
     from reader.core.state import StateStore

@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 __all__ = ["Compare", "Expression", "Has", "Is", "Not", "Period", "Provider", "QueryError", "RelativeDay", "Root",
-           "Term", "Text", "Topic", "Unscored", "parse", "plain_words"]
+           "Term", "Text", "Topic", "Unscored", "names_state", "parse", "plain_words"]
 
 IS_KINDS = ("published", "unpublished", "read", "unread", "saved")
 HAS_KINDS = ("url", "date", "heat", "quality", "topics")
@@ -228,6 +228,24 @@ _FIELD = re.compile(r"([A-Za-z_]+):")
 _NUMBER = re.compile(r"[0-9]+")
 _PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD, today or yesterday"
+
+
+STATE_KINDS = frozenset({"read", "unread", "saved"})  # the reader's own marks, not the items'
+
+
+def names_state(text: str) -> bool:
+    """Whether the query asks for the reader's own marks (``is:read``,
+    ``is:unread``, ``is:saved``, negated or not): its results change when the
+    marks do. A malformed query asks for nothing (it is never evaluated)."""
+    try:
+        terms = parse(text).terms
+    except QueryError:
+        return False
+    for term in terms:
+        atom = term.term if isinstance(term, Not) else term
+        if isinstance(atom, Is) and atom.kind in STATE_KINDS:
+            return True
+    return False
 
 
 @lru_cache(maxsize=256)

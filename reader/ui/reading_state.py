@@ -30,7 +30,7 @@ from operator import attrgetter, not_
 from typing import TYPE_CHECKING, Any, Protocol
 
 from reader.core.query import Published, Query, SortKey
-from reader.core.querylang import QueryError, parse
+from reader.core.querylang import QueryError, names_state, parse
 from reader.core.reading import Computed, ReadMarks, keys_of
 from reader.core.sanitize import sanitize
 from reader.core.state import StateStore
@@ -46,17 +46,8 @@ log = logging.getLogger("reader.ui")
 READ_AFTER = 1.0  # seconds an item's detail is on screen before it counts as read
 MANY = 2000  # marking more items than this at once: their keys are worked out in a worker
 _id = attrgetter("id")
-_USER_TERMS = ("is:read", "is:unread", "is:saved")
-
-
 class Stoppable(Protocol):
     def stop(self) -> None: ...
-
-
-def uses_state(search: str) -> bool:
-    """The search names the reader's state (its rows change when marks do)."""
-    folded = search.casefold()
-    return any(term in folded for term in _USER_TERMS)
 
 
 class ReadingFlow:
@@ -133,7 +124,7 @@ class ReadingFlow:
         if computed.entries is not self.app.catalog.entries:
             return  # the catalog changed meanwhile: the next compute is on its way
         self.marks.install(computed)
-        self._changed(requery=uses_state(self.app.view.search))
+        self._changed(requery=names_state(self.app.view.search))
 
     def _changed(self, requery: bool = False) -> None:
         """Counts, the list's marks and (when the view depends on them) the rows."""
@@ -203,7 +194,7 @@ class ReadingFlow:
             return
         saved = not self.marks.is_saved(entry)
         self.marks.mark_saved([entry], saved)
-        self._changed(requery=uses_state(self.app.view.search) and not saved)
+        self._changed(requery=names_state(self.app.view.search) and not saved)
         self.app.notify("Saved." if saved else "No longer saved.", markup=False, timeout=2)
 
     def mark_all_read(self) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
 
+from reader.core.querylang import names_state
 from reader.core.sanitize import sanitize
 from reader.core.views import (
     SavedViews,
@@ -34,13 +35,6 @@ from reader.ui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
-
-
-def _asks_state(query: str) -> bool:
-    """Whether a view's query names the reader's own state (a cheap textual test:
-    a phrase that merely contains the words costs one needless recount)."""
-    text = query.lower()
-    return any(term in text for term in ("is:unread", "is:read", "is:saved"))
 
 
 def _quoted(name: str) -> str:
@@ -155,7 +149,7 @@ class ViewsFlow:
     def state_changed(self) -> None:
         """The reader's read or saved marks changed: count again the views that
         ask for them (``is:unread``, ``is:read``, ``is:saved``), and only those."""
-        if any(_asks_state(v.query) for v in self.app.saved_views):
+        if any(names_state(v.query) for v in self.app.saved_views):
             self.recount()
 
     def recount(self) -> None:
