@@ -9,7 +9,7 @@ first build is done the list shows every item, as outside stories mode, and
 the status line says the stories are being found: the list is usable
 throughout.
 
-In stories mode the app's rows go through ``collapse`` (``rows``) and its
+In stories mode the app's rows go through ``collapse_at`` (``query``) and its
 counts through ``counts``: the status line and the sidebar count stories.
 Enter or → on a story expands it in place (← folds it again); the detail pane
 lists every version (provider, date, heat, quality), each one a jump.
@@ -141,7 +141,7 @@ class StoriesFlow:
         a table of the entries' story codes (made once per catalog and map)."""
         catalog = self.app.catalog
         if not self.on or not self.map.of:
-            return self.rows(catalog.query(view, user))
+            return self._every_item(catalog.query(view, user))
         from reader.core.story_view import collapse_at
 
         entries, positions = catalog.query_positions(view, user)
@@ -161,19 +161,12 @@ class StoriesFlow:
             made = self._table = (entries, story_map, table)
         return made[2]
 
-    def rows(self, rows: list[Entry]) -> tuple[list[Entry], int]:
-        """The list's rows and how many it counts as shown (stories, in this mode)."""
-        if not self.on or not self.map.of:
-            if self._shown is not None:
-                self._shown = None
-                self.app.query_one(ArticleList).title_prefixes = {}
-            return rows, len(rows)
-        from reader.core.story_view import collapse
-
-        self._shown_map = self.map  # (the story numbers of ``_shown`` are this map's)
-        shown = self._shown = collapse(rows, self.map, self.expanded)
-        self.app.query_one(ArticleList).title_prefixes = shown.prefixes
-        return shown.rows, shown.stories
+    def _every_item(self, rows: list[Entry]) -> tuple[list[Entry], int]:
+        """Outside stories mode (or before the stories are known): every row, no prefixes."""
+        if self._shown is not None:
+            self._shown = None
+            self.app.query_one(ArticleList).title_prefixes = {}
+        return rows, len(rows)
 
     def counts(self, total: int, unpublished: int,
                topics: list[tuple[str, int]]) -> tuple[int, int, list[tuple[str, int]]]:
