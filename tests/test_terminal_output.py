@@ -315,3 +315,11 @@ def test_the_app_writes_through_it_on_a_terminal():
 
     driver = create_app(sample_content_dir(), use_cache=False, use_index=False).driver_class
     assert issubclass(driver, LinuxDriver) and driver.write is not LinuxDriver.write
+
+
+def test_a_zero_width_mark_and_a_wide_character_do_not_pass_for_one_cell_each():
+    """'aaaa' + a combining accent + a wide character: six characters in six
+    cells, but not one cell each; written again over itself it must land on
+    the same cells (found by the property test above)."""
+    text = "aaaa\u0301\u4e16"
+    replay(["\x1b[3;3H" + text + "\x1b[1;9H\x1b[3;3H" + text + "\r\n"], 8, 5)

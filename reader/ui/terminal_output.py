@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 
 _TOKEN = re.compile(
     r"(?P<sgr>\x1b\[(?P<params>[0-9;]*)m)"
@@ -150,6 +150,14 @@ def _transition(have: Style | None, want: Style) -> str:
             _transitions.clear()
         found = _transitions[key] = transition(have, want)
         return found
+
+
+def _one_cell_each(text: str) -> bool:
+    """Every character takes one cell. (Not ``cell_len(text) == len(text)``: a
+    zero-width mark and a wide character in one text add up to the same count.)"""
+    if text.isascii():
+        return text.isprintable()
+    return all(get_character_cell_size(char) == 1 for char in text)
 
 
 def _move(row: int, col: int, at: tuple[int, int] | None) -> str:
@@ -308,14 +316,14 @@ def compact(data: str, size: tuple[int, int], style: Style | None = DEFAULT,
         if start > pos:
             text = data[pos:start]
             if screen is not None and not newline and cursor is not None and want is not None \
-                    and cursor[1] + len(text) <= width + 1 and cell_len(text) == len(text):
+                    and cursor[1] + len(text) <= width + 1 and _one_cell_each(text):
                 cursor = write_cells(text, cursor)
             else:
                 write_unsure(text)
                 if cursor is not None:
                     column = cursor[1] + len(text)
                     # Past the last column the text wrapped: the position is not known.
-                    known = cell_len(text) == len(text) and column <= width + 1
+                    known = _one_cell_each(text) and column <= width + 1
                     cursor = (cursor[0], column) if known else None
                 at = cursor
         pos = match.end()
