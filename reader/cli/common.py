@@ -1,4 +1,10 @@
-"""What every subcommand shares: the one-line error, the content root, loading."""
+"""What every subcommand shares: the one-line error, the content roots, loading.
+
+Every command that reads or edits items takes one content root or several, in
+one way: ``PATH...`` (where the command has a positional) or ``--root PATH``
+repeated; with none given, ``roots = [...]`` of config.toml; with none there,
+the bundled samples (which the editing commands refuse: ``command_roots``).
+"""
 
 from __future__ import annotations
 
@@ -51,6 +57,25 @@ def given_roots(args: argparse.Namespace) -> list[str]:
     if paths and roots and paths != roots:
         raise CLIError("give the content directory once: PATH or --root PATH")
     return roots or paths
+
+
+def configured_roots() -> list[str]:
+    """config.toml's ``roots`` (none: an empty list); the config's warnings are
+    left to ``reader config --check`` and the app."""
+    from reader.core.config import load_config
+
+    return [str(root) for root in load_config().roots]
+
+
+def command_roots(args: argparse.Namespace, *, samples: bool = True) -> Roots:
+    """The content roots a command works on: those given (``given_roots``), else
+    config.toml's ``roots``, else the bundled samples. ``samples=False``: no
+    bundled samples (the editing commands never edit them): ``CLIError``."""
+    given = given_roots(args) or configured_roots()
+    if not given and not samples:
+        raise CLIError(f"{args.command} needs the content directory: --root PATH (repeat it for "
+                       "several, or set roots in config.toml; the bundled sample content is never edited)")
+    return content_roots(given)
 
 
 def content_roots(paths: Sequence[str]) -> Roots:

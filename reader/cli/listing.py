@@ -8,15 +8,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from reader.cli.common import (
-    CLIError,
-    add_root,
-    content_root,
-    content_roots,
-    given_root,
-    given_roots,
-    load_roots,
-)
+from reader.cli.common import CLIError, add_root, command_roots, load_roots
 from reader.cli.marking import state_query, user_state
 from reader.core.catalog import Catalog
 from reader.core.cells import fit
@@ -27,7 +19,7 @@ from reader.core.queryhelp import syntax_text
 from reader.core.querylang import QueryError, parse, plain_words
 from reader.core.sanitize import clip, sanitize
 from reader.core.serialize import item_dict
-from reader.core.store import LoadProblem, load_item
+from reader.core.store import LoadProblem
 
 PROVIDER_CELLS = 24
 NO_INDEX_HELP = "parse every file; ignore the index"
@@ -82,9 +74,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     ls.set_defaults(run=cmd_list)
 
     show = sub.add_parser("show", help="print one item")
-    show.add_argument("id", help="the item's ID (its path relative to the content directory), "
-                      "a path to the file, or an unambiguous prefix of an ID")
-    add_root(show)
+    show.add_argument("id", help="the item's ID as `reader list` shows it (its path relative to the "
+                      "content directory; with several, after its directory's label), a path to the "
+                      "file, or an unambiguous prefix of an ID")
+    add_root(show, several=True)
     show.add_argument("--json", action="store_true", help="the item as JSON, every field")
     show.set_defaults(run=cmd_show)
 
@@ -147,10 +140,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         raise CLIError("--limit must be 0 or more")
     args.path, query = split_words(args.words)
     text = state_query(query_text(query, args.where, args.search), args.unread, args.saved)
-    roots = content_roots(given_roots(args))
-    if args.stories and not roots.single:
-        raise CLIError("--stories reads one content directory")
-    root = roots.primary
+    roots = command_roots(args)
     entries, problems, *_ = load_roots(roots, not args.no_index)
     key = SortKey(args.sort)
     published = (
@@ -165,7 +155,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.stories:
         from reader.cli.story_list import story_rows, write_stories_json
 
-        stories = story_rows(root, rows)[: args.limit]
+        stories = story_rows(roots, rows)[: args.limit]
         if args.json:
             write_stories_json(out, stories)
         elif args.ids:
@@ -228,8 +218,8 @@ def _counted(entry: Entry, counts: Mapping[str, int] | None) -> str:
 def cmd_show(args: argparse.Namespace) -> int:
     from reader.cli.targets import resolve_or_keep
 
-    root = content_root(given_root(args))
-    item = load_item(root, resolve_or_keep(root, args.id))
+    roots = command_roots(args)
+    item = roots.load_item(resolve_or_keep(roots, args.id))
     if isinstance(item, LoadProblem):
         raise CLIError(f"{clip(item.id)}: {item.reason}")
     if args.json:
@@ -247,7 +237,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     exit 1. What the listing skips by design (dangling, looping and outside
     symlinks, FIFOs, a folder reached twice) is named with the reason, but
     does not fail the check: nothing there was meant to be read."""
-    roots = content_roots(given_roots(args))
+    roots = command_roots(args)
     entries, problems, without_front_matter, skipped, warnings = load_roots(
         roots, not args.no_index, verify=True)
     if args.json:

@@ -2,8 +2,9 @@
 
 The views are the app's sidebar entries (``reader.core.views``): a name, a
 query (the search bar's syntax) and, optionally, a sort. ``list`` counts the
-items each selects in the content directory (``--root PATH``, default: the
-bundled sample content); ``--no-counts`` skips loading it.
+items each selects in the content directories (``PATH...`` or ``--root PATH``
+repeated, as one collection; default: config.toml's ``roots``, else the
+bundled sample content); ``--no-counts`` skips loading them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from reader.cli.common import CLIError, add_root, content_root, given_root, load_entries
+from reader.cli.common import CLIError, add_root, command_roots, load_roots
 from reader.core.cells import fit
 from reader.core.config import config_path
 from reader.core.query import SortKey
@@ -45,7 +46,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     actions = view.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     ls = actions.add_parser("list", help="the views: name, count, sort and query")
-    add_root(ls, path_help="the content directory to count in (default: the bundled sample content)")
+    add_root(ls, several=True, path_help="the content directory to count in (default: roots in "
+             "config.toml, else the bundled sample content)")
     ls.add_argument("--no-counts", action="store_true", help="do not load the items to count them")
     ls.add_argument("--json", action="store_true", help="one JSON object per view")
     ls.set_defaults(run=cmd_list)
@@ -84,8 +86,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not args.no_counts:
         from reader.core.catalog import Catalog
 
-        root = content_root(given_root(args))
-        entries, problems, *_ = load_entries(root, True)
+        entries, problems, *_ = load_roots(command_roots(args), True)
         counts = count_views(Catalog(entries), saved.views)
         if problems:
             print(f"reader: {len(problems)} files could not be read (reader check: which)", file=sys.stderr)
