@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from reader.cli.common import CLIError, add_root, command_roots, load_roots
 from reader.cli.marking import state_query, user_state
@@ -20,6 +21,9 @@ from reader.core.querylang import QueryError, parse, plain_words
 from reader.core.sanitize import clip, sanitize
 from reader.core.serialize import item_dict
 from reader.core.store import LoadProblem
+
+if TYPE_CHECKING:
+    from reader.core.roots import Roots
 
 PROVIDER_CELLS = 24
 NO_INDEX_HELP = "parse every file; ignore the index"
@@ -163,22 +167,31 @@ def cmd_list(args: argparse.Namespace) -> int:
         else:
             out.write(format_table([best for best, _ in stories],
                                    counts={best.id: len(members) for best, members in stories}))
-    elif args.json:
-        for e in rows[: args.limit]:  # the full item, read again only for the rows printed
+    else:
+        write_rows(rows[: args.limit], roots, problems, as_json=args.json, ids=args.ids)
+    for problem in problems:
+        print(f"reader: skipped {problem}", file=sys.stderr)
+    return 0
+
+
+def write_rows(rows: Sequence[Entry], roots: Roots, problems: list[LoadProblem], *,
+               as_json: bool = False, ids: bool = False) -> None:
+    """The rows as ``reader list`` prints them: a table, their ids, or JSON lines
+    (each item read again from its own root; one that cannot be is added to ``problems``)."""
+    out = sys.stdout
+    if as_json:
+        for e in rows:  # the full item, read again only for the rows printed
             item = roots.load_item(e.id)
             if isinstance(item, LoadProblem):
                 problems.append(item)
                 continue
             out.write(json.dumps(item_dict(item), ensure_ascii=False) + "\n")
-    elif args.ids:
-        out.writelines(sanitize(e.id) + "\n" for e in rows[: args.limit])
+    elif ids:
+        out.writelines(sanitize(e.id) + "\n" for e in rows)
     else:
         from reader.core.config import load_config
 
-        out.write(format_table(rows[: args.limit], dates=load_config().dates))
-    for problem in problems:
-        print(f"reader: skipped {problem}", file=sys.stderr)
-    return 0
+        out.write(format_table(rows, dates=load_config().dates))
 
 
 def format_table(rows: Sequence[Entry], width: int = 100, dates: DateStyle = UTC_DAYS,
