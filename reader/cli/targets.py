@@ -70,7 +70,7 @@ class InSeveralRoots(IdError):
 
     def __init__(self, given: str, roots: Roots, matches: list[str]) -> None:
         self.matches = tuple(matches)
-        where = ", ".join(f"{label} ({clip(str(roots.path_of_label(label)), 60)})"
+        where = ", ".join(f"{label} ({clip(str(roots.path_of_label(label)))})"
                           for label in (m.partition(SEP)[0] for m in matches))
         named = " or ".join(clip(m, 80) for m in matches)
         super().__init__(given, f"in {len(matches)} content roots, {where}: give it with its root's label: {named}")
