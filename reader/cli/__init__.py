@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="reader",
         description="A terminal news reader and triage desk. "
-        "With no subcommand, opens the reader on PATH (default: the bundled sample content).",
+        "With no subcommand, opens the reader on PATH... (default: roots in config.toml, else the "
+        "bundled sample content).",
     )
     p.add_argument("--version", action="version", version=f"reader {__version__}",
                    help="print the version and exit")
@@ -70,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def app_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reader", description="Open the reader on PATH.")
-    add_root(p, several=True)
+    add_root(p)
     p.add_argument("--no-cache", action="store_true", help="do not read or write the preview cache")
     p.add_argument("--no-mouse", action="store_true",
                    help="leave the mouse to the terminal (select and copy text as usual); keys do everything")

@@ -64,7 +64,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "time (UTC), user@host, ID, field: old -> new. Oldest first, newest last. With several "
         "content directories, their logs merged in time order, each ID after its directory's label.",
     )
-    add_root(p, several=True)
+    add_root(p)
     p.add_argument("--since", type=_since, metavar="WHEN",
                    help=f"only changes at or after WHEN: {SINCE_FORMS}")
     p.add_argument("--json", action="store_true",

@@ -44,10 +44,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                         epilog="query syntax:\n" + syntax_text(note="Every term must match."),
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     ls.__class__ = _IntermixedParser  # a query may come after the options too
-    add_root(ls, positional=False, several=True)
+    add_root(ls, positional=False)
     ls.add_argument("words", nargs="*", metavar="PATH|QUERY",
-                    help="the content directory (default: the bundled sample content), then "
-                    "the query, e.g. 'heat:>50 topic:AI -is:published robots'")
+                    help="the content directories (default: roots in config.toml, else the bundled sample "
+                    "content), then the query, e.g. 'heat:>50 topic:AI -is:published robots'")
     ls.add_argument("--where", default="", metavar="QUERY",
                     help="only items QUERY selects (with a positional QUERY: both must match)")
     ls.add_argument("--sort", choices=[k.value for k in SortKey], default=SortKey.DATE.value,
@@ -81,12 +81,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     show.add_argument("id", help="the item's ID as `reader list` shows it (its path relative to the "
                       "content directory; with several, after its directory's label), a path to the "
                       "file, or an unambiguous prefix of an ID")
-    add_root(show, several=True)
+    add_root(show)
     show.add_argument("--json", action="store_true", help="the item as JSON, every field")
     show.set_defaults(run=cmd_show)
 
     check = sub.add_parser("check", help="print the load report; exit 1 if any file is bad")
-    add_root(check, several=True)
+    add_root(check)
     check.add_argument("--json", action="store_true", help="the report as one JSON object")
     check.add_argument("--no-index", action="store_true", help=NO_INDEX_HELP)
     check.set_defaults(run=cmd_check)

@@ -29,7 +29,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "its own reader on PATH. There is no authentication: by default only this machine (loopback) "
         "can connect.",
     )
-    add_root(p, several=True)
+    add_root(p)
     p.add_argument("--host", default=DEFAULT_HOST, metavar="HOST",
                    help=f"the address to listen on (default: {DEFAULT_HOST}, this machine only); "
                    "any other address lets others in, without a password")

@@ -48,7 +48,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     actions = view.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     ls = actions.add_parser("list", help="the views: name, count, sort and query")
-    add_root(ls, several=True, path_help="the content directory to count in (default: roots in "
+    add_root(ls, path_help="the content directory to count in (default: roots in "
              "config.toml, else the bundled sample content)")
     ls.add_argument("--no-counts", action="store_true", help="do not load the items to count them")
     ls.add_argument("--json", action="store_true", help="one JSON object per view")
@@ -56,7 +56,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
     show = actions.add_parser("show", help="the items the view NAME selects, as `reader list` prints them")
     show.add_argument("name", metavar="NAME", help="the view's name (any case, if unambiguous)")
-    add_root(show, several=True, path_help="the content directory (default: roots in config.toml, "
+    add_root(show, path_help="the content directory (default: roots in config.toml, "
              "else the bundled sample content)")
     shown = show.add_mutually_exclusive_group()
     shown.add_argument("--json", action="store_true", help="JSON lines with every normalised field")
