@@ -235,8 +235,9 @@ def test_editing_needs_root_and_never_edits_the_samples(capsys) -> None:
     for command in (["publish"], ["unpublish"], ["tag", "--add", "AI"]):
         code, out, err = run(capsys, command[0], "2", *command[1:])
         assert (code, out) == (2, "")
-        assert err == (f"reader: {command[0]} needs the content directory: --root PATH "
-                       "(the bundled sample content is never edited)\n")
+        assert err == (f"reader: {command[0]} needs the content directory: --root PATH (repeat it "
+                       "for several, or set roots in config.toml; the bundled sample content is never "
+                       "edited)\n")
     assert snapshot(sample_content_dir()) == before
 
 

@@ -4,21 +4,21 @@ One module per concern: ``listing`` (list, show, check), ``editing`` (publish,
 unpublish, tag; ids from ``targets``), ``marking`` (mark: the reader's own
 read and saved marks), ``audit_log`` (log), ``settings`` (config, keys),
 ``views`` (view), ``serve`` (the app in a browser); ``reader preview``
-lives in ``reader.preview.cli``. Every command takes the content directory as
-``--root PATH`` (and, where it reads, as a positional PATH too).
+lives in ``reader.preview.cli``. Every command takes the content directories
+as ``--root PATH``, repeated for several (and, where it reads, as positional
+PATHs too); with none, config.toml's ``roots`` (``common.command_roots``).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from reader import __version__
-from reader.cli.common import CLIError, add_root, content_root, content_roots, given_roots
+from reader.cli.common import CLIError, add_root, command_roots, content_roots, given_roots
 from reader.core.sanitize import clip
 from reader.core.store import NotADirectory
 
@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="reader",
         description="A terminal news reader and triage desk. "
-        "With no subcommand, opens the reader on PATH (default: the bundled sample content).",
+        "With no subcommand, opens the reader on PATH... (default: roots in config.toml, else the "
+        "bundled sample content).",
     )
     p.add_argument("--version", action="version", version=f"reader {__version__}",
                    help="print the version and exit")
@@ -63,14 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     except ImportError:  # pragma: no cover
         return p
     preview = preview_cli.add_parser(sub)
-    preview.add_argument("--root", metavar="PATH",
-                         help="with --item: the content directory (the same as PATH)")
+    preview.add_argument("--root", metavar="PATH", action="append",
+                         help="with --item: the content directory (the same as PATH); repeat it for several")
     return p
 
 
 def app_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reader", description="Open the reader on PATH.")
-    add_root(p, several=True)
+    add_root(p)
     p.add_argument("--no-cache", action="store_true", help="do not read or write the preview cache")
     p.add_argument("--no-mouse", action="store_true",
                    help="leave the mouse to the terminal (select and copy text as usual); keys do everything")
@@ -88,20 +89,30 @@ def missing_dependencies() -> list[str]:
 
 
 def _run_preview(args: argparse.Namespace) -> int:
+    """``reader preview URL``, or ``--item ID`` found in any of the content roots
+    (``PATH...``, ``--root`` repeated, config.toml's roots): its links are read
+    from the file in its own root (through ``preview.cli.urls_for_item``)."""
     from reader.preview import cli as preview_cli
 
-    if args.root is not None:
-        if args.item is None:
+    given: list[str] = list(args.target or [])
+    if args.item is None:
+        if args.root:
             raise CLIError("preview --root PATH goes with --item ID")
-        if args.target is not None and args.target != args.root:
-            raise CLIError("give the content directory once: PATH or --root PATH")
-        args.target = args.root
-    if args.item is not None:  # an id as `reader list` shows it, or a prefix of one
-        from reader.cli.targets import resolve_or_keep
+        if len(given) > 1:
+            raise CLIError("preview takes one URL (several PATHs go with --item ID)")
+        args.target = given[0] if given else None
+        return preview_cli.run(args)
+    from reader.cli.targets import resolve_or_keep
 
-        with contextlib.suppress(NotADirectory):  # the preview says so, in its own words
-            args.item = resolve_or_keep(content_root(args.target), args.item)
-    return preview_cli.run(args)
+    args.path = given
+    roots = command_roots(args)
+    item_id = resolve_or_keep(roots, args.item)  # an id as `reader list` shows it, or a prefix
+    where = roots.locate(item_id)
+    if where is None:  # (resolve_or_keep keeps an id only with a root's label)
+        raise CLIError(f"{clip(item_id)}: no such item")
+    root, rel = where
+    args.target, args.item = str(root), item_id
+    return preview_cli.run(args, item_urls=lambda _root, _id: preview_cli.urls_for_item(str(root), rel))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,10 @@
-"""``reader log``: the content root's audit log, oldest first, newest last (as ``tail``)."""
+"""``reader log``: the content roots' audit logs, oldest first, newest last (as ``tail``).
+
+Each root keeps its own log (``PATH/.reader/audit.jsonl``). With several, the
+logs are merged in time order (a tie keeps the roots' order) and each change
+names its item by its id among the roots, as ``reader list`` does: the root's
+label first.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,16 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reader.cli.common import add_root, content_root, given_root
+from reader.cli.common import add_root, command_roots
 from reader.core.sanitize import clip, sanitize
+
+if TYPE_CHECKING:
+    from reader.core.audit import AuditReader, AuditRecord
+    from reader.core.roots import Roots
 
 SINCE_FORMS = ("an ISO date or time (2024-05-01, 2024-05-01T09:30, 2024-05-01T09:30+02:00; "
                "without an offset: UTC) or a time ago: a number and s, m, h, d or w "
@@ -50,7 +61,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "log", help="print the audit log of edits (oldest first, newest last)",
         description="Print the changes recorded in PATH/.reader/audit.jsonl, one line each: "
-        "time (UTC), user@host, ID, field: old -> new. Oldest first, newest last.",
+        "time (UTC), user@host, ID, field: old -> new. Oldest first, newest last. With several "
+        "content directories, their logs merged in time order, each ID after its directory's label.",
     )
     add_root(p)
     p.add_argument("--since", type=_since, metavar="WHEN",
@@ -85,33 +97,50 @@ def _time(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def cmd_log(args: argparse.Namespace) -> int:
-    from reader.core.audit import AuditReader, audit_path
+def merged(roots: Roots, readers: list[AuditReader]) -> Iterator[tuple[str, AuditRecord]]:
+    """(id among the roots, record) of every root's log, oldest first; a tie
+    keeps the roots' order, and each log its own."""
+    records = [(r.time, n, k, roots.full_id(label, r.item), r)
+               for n, ((label, _), reader) in enumerate(zip(roots, readers, strict=True))
+               for k, r in enumerate(reader)]
+    records.sort(key=lambda t: t[:3])
+    for *_, item_id, record in records:
+        yield item_id, record
 
-    root = content_root(given_root(args))
-    records = AuditReader(root, since=args.since)
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from reader.core.audit import AUDIT_DIR, AUDIT_FILE, AuditReader, audit_path
+
+    roots = command_roots(args)
+    readers = [AuditReader(path, since=args.since) for path in roots.paths]
     out = sys.stdout
-    for r in records:
+    for item_id, r in (((r.item, r) for r in readers[0]) if roots.single else merged(roots, readers)):
         undo = r.extra.get("undo") is True
         if args.json:
             out.write(json.dumps({
                 "time": r.time.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                "user": sanitize(r.user), "host": sanitize(r.host), "id": sanitize(r.item),
+                "user": sanitize(r.user), "host": sanitize(r.host), "id": sanitize(item_id),
                 "field": sanitize(r.field), "old": _plain(r.old), "new": _plain(r.new),
                 "action": _plain(r.extra.get("action")), "topic": _plain(r.extra.get("topic")),
                 "undo": undo,
             }, ensure_ascii=False) + "\n")
         else:
-            out.write(f"{_time(r.time)}  {sanitize(r.user)}@{sanitize(r.host)}  {sanitize(r.item)}  "
+            out.write(f"{_time(r.time)}  {sanitize(r.user)}@{sanitize(r.host)}  {sanitize(item_id)}  "
                       f"{sanitize(r.field)}: {_value(r.old)} → {_value(r.new)}"
                       + (" (undo)" if undo else "") + "\n")
-    if records.damaged:
-        lines = "line" if records.damaged == 1 else "lines"
-        print(f"reader: skipped {records.damaged} damaged {lines} of {clip(audit_path(root))}",
-              file=sys.stderr)
-    if records.error is not None:
-        print(f"reader: {clip(records.error)}", file=sys.stderr)
-        return 1
-    if not audit_path(root).exists():
-        print(f"reader: no edits recorded yet ({clip(audit_path(root))} does not exist)", file=sys.stderr)
-    return 0
+    failed = False
+    for path, records in zip(roots.paths, readers, strict=True):
+        if records.damaged:
+            lines = "line" if records.damaged == 1 else "lines"
+            print(f"reader: skipped {records.damaged} damaged {lines} of {clip(audit_path(path))}",
+                  file=sys.stderr)
+        if records.error is not None:
+            print(f"reader: {clip(records.error)}", file=sys.stderr)
+            failed = True
+    missing = [audit_path(path) for path in roots.paths if not audit_path(path).exists()]
+    if roots.single and missing:
+        print(f"reader: no edits recorded yet ({clip(missing[0])} does not exist)", file=sys.stderr)
+    elif len(missing) == len(roots):
+        print(f"reader: no edits recorded yet (no {AUDIT_DIR}/{AUDIT_FILE} in any of the {len(roots)} "
+              "content directories)", file=sys.stderr)
+    return 1 if failed else 0

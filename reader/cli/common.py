@@ -1,4 +1,10 @@
-"""What every subcommand shares: the one-line error, the content root, loading."""
+"""What every subcommand shares: the one-line error, the content roots, loading.
+
+Every command that reads or edits items takes one content root or several, in
+one way: ``PATH...`` (where the command has a positional) or ``--root PATH``
+repeated; with none given, ``roots = [...]`` of config.toml; with none there,
+the bundled samples (which the editing commands refuse: ``command_roots``).
+"""
 
 from __future__ import annotations
 
@@ -21,36 +27,43 @@ class CLIError(Exception):
     """A one-line error for stderr (exit 2)."""
 
 
-def add_root(parser: argparse.ArgumentParser, *, positional: bool = True, several: bool = False,
-             path_help: str = "the content directory (default: the bundled sample content)") -> None:
-    """``[PATH]`` and ``--root PATH``: two spellings of the content root.
-    ``several``: ``[PATH...]`` and ``--root`` repeated (read with ``given_roots``)."""
+def add_root(parser: argparse.ArgumentParser, *, positional: bool = True,
+             path_help: str = "the content directory (default: roots in config.toml, else the bundled "
+             "sample content)") -> None:
+    """``[PATH...]`` and ``--root PATH`` repeated: two spellings of the content
+    roots (read with ``given_roots``)."""
     if positional:
-        parser.add_argument("path", nargs="*" if several else "?", metavar="PATH",
-                            help=path_help + ("; several: one collection" if several else ""))
+        parser.add_argument("path", nargs="*", metavar="PATH", help=path_help + "; several: one collection")
     root_help = ROOT_HELP if positional else path_help
-    if several:
-        parser.add_argument("--root", metavar="PATH", action="append",
-                            help=root_help + " (repeat it for several)")
-    else:
-        parser.add_argument("--root", metavar="PATH", help=root_help)
-
-
-def given_root(args: argparse.Namespace) -> str | None:
-    """The content root named by PATH or ``--root`` (not both, unless they agree)."""
-    path, root = getattr(args, "path", None), getattr(args, "root", None)
-    if path is not None and root is not None and path != root:
-        raise CLIError("give the content directory once: PATH or --root PATH")
-    return root if root is not None else path
+    parser.add_argument("--root", metavar="PATH", action="append", help=root_help + " (repeat it for several)")
 
 
 def given_roots(args: argparse.Namespace) -> list[str]:
-    """The content roots named by PATHs and ``--root``s (``add_root(several=True)``):
+    """The content roots named by PATHs and ``--root``s (``add_root``):
     one spelling or the other, unless they name the same roots."""
     paths, roots = list(getattr(args, "path", None) or []), list(getattr(args, "root", None) or [])
     if paths and roots and paths != roots:
         raise CLIError("give the content directory once: PATH or --root PATH")
     return roots or paths
+
+
+def configured_roots() -> list[str]:
+    """config.toml's ``roots`` (none: an empty list); the config's warnings are
+    left to ``reader config --check`` and the app."""
+    from reader.core.config import load_config
+
+    return [str(root) for root in load_config().roots]
+
+
+def command_roots(args: argparse.Namespace, *, samples: bool = True) -> Roots:
+    """The content roots a command works on: those given (``given_roots``), else
+    config.toml's ``roots``, else the bundled samples. ``samples=False``: no
+    bundled samples (the editing commands never edit them): ``CLIError``."""
+    given = given_roots(args) or configured_roots()
+    if not given and not samples:
+        raise CLIError(f"{args.command} needs the content directory: --root PATH (repeat it for "
+                       "several, or set roots in config.toml; the bundled sample content is never edited)")
+    return content_roots(given)
 
 
 def content_roots(paths: Sequence[str]) -> Roots:

@@ -6,7 +6,8 @@ log with the user and host. A batch carries on past an item that fails (a
 missing id, a broken file, a refused edit, a lock held too long): that item
 gets one line on stderr, the others are edited, and the exit status is 1 at
 the end. The bundled sample content is never edited: these commands need
-``--root PATH``.
+``--root PATH`` (repeated for several roots) or config.toml's ``roots``; each
+item is edited in the root that holds it, and recorded in that root's log.
 
 Output, one per item: a line for people, or with ``--json`` one JSON object
 of a fixed shape::
@@ -32,8 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reader.cli.common import CLIError, content_root
+from reader.cli.common import CLIError, command_roots
 from reader.cli.targets import Target, read_ids, resolve_all
+from reader.core.roots import Roots
 from reader.core.sanitize import clip, sanitize
 
 TIMEOUT = 10.0  # seconds to wait for another editor's lock (the core's default)
@@ -87,10 +89,11 @@ def _seconds(text: str) -> float:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("ids", nargs="+", metavar="ID",
                    help="an item's ID as `reader list` shows it (its path relative to the content "
-                   "directory), a path to the file, or an unambiguous prefix of an ID; "
-                   "- reads IDs from stdin, one per line")
-    p.add_argument("--root", metavar="PATH",
-                   help="the content directory to edit (required: the bundled samples are never edited)")
+                   "directory; with several, after its directory's label), a path to the file, or an "
+                   "unambiguous prefix of an ID; - reads IDs from stdin, one per line")
+    p.add_argument("--root", metavar="PATH", action="append",
+                   help="the content directory to edit; repeat it for several (default: roots in "
+                   "config.toml; the bundled samples are never edited)")
     p.add_argument("--json", action="store_true",
                    help="one JSON object per item: id, field, old, new, status (changed, unchanged, error)")
     p.add_argument("--timeout", type=_seconds, default=TIMEOUT, metavar="S",
@@ -99,8 +102,8 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     epilog = ("Each change is written atomically under the item's lock and recorded in "
-              "PATH/.reader/audit.jsonl (see `reader log`). A batch carries on past an item "
-              "that fails and exits 1 at the end.")
+              "PATH/.reader/audit.jsonl of the root that holds it (see `reader log`). A batch "
+              "carries on past an item that fails and exits 1 at the end.")
     for name, value, what in (("publish", True, "mark items published: true"),
                               ("unpublish", False, "mark items published: false")):
         p = sub.add_parser(name, help=what, description=f"{what[0].upper()}{what[1:]}.", epilog=epilog)
@@ -121,27 +124,21 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 # -- running ----------------------------------------------------------------------------
 
 
-def _edit_root(args: argparse.Namespace) -> Path:
-    if not args.root:
-        raise CLIError(f"{args.command} needs the content directory: --root PATH "
-                       "(the bundled sample content is never edited)")
-    return content_root(args.root)
-
-
 def _batch(args: argparse.Namespace, field_name: str,
            edit: Callable[[str, Path, float], Outcome]) -> int:
-    root = _edit_root(args)
+    roots = command_roots(args, samples=False)
     given = read_ids(args.ids)
     if not given:
         print("reader: no ids given; nothing changed", file=sys.stderr)
         return 0
-    targets = resolve_all(root, given)
+    targets = resolve_all(roots, given)
     failed = 0
     folders: set[str] = set()
     for target in targets:
-        outcome = _one(target, root, field_name, args.timeout, edit)
-        if target.id is not None:
-            folders.add(os.path.dirname(os.path.join(root, target.id)))
+        outcome = _one(target, roots, field_name, args.timeout, edit)
+        path = None if target.id is None else roots.file_of(target.id)
+        if path is not None:
+            folders.add(os.path.dirname(path))
         if outcome.error is not None or outcome.warnings:
             failed += 1
         _report(outcome, args)
@@ -154,14 +151,18 @@ def _batch(args: argparse.Namespace, field_name: str,
     return 1 if failed else 0
 
 
-def _one(target: Target, root: Path, field_name: str, timeout: float,
+def _one(target: Target, roots: Roots, field_name: str, timeout: float,
          edit: Callable[[str, Path, float], Outcome]) -> Outcome:
-    if target.id is None:
+    """Edit one item in the root that holds it (``edit`` takes its id there);
+    the outcome names it by its id among the roots."""
+    where = None if target.id is None else roots.locate(target.id)
+    if where is None:
         return Outcome(target.shown, field_name, error=target.error or "no such item")
     from reader.core.files import EditError
 
+    root, item_id = where
     try:
-        return edit(target.id, root, timeout)
+        return dataclasses.replace(edit(item_id, root, timeout), shown=target.shown)
     except EditError as exc:  # refused, broken file, lock timeout, write failure
         return Outcome(target.shown, field_name, error=sanitize(exc.reason))
     except OSError as exc:

@@ -7,16 +7,9 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from reader.cli.common import (
-    CLIError,
-    add_root,
-    content_root,
-    content_roots,
-    given_root,
-    given_roots,
-    load_roots,
-)
+from reader.cli.common import CLIError, add_root, command_roots, load_roots
 from reader.cli.marking import state_query, user_state
 from reader.core.catalog import Catalog
 from reader.core.cells import fit
@@ -27,7 +20,10 @@ from reader.core.queryhelp import syntax_text
 from reader.core.querylang import QueryError, parse, plain_words
 from reader.core.sanitize import clip, sanitize
 from reader.core.serialize import item_dict
-from reader.core.store import LoadProblem, load_item
+from reader.core.store import LoadProblem
+
+if TYPE_CHECKING:
+    from reader.core.roots import Roots
 
 PROVIDER_CELLS = 24
 NO_INDEX_HELP = "parse every file; ignore the index"
@@ -48,10 +44,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                         epilog="query syntax:\n" + syntax_text(note="Every term must match."),
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     ls.__class__ = _IntermixedParser  # a query may come after the options too
-    add_root(ls, positional=False, several=True)
+    add_root(ls, positional=False)
     ls.add_argument("words", nargs="*", metavar="PATH|QUERY",
-                    help="the content directory (default: the bundled sample content), then "
-                    "the query, e.g. 'heat:>50 topic:AI -is:published robots'")
+                    help="the content directories (default: roots in config.toml, else the bundled sample "
+                    "content), then the query, e.g. 'heat:>50 topic:AI -is:published robots'")
     ls.add_argument("--where", default="", metavar="QUERY",
                     help="only items QUERY selects (with a positional QUERY: both must match)")
     ls.add_argument("--sort", choices=[k.value for k in SortKey], default=SortKey.DATE.value,
@@ -82,14 +78,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     ls.set_defaults(run=cmd_list)
 
     show = sub.add_parser("show", help="print one item")
-    show.add_argument("id", help="the item's ID (its path relative to the content directory), "
-                      "a path to the file, or an unambiguous prefix of an ID")
+    show.add_argument("id", help="the item's ID as `reader list` shows it (its path relative to the "
+                      "content directory; with several, after its directory's label), a path to the "
+                      "file, or an unambiguous prefix of an ID")
     add_root(show)
     show.add_argument("--json", action="store_true", help="the item as JSON, every field")
     show.set_defaults(run=cmd_show)
 
     check = sub.add_parser("check", help="print the load report; exit 1 if any file is bad")
-    add_root(check, several=True)
+    add_root(check)
     check.add_argument("--json", action="store_true", help="the report as one JSON object")
     check.add_argument("--no-index", action="store_true", help=NO_INDEX_HELP)
     check.set_defaults(run=cmd_check)
@@ -147,10 +144,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         raise CLIError("--limit must be 0 or more")
     args.path, query = split_words(args.words)
     text = state_query(query_text(query, args.where, args.search), args.unread, args.saved)
-    roots = content_roots(given_roots(args))
-    if args.stories and not roots.single:
-        raise CLIError("--stories reads one content directory")
-    root = roots.primary
+    roots = command_roots(args)
     entries, problems, *_ = load_roots(roots, not args.no_index)
     key = SortKey(args.sort)
     published = (
@@ -165,7 +159,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.stories:
         from reader.cli.story_list import story_rows, write_stories_json
 
-        stories = story_rows(root, rows)[: args.limit]
+        stories = story_rows(roots, rows)[: args.limit]
         if args.json:
             write_stories_json(out, stories)
         elif args.ids:
@@ -173,22 +167,31 @@ def cmd_list(args: argparse.Namespace) -> int:
         else:
             out.write(format_table([best for best, _ in stories],
                                    counts={best.id: len(members) for best, members in stories}))
-    elif args.json:
-        for e in rows[: args.limit]:  # the full item, read again only for the rows printed
+    else:
+        write_rows(rows[: args.limit], roots, problems, as_json=args.json, ids=args.ids)
+    for problem in problems:
+        print(f"reader: skipped {problem}", file=sys.stderr)
+    return 0
+
+
+def write_rows(rows: Sequence[Entry], roots: Roots, problems: list[LoadProblem], *,
+               as_json: bool = False, ids: bool = False) -> None:
+    """The rows as ``reader list`` prints them: a table, their ids, or JSON lines
+    (each item read again from its own root; one that cannot be is added to ``problems``)."""
+    out = sys.stdout
+    if as_json:
+        for e in rows:  # the full item, read again only for the rows printed
             item = roots.load_item(e.id)
             if isinstance(item, LoadProblem):
                 problems.append(item)
                 continue
             out.write(json.dumps(item_dict(item), ensure_ascii=False) + "\n")
-    elif args.ids:
-        out.writelines(sanitize(e.id) + "\n" for e in rows[: args.limit])
+    elif ids:
+        out.writelines(sanitize(e.id) + "\n" for e in rows)
     else:
         from reader.core.config import load_config
 
-        out.write(format_table(rows[: args.limit], dates=load_config().dates))
-    for problem in problems:
-        print(f"reader: skipped {problem}", file=sys.stderr)
-    return 0
+        out.write(format_table(rows, dates=load_config().dates))
 
 
 def format_table(rows: Sequence[Entry], width: int = 100, dates: DateStyle = UTC_DAYS,
@@ -228,8 +231,8 @@ def _counted(entry: Entry, counts: Mapping[str, int] | None) -> str:
 def cmd_show(args: argparse.Namespace) -> int:
     from reader.cli.targets import resolve_or_keep
 
-    root = content_root(given_root(args))
-    item = load_item(root, resolve_or_keep(root, args.id))
+    roots = command_roots(args)
+    item = roots.load_item(resolve_or_keep(roots, args.id))
     if isinstance(item, LoadProblem):
         raise CLIError(f"{clip(item.id)}: {item.reason}")
     if args.json:
@@ -247,7 +250,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     exit 1. What the listing skips by design (dangling, looping and outside
     symlinks, FIFOs, a folder reached twice) is named with the reason, but
     does not fail the check: nothing there was meant to be read."""
-    roots = content_roots(given_roots(args))
+    roots = command_roots(args)
     entries, problems, without_front_matter, skipped, warnings = load_roots(
         roots, not args.no_index, verify=True)
     if args.json:

@@ -4,9 +4,10 @@ The marks are the app's (``reader.core.state``: per user, in the state
 directory; never in the content folder), kept by each item's URL (else its
 id), so ``reader mark`` never writes to the content directory and needs no
 lock on it. Ids are resolved as the editing commands resolve them
-(``reader.cli.targets``); an id that names no item, or an item that cannot be
-read, gets one line on stderr, the others are marked, and the exit status is
-1 at the end. ``reader list --unread`` / ``--saved`` read the same marks.
+(``reader.cli.targets``), across every content root given (or config.toml's
+``roots``), and each item is read in its own root; an id that names no item,
+or an item that cannot be read, gets one line on stderr, the others are
+marked, and the exit status is 1 at the end. ``reader list --unread`` / ``--saved`` read the same marks.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from reader.cli.common import CLIError, content_root
+from reader.cli.common import CLIError, command_roots
 from reader.cli.targets import read_ids, resolve_all
 from reader.core.model import Entry
 from reader.core.query_eval import NO_USER_STATE, UserState
@@ -32,8 +33,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("ids", nargs="+", metavar="ID",
                    help="an item's ID as `reader list` shows it, a path to the file, or an "
                    "unambiguous prefix of an ID; - reads IDs from stdin, one per line")
-    p.add_argument("--root", metavar="PATH",
-                   help="the content directory (default: the bundled sample content)")
+    p.add_argument("--root", metavar="PATH", action="append",
+                   help="the content directory; repeat it for several (default: roots in config.toml, "
+                   "else the bundled sample content)")
     read = p.add_mutually_exclusive_group()
     read.add_argument("--read", dest="read", action="store_const", const=True, help="mark the items read")
     read.add_argument("--unread", dest="read", action="store_const", const=False,
@@ -47,23 +49,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def cmd_mark(args: argparse.Namespace) -> int:
     from reader.core.state import StateStore, item_key
-    from reader.core.store import LoadProblem, load_item
+    from reader.core.store import LoadProblem
 
     if args.read is None and args.saved is None:
         raise CLIError("mark needs --read, --unread, --saved or --unsaved")
-    root = content_root(args.root)
+    roots = command_roots(args)
     given = read_ids(args.ids)
     if not given:
         print("reader: no ids given; nothing changed", file=sys.stderr)
         return 0
     keys: dict[str, str] = {}  # id -> item key
     failed = 0
-    for target in resolve_all(root, given):
+    for target in resolve_all(roots, given):
         if target.id is None:
             failed += 1
             print(f"reader: {clip(target.shown)}: {target.error or 'no such item'}", file=sys.stderr)
             continue
-        item = load_item(root, target.id)
+        item = roots.load_item(target.id)
         if isinstance(item, LoadProblem):
             failed += 1
             print(f"reader: {clip(target.shown)}: {item.reason}", file=sys.stderr)

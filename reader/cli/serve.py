@@ -1,7 +1,7 @@
-"""``reader serve [PATH] [--host H] [--port N]``: the same app in a web browser.
+"""``reader serve [PATH...] [--host H] [--port N]``: the same app in a web browser.
 
 textual-serve runs a web server whose page draws a terminal; each browser tab
-that connects starts its own ``reader PATH`` process (Textual's web driver) and
+that connects starts its own ``reader PATH...`` process (Textual's web driver) and
 talks to it over a websocket. There is no authentication at all, and the app
 can edit items: so the server binds to loopback unless ``--host`` says
 otherwise, and then it warns.
@@ -13,9 +13,10 @@ import argparse
 import ipaddress
 import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
-from reader.cli.common import CLIError, add_root, content_root, given_root
+from reader.cli.common import CLIError, add_root, command_roots
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -57,13 +58,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def app_command(root: Path) -> str:
-    """The shell command textual-serve runs for each browser tab: this Python, this reader."""
-    return " ".join(shlex.quote(part) for part in (sys.executable, "-m", "reader", str(root.resolve())))
+def app_command(roots: Path | Sequence[Path]) -> str:
+    """The shell command textual-serve runs for each browser tab: this Python, this reader,
+    on these content roots."""
+    paths = [roots] if isinstance(roots, Path) else list(roots)
+    return " ".join(shlex.quote(part) for part in (sys.executable, "-m", "reader",
+                                                   *(str(p.resolve()) for p in paths)))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    root = content_root(given_root(args))
+    roots = command_roots(args)
     try:
         from textual_serve.server import Server
     except ImportError:
@@ -71,6 +75,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         print(f"reader: warning: serving on {args.host}:{args.port} with no authentication: anyone who "
               "can reach this address can read and edit these items.", file=sys.stderr)
-    server = Server(app_command(root), host=args.host, port=args.port, title="reader")
+    server = Server(app_command(roots.paths), host=args.host, port=args.port, title="reader")
     server.serve()
     return 0

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TextIO
 
 from reader.core.model import Entry
+from reader.core.roots import Roots
 from reader.core.stories import StoryIndex
 from reader.core.story_service import read_related
 
@@ -17,18 +17,18 @@ from reader.core.story_service import read_related
 RELATED_READ_LIMIT = 20_000
 
 
-def related_keys(root: Path, rows: Sequence[Entry]) -> dict[str, tuple[int, ...]] | None:
-    """id -> the URL keys its ``related`` list names, read from the files;
+def related_keys(roots: Roots, rows: Sequence[Entry]) -> dict[str, tuple[int, ...]] | None:
+    """id -> the URL keys its ``related`` list names, read from the files (each in its own root);
     ``None`` when there are too many rows to read them all."""
     if len(rows) > RELATED_READ_LIMIT:
         return None
-    return read_related(root, (e.id for e in rows))
+    return read_related(roots, (e.id for e in rows))
 
 
-def story_rows(root: Path, rows: Sequence[Entry]) -> list[tuple[Entry, list[Entry]]]:
+def story_rows(roots: Roots, rows: Sequence[Entry]) -> list[tuple[Entry, list[Entry]]]:
     """(best version, every item of the story in list order), in the list's order
     of the best versions."""
-    related = related_keys(root, rows)
+    related = related_keys(roots, rows)
     if related is None:
         print(f"reader: --stories: more than {RELATED_READ_LIMIT} items, so related lists are not read "
               "(stories join on pages and near-duplicate text only)", file=sys.stderr)

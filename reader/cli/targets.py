@@ -1,10 +1,16 @@
-"""The items an editing command works on: ids from the command line and stdin, resolved.
+"""The items a command works on: ids from the command line and stdin, resolved.
 
 ``-`` among the ids reads more ids from stdin, one per line (blank lines
 skipped), as ``reader list --ids`` prints them. Each id is resolved in the
 order of ``reader.core.ids``: an item file named exactly (or by a path inside
 the root) needs no catalog; anything else -- an id as shown, a prefix -- is
 looked up in the loaded catalog, which is loaded at most once per command.
+
+With several content roots an id is what ``reader list`` prints: the root's
+label, ``/``, the path in that root (``reader.core.roots``). An id given
+without its label is looked for in every root: found in one, it is that
+item; found in two or more, it is refused with one line naming those roots
+and the ids to give instead.
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from reader.core.ids import AmbiguousId, IdError, IdIndex, file_id
-from reader.core.sanitize import sanitize
+from reader.core.ids import AmbiguousId, IdError, IdIndex, UnknownId, file_id
+from reader.core.roots import SEP, Roots
+from reader.core.sanitize import clip, sanitize
 
 STDIN = "-"
 
@@ -58,18 +65,35 @@ def read_ids(given: Iterable[str], stdin: TextIO | None = None) -> list[str]:
     return out
 
 
-class Resolver:
-    """Resolves ids against one content root; loads the catalog only when needed."""
+class InSeveralRoots(IdError):
+    """An id without a root's label that names an item in two roots or more."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, given: str, roots: Roots, matches: list[str]) -> None:
+        self.matches = tuple(matches)
+        where = ", ".join(f"{label} ({clip(str(roots.path_of_label(label)))})"
+                          for label in (m.partition(SEP)[0] for m in matches))
+        named = " or ".join(clip(m, 80) for m in matches)
+        super().__init__(given, f"in {len(matches)} content roots, {where}: give it with its root's label: {named}")
+
+
+def _normal(given: str) -> str:
+    while given.startswith("./"):
+        given = given[2:]
+    return given
+
+
+class Resolver:
+    """Resolves ids against the content roots; loads the catalog only when needed."""
+
+    def __init__(self, roots: Roots | Path) -> None:
+        self.roots = roots if isinstance(roots, Roots) else Roots.of(roots)
         self._index: IdIndex | None = None
 
     def ids(self) -> IdIndex:
         if self._index is None:
-            from reader.cli.common import load_entries
+            from reader.cli.common import load_roots
 
-            entries, problems, *_ = load_entries(self.root, use_index=True)
+            entries, problems, *_ = load_roots(self.roots, use_index=True)
             # Files that could not be read are resolvable too: editing one then
             # says why it cannot be edited. Unreadable folders (ending in /) are not.
             ids = [e.id for e in entries]
@@ -77,19 +101,50 @@ class Resolver:
             self._index = IdIndex(ids)
         return self._index
 
+    def find(self, given: str) -> str:
+        """The id (among the roots) ``given`` stands for; ``IdError`` (``UnknownId``,
+        ``AmbiguousId``, ``InSeveralRoots``) otherwise."""
+        roots = self.roots
+        if roots.single:
+            exact = file_id(roots.primary, given)
+            return exact if exact is not None else self.ids().resolve(given)
+        label, sep, rel = _normal(given).partition(SEP)
+        path = roots.path_of_label(label)
+        if sep and path is not None:  # the id as `reader list` prints it
+            exact = file_id(path, rel)
+            if exact is not None:
+                return roots.full_id(label, exact)
+        # an id without its label, or a path to the file: in which roots?
+        found = [roots.full_id(lab, x) for lab, root in roots if (x := file_id(root, given)) is not None]
+        if not found:
+            index = self.ids()
+            try:  # an id as shown, or a prefix of one, with its label
+                return index.resolve(given)
+            except UnknownId:
+                pass
+            for lab in roots.labels:  # ... or without it
+                try:
+                    found.append(index.resolve(f"{lab}{SEP}{_normal(given)}"))
+                except UnknownId:
+                    continue
+                except AmbiguousId as exc:
+                    raise AmbiguousId(given, exc.matches) from None
+        if len(found) > 1:
+            raise InSeveralRoots(given, roots, found)
+        if found:
+            return found[0]
+        raise UnknownId(given)
+
     def resolve(self, given: str) -> Target:
-        exact = file_id(self.root, given)
-        if exact is not None:
-            return Target(given, exact)
         try:
-            return Target(given, self.ids().resolve(given))
+            return Target(given, self.find(given))
         except IdError as exc:
             return Target(given, error=exc.reason)
 
 
-def resolve_all(root: Path, given: Iterable[str]) -> list[Target]:
+def resolve_all(roots: Roots | Path, given: Iterable[str]) -> list[Target]:
     """One target per item: an id given twice (or two prefixes of one id) counts once."""
-    resolver = Resolver(root)
+    resolver = Resolver(roots)
     seen: set[str] = set()
     out: list[Target] = []
     for arg in given:
@@ -102,19 +157,20 @@ def resolve_all(root: Path, given: Iterable[str]) -> list[Target]:
     return out
 
 
-def resolve_or_keep(root: Path, given: str) -> str:
-    """For reading commands: the id ``given`` stands for; ``given`` itself when it
-    names no item (the command's own error then says why it cannot be read);
-    ``CLIError`` naming a few matches when it is an ambiguous prefix."""
+def resolve_or_keep(roots: Roots | Path, given: str) -> str:
+    """For reading commands: the id ``given`` stands for. With one root, ``given``
+    itself when it names no item (reading it then says why it cannot be read);
+    with several, the same when it starts with a root's label. ``CLIError``
+    (one line) for an ambiguous prefix, an id in several roots, or an id
+    without a label that no root has."""
     from reader.cli.common import CLIError
 
-    resolver = Resolver(root)
-    exact = file_id(root, given)
-    if exact is not None:
-        return exact
+    resolver = Resolver(roots)
     try:
-        return resolver.ids().resolve(given)
-    except AmbiguousId as exc:
+        return resolver.find(given)
+    except UnknownId as exc:
+        if resolver.roots.single or resolver.roots.label_of(_normal(given)) is not None:
+            return _normal(given) if not resolver.roots.single else given
         raise CLIError(str(exc)) from None
-    except IdError:
-        return given
+    except IdError as exc:
+        raise CLIError(str(exc)) from None

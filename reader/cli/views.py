@@ -2,8 +2,10 @@
 
 The views are the app's sidebar entries (``reader.core.views``): a name, a
 query (the search bar's syntax) and, optionally, a sort. ``list`` counts the
-items each selects in the content directory (``--root PATH``, default: the
-bundled sample content); ``--no-counts`` skips loading it.
+items each selects in the content directories (``PATH...`` or ``--root PATH``
+repeated, as one collection; default: config.toml's ``roots``, else the
+bundled sample content); ``--no-counts`` skips loading them. ``show NAME``
+prints the items the view selects there, in its sort, as ``reader list`` does.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from reader.cli.common import CLIError, add_root, content_root, given_root, load_entries
+from reader.cli.common import CLIError, add_root, command_roots, load_roots
 from reader.core.cells import fit
 from reader.core.config import config_path
-from reader.core.query import SortKey
+from reader.core.query import Query, SortKey
 from reader.core.queryhelp import syntax_text
 from reader.core.querylang import QueryError, parse
 from reader.core.sanitize import clip, sanitize
@@ -30,6 +32,7 @@ from reader.core.views import (
     load_views,
     rename_view,
     save_view,
+    view_query,
 )
 
 NAME_CELLS = 24
@@ -45,10 +48,21 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     actions = view.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     ls = actions.add_parser("list", help="the views: name, count, sort and query")
-    add_root(ls, path_help="the content directory to count in (default: the bundled sample content)")
+    add_root(ls, path_help="the content directory to count in (default: roots in "
+             "config.toml, else the bundled sample content)")
     ls.add_argument("--no-counts", action="store_true", help="do not load the items to count them")
     ls.add_argument("--json", action="store_true", help="one JSON object per view")
     ls.set_defaults(run=cmd_list)
+
+    show = actions.add_parser("show", help="the items the view NAME selects, as `reader list` prints them")
+    show.add_argument("name", metavar="NAME", help="the view's name (any case, if unambiguous)")
+    add_root(show, path_help="the content directory (default: roots in config.toml, "
+             "else the bundled sample content)")
+    shown = show.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="JSON lines with every normalised field")
+    shown.add_argument("--ids", action="store_true", help="only the ids, one per line")
+    show.add_argument("--limit", type=int, metavar="N", help="print at most N items")
+    show.set_defaults(run=cmd_show)
 
     save = actions.add_parser(
         "save", help="save QUERY under NAME (replacing a view of that name)",
@@ -84,8 +98,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not args.no_counts:
         from reader.core.catalog import Catalog
 
-        root = content_root(given_root(args))
-        entries, problems, *_ = load_entries(root, True)
+        entries, problems, *_ = load_roots(command_roots(args), True)
         counts = count_views(Catalog(entries), saved.views)
         if problems:
             print(f"reader: {len(problems)} files could not be read (reader check: which)", file=sys.stderr)
@@ -107,6 +120,28 @@ def cmd_list(args: argparse.Namespace) -> int:
         out.write(f"{fit(sanitize(view.name), NAME_CELLS)}  {count}{sort:<17}{sanitize(view.query)}\n")
     if saved.defaults:
         print(f"reader: the built-in views (no [views] in {sanitize(str(config_path()))} yet)", file=sys.stderr)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """The view's query and sort (the date, newest first, when it has none) over every root."""
+    from reader.cli.listing import write_rows
+    from reader.cli.marking import user_state
+    from reader.core.catalog import Catalog
+
+    if args.limit is not None and args.limit < 0:
+        raise CLIError("--limit must be 0 or more")
+    saved = load_views()
+    _warn(saved)
+    view = saved.find(args.name)
+    if view is None:
+        raise CLIError(f"no saved view called {_shown(args.name)} (reader view list: the views)")
+    roots = command_roots(args)
+    entries, problems, *_ = load_roots(roots, True)
+    rows = Catalog(entries).query(view_query(view, Query()), user_state(entries, view.query))
+    write_rows(rows[: args.limit], roots, problems, as_json=args.json, ids=args.ids)
+    for problem in problems:
+        print(f"reader: skipped {problem}", file=sys.stderr)
     return 0
 
 

@@ -33,6 +33,7 @@ from typing import Any
 
 from reader.core.model import Entry
 from reader.core.pool import ensure_resource_tracker
+from reader.core.roots import Roots
 from reader.core.stories import Story, StoryConfig
 from reader.core.story_cache import Stamp
 from reader.core.story_service import StoryService, split_changes
@@ -51,7 +52,8 @@ def _story(ranked: tuple[str, ...]) -> Story:
     return Story(ranked[0], tuple(sorted(ranked)), ranked)
 
 
-def serve(conn: Connection, root: str, config: StoryConfig, use_cache: bool, cache_directory: str | None) -> None:
+def serve(conn: Connection, root: str | Roots, config: StoryConfig, use_cache: bool,
+          cache_directory: str | None) -> None:
     """The process: a ``StoryService`` answering the app's messages until it closes."""
     service = StoryService(root, config=config, use_cache=use_cache, cache_directory=cache_directory)
     entries: list[Entry] = []
@@ -85,12 +87,15 @@ def _give_back() -> None:
 
 
 class StoryProcess:
-    def __init__(self, root: Path | str, *, config: StoryConfig | None = None, use_cache: bool = True,
+    def __init__(self, root: Path | str | Roots, *, config: StoryConfig | None = None, use_cache: bool = True,
                  cache_directory: Path | str | None = None, threshold: int = THRESHOLD) -> None:
-        self.root = Path(root)
+        # several roots go to the process as they are (their labels are the ids')
+        where: str | Roots = root if isinstance(root, Roots) and not root.single else str(
+            root.primary if isinstance(root, Roots) else root)
+        self.root = Path(where) if isinstance(where, str) else where.primary
         self.config = config or StoryConfig()
         self.threshold = threshold
-        self._args = (str(self.root), self.config, use_cache, None if cache_directory is None else str(cache_directory))
+        self._args = (where, self.config, use_cache, None if cache_directory is None else str(cache_directory))
         self.map = StoryMap()
         self.reused = 0  # files taken from the cache by the last build
         self.local: StoryService | None = None  # the service in this process, when there is no other

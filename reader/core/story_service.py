@@ -12,6 +12,10 @@ that arrives while the first build runs is applied right after it.
 Entries carry no related lists: the related keys of the files that are
 compared afresh are read from the files here (a few per change; all of them
 once, on a cold start).
+
+With several content roots (``reader.core.roots``) the ids carry their root's
+label and each file is read from its own root, so a story joins versions from
+every root; the cache is then one for that set of roots.
 """
 
 from __future__ import annotations
@@ -23,24 +27,46 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from reader.core.model import Entry
+from reader.core.roots import Roots
 from reader.core.store import read_bytes, read_front_matter
 from reader.core.stories import StoryConfig, StoryIndex
 from reader.core.story_cache import UNKNOWN, Stamp, StoryCache
 from reader.core.story_view import StoryMap
 from reader.core.urls import related_url_keys
 
-__all__ = ["StoryService", "read_related", "split_changes"]
+__all__ = ["StoryService", "cache_key", "read_related", "split_changes"]
 
 RACY_NS = 2_000_000_000  # an mtime this close to now may change again within its tick
 
 
-def read_related(root: Path, ids: Iterable[str]) -> dict[str, tuple[int, ...]]:
-    """id -> the URL keys its ``related`` list names, read from the files (a file
-    that cannot be read or parsed names none: the loader reports it)."""
+def file_finder(root: Path | str | Roots) -> Callable[[str], Path | None]:
+    """id -> the path of its file: under ``root``, or in its own root of several."""
+    if isinstance(root, Roots):
+        return root.file_of
+    base = Path(root)
+    return lambda item_id: base / item_id
+
+
+def cache_key(roots: Roots) -> str:
+    """What the story cache is kept under: the root; with several, all of them in
+    their order (the ids it holds carry labels made from that set)."""
+    if roots.single:
+        return str(roots.primary)
+    return "\n".join(os.path.realpath(p) for p in roots.paths)
+
+
+def read_related(root: Path | Roots, ids: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """id -> the URL keys its ``related`` list names, read from the files (each
+    in its own root; a file that cannot be read or parsed names none: the
+    loader reports it)."""
     out: dict[str, tuple[int, ...]] = {}
+    path_of = file_finder(root)
     for item_id in ids:
+        path = path_of(item_id)
+        if path is None:
+            continue
         try:
-            data = read_bytes(str(root / item_id))
+            data = read_bytes(str(path))
             if b"related" not in data:
                 continue
             parsed = read_front_matter(data)
@@ -53,7 +79,9 @@ def read_related(root: Path, ids: Iterable[str]) -> dict[str, tuple[int, ...]]:
     return out
 
 
-def _stamp(path: Path, now_ns: int) -> Stamp | None:
+def _stamp(path: Path | None, now_ns: int) -> Stamp | None:
+    if path is None:
+        return None
     try:
         st = os.stat(path)
     except OSError:
@@ -63,11 +91,14 @@ def _stamp(path: Path, now_ns: int) -> Stamp | None:
 
 
 class StoryService:
-    def __init__(self, root: Path | str, *, config: StoryConfig | None = None, use_cache: bool = True,
+    def __init__(self, root: Path | str | Roots, *, config: StoryConfig | None = None, use_cache: bool = True,
                  cache_directory: Path | str | None = None) -> None:
-        self.root = Path(root)
+        self.roots = root if isinstance(root, Roots) else Roots.of(Path(root))
+        self.root = self.roots.primary
+        self._path_of = file_finder(self.roots)
         self.config = config or StoryConfig()
-        self.cache = StoryCache(self.root, self.config, directory=cache_directory) if use_cache else None
+        self.cache = (StoryCache(cache_key(self.roots), self.config, directory=cache_directory)
+                      if use_cache else None)
         self.index: StoryIndex | None = None
         self.map = StoryMap()
         self.reused = 0  # files taken from the cache by the last build
@@ -93,13 +124,13 @@ class StoryService:
         stamps: dict[str, Stamp] = {}
         clean = {}
         for entry in current:
-            stamp = _stamp(self.root / entry.id, now)
+            stamp = _stamp(self._path_of(entry.id), now)
             if stamp is not None:
                 stamps[entry.id] = stamp
             have = stored.get(entry.id)
             if have is not None and stamp is not None and stamp[1] != UNKNOWN and have[0] == stamp:
                 clean[entry.id] = have[1]
-        related = read_related(self.root, (e.id for e in current if e.id not in clean))
+        related = read_related(self.roots, (e.id for e in current if e.id not in clean))
         index = StoryIndex(current, related, config=self.config, cached=clean or None)
         del current, related
         self.index, self._stamps, self.reused = index, stamps, len(clean)
@@ -160,7 +191,7 @@ class StoryService:
         removed = [i for i in removed if i in index]
         if not upserts and not removed:
             return set()
-        related = read_related(self.root, (e.id for e in upserts))
+        related = read_related(self.roots, (e.id for e in upserts))
         affected = index.update(upserts, removed, related=related)
         now = time.time_ns()
         for entry in upserts:

@@ -2,7 +2,7 @@
 
     reader preview URL [--format text|markdown|json] [--allow-private-hosts]
                        [--timeout S] [--no-cache] [--refresh]
-    reader preview --item ID [PATH] [same options]
+    reader preview --item ID [PATH...] [same options]
 
 Exit status 0 on success; otherwise a one-line reason on stderr and 1 (2 for usage
 errors). Never a traceback.
@@ -70,10 +70,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         description="Fetch a page and print its readable text. With --item, try the item's "
         "originalUrl, webUrl, ampWebUrl and cdnAmpWebUrl in that order.",
     )
-    p.add_argument("target", nargs="?", metavar="URL|PATH",
-                   help="the URL to preview; with --item, the content directory")
-    p.add_argument("--item", metavar="ID", help="preview the links of this item (its path "
-                   "relative to the content root)")
+    p.add_argument("target", nargs="*", metavar="URL|PATH",
+                   help="the URL to preview; with --item, the content directory (several: one "
+                   "collection; default: roots in config.toml, else the bundled sample content)")
+    p.add_argument("--item", metavar="ID", help="preview the links of this item (its ID as "
+                   "`reader list` shows it, or an unambiguous prefix)")
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="text (the default), markdown, or json with the URL, title and text")
     p.add_argument("--allow-private-hosts", action="store_true",

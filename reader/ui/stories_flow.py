@@ -70,10 +70,11 @@ class StoriesFlow:
     @cached_property
     def service(self) -> StoryService | StoryProcess:
         """The clustering service, made on first use (the first build, after the
-        load): at scale it runs in a process of its own, the app keeps only the map."""
+        load): at scale it runs in a process of its own, the app keeps only the map.
+        With several content roots each item's file is read in its own root."""
         from reader.core.story_process import StoryProcess
 
-        return StoryProcess(self.app.root, use_cache=self.app._use_index)
+        return StoryProcess(self.app.roots, use_cache=self.app._use_index)
 
     @cached_property
     def map(self) -> StoryMap:
