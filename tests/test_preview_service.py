@@ -394,6 +394,51 @@ def test_cli_bad_input(argv, capsys):
     assert code == 1 and err.count("\n") == 1 and "\x1b" not in err
 
 
+def _serve_with(monkeypatch, make_service) -> None:
+    import reader.preview.setup
+
+    monkeypatch.setattr(reader.preview.setup, "make_service", make_service)
+
+
+def test_cli_interrupt_exits_130_quietly(monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    _serve_with(monkeypatch, interrupted)
+    assert cli_main(["preview", "https://example.com/a", "--no-cache"]) == 130
+    assert capsys.readouterr() == ("", "")
+
+
+def test_cli_closed_pipe_exits_0_quietly(monkeypatch, capsys):
+    from tests.conftest import FakePreviewService
+
+    service = FakePreviewService({"https://example.com/a": "Some words to read. " * 20})
+    _serve_with(monkeypatch, lambda *args, **kwargs: service)
+
+    class ClosedPipe:
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert cli_main(["preview", "https://example.com/a", "--no-cache"]) == 0
+    assert capsys.readouterr().err == ""
+    assert len(service.calls) == 1
+
+
+def test_cli_unexpected_error_is_one_line(monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise ValueError("bad state \x1b[2J here")
+
+    _serve_with(monkeypatch, broken)
+    assert cli_main(["preview", "https://example.com/a", "--no-cache"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "\x1b" not in err
+    assert err.startswith("reader: preview failed: ValueError: bad state")
+
+
 def test_cli_bad_timeout(capsys):
     with pytest.raises(SystemExit) as info:
         cli_main(["preview", "http://example.com/", "--timeout", "-1"])
