@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.config import Config, PreviewConfig
+from tests.httpserver import http_server  # noqa: F401  (the loopback server fixture, for every test)
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_content"

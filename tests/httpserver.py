@@ -1,8 +1,7 @@
 """A loopback HTTP(S) server for the preview tests (no internet needed).
 
-Import the fixtures into a test module::
-
-    from httpserver import http_server  # noqa: F401  (a pytest fixture)
+``tests/conftest.py`` provides the ``http_server`` fixture to every test module; import
+the helpers from ``tests.httpserver``.
 
 Routes are callables ``handler(request_handler)``; ``LoopbackServer.add`` registers
 simple canned responses, ``requests`` records (method, path, headers) of every request.

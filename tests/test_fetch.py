@@ -29,25 +29,7 @@ from reader.preview.fetch_body import Limit, Zlib
 from reader.preview.fetch_hosts import parse_target
 from reader.preview.fetch_http import make_client
 from reader.preview.fetch_types import Failure
-
-try:
-    from httpserver import (
-        ARTICLE_HTML,
-        RerouteTransport,
-        gzip_bomb,
-        http_server,
-        https_server,
-        make_cert,
-    )
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.httpserver import (  # noqa: F401
-        ARTICLE_HTML,
-        RerouteTransport,
-        gzip_bomb,
-        http_server,
-        https_server,
-        make_cert,
-    )
+from tests.httpserver import ARTICLE_HTML, RerouteTransport, gzip_bomb, https_server, make_cert
 
 LOOPBACK = FetchSettings(allow_private_hosts=True, deadline=2.0, connect_timeout=1.0,
                          read_timeout=1.0, max_bytes=1024 * 1024)

@@ -23,11 +23,6 @@ from reader.preview.service import (
     preview_to_payload,
 )
 
-try:
-    from httpserver import http_server
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.httpserver import http_server  # noqa: F401
-
 SETTINGS = FetchSettings(allow_private_hosts=True, deadline=2.0, connect_timeout=1.0,
                          read_timeout=1.0, max_bytes=1024 * 1024)
 
