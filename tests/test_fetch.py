@@ -29,12 +29,8 @@ from reader.preview.fetch_body import Limit, Zlib
 from reader.preview.fetch_hosts import parse_target
 from reader.preview.fetch_http import make_client
 from reader.preview.fetch_types import Failure
-from tests.httpserver import ARTICLE_HTML, RerouteTransport, gzip_bomb, https_server, make_cert
+from tests.httpserver import ARTICLE_HTML, GUARDED, LOOPBACK, RerouteTransport, gzip_bomb, https_server, make_cert
 
-LOOPBACK = FetchSettings(allow_private_hosts=True, deadline=2.0, connect_timeout=1.0,
-                         read_timeout=1.0, max_bytes=1024 * 1024)
-GUARDED = FetchSettings(deadline=2.0, connect_timeout=1.0, read_timeout=1.0,
-                        max_bytes=1024 * 1024)
 PUBLIC_IP = "93.184.215.14"  # a global address; the test transport routes it to loopback
 
 
