@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import os
+from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
 
@@ -180,6 +182,18 @@ async def wait_until(pilot, predicate, tries: int = 500) -> None:
             return
         await pilot.pause(0.02)
     raise AssertionError("the app never reached the expected state")
+
+
+def run_in_processes(target: Callable[..., object], *arg_tuples: tuple, timeout: float = 60) -> None:
+    """Run ``target(*args)`` in one fresh (spawned) process per ``args``, all at once,
+    and require every process to finish cleanly within ``timeout`` seconds."""
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=target, args=args) for args in arg_tuples]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout)
+        assert p.exitcode == 0
 
 
 def load_make_corpus():
