@@ -6,6 +6,7 @@ import errno
 import multiprocessing
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
@@ -157,6 +158,38 @@ class FakePreviewService:
 @pytest.fixture
 def fake_preview() -> FakePreviewService:
     return FakePreviewService()
+
+
+@dataclass
+class AppLaunches:
+    """What ``reader`` asked of the app: each root it opened (a path or a ``Roots``),
+    the keywords ``create_app`` got, and the ``mouse`` flag of each run."""
+
+    opened: list = field(default_factory=list)
+    kwargs: list[dict] = field(default_factory=list)
+    mice: list[bool] = field(default_factory=list)
+
+
+@pytest.fixture
+def fake_app(monkeypatch) -> AppLaunches:
+    """The Textual app replaced by a stand-in that records how ``reader`` opens it."""
+    launches = AppLaunches()
+
+    class FakeApp:
+        return_code = 0
+
+        def run(self, mouse: bool = True) -> None:
+            launches.mice.append(mouse)
+
+    def create_app(root, **kwargs):
+        launches.opened.append(root)
+        launches.kwargs.append(kwargs)
+        return FakeApp()
+
+    monkeypatch.setattr("reader.ui.app.create_app", create_app)
+    # the app's logging set-up would stop the "reader" logger propagating for later tests
+    monkeypatch.setattr("reader.logs.setup_app_logging", lambda cache_dir: None)
+    return launches
 
 
 def quiet_config(**preview: object) -> Config:
