@@ -229,15 +229,20 @@ def run_in_processes(target: Callable[..., object], *arg_tuples: tuple, timeout:
         assert p.exitcode == 0
 
 
-def load_make_corpus():
-    """bench/make_corpus.py as a module (bench/ is not a package)."""
+def load_bench(name: str):
+    """bench/NAME.py as a module (bench/ is not a package)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "bench" / "make_corpus.py")
+    spec = importlib.util.spec_from_file_location(name, REPO / "bench" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
     spec.loader.exec_module(module)
     return module
+
+
+def load_make_corpus():
+    """bench/make_corpus.py as a module."""
+    return load_bench("make_corpus")
 
 
 def deny(monkeypatch, *paths: Path) -> None:
