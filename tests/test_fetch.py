@@ -152,14 +152,20 @@ async def test_slow_headers_hit_the_read_timeout(http_server):
     assert time.monotonic() - start < 1.5
 
 
-async def test_endless_body_is_too_large_with_bounded_memory(http_server):
-    settings = FetchSettings(allow_private_hosts=True, deadline=5.0, max_bytes=512 * 1024)
+async def fetch_traced(url: str, settings: FetchSettings) -> tuple[FetchOK | FetchFailed, int]:
+    """fetch_page's result and the peak of Python memory allocated during it."""
     tracemalloc.start()
     try:
-        result = await fetch_page(http_server.url("/endless"), settings)
+        result = await fetch_page(url, settings)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+    return result, peak
+
+
+async def test_endless_body_is_too_large_with_bounded_memory(http_server):
+    settings = FetchSettings(allow_private_hosts=True, deadline=5.0, max_bytes=512 * 1024)
+    result, peak = await fetch_traced(http_server.url("/endless"), settings)
     _failed(result, "too_large")
     assert peak < 4 * 1024 * 1024, peak
 
@@ -167,13 +173,8 @@ async def test_endless_body_is_too_large_with_bounded_memory(http_server):
 async def test_gzip_bomb_is_too_large_quickly_with_bounded_memory(http_server):
     gzip_bomb()  # built before measuring
     settings = FetchSettings(allow_private_hosts=True, deadline=5.0, max_bytes=1024 * 1024)
-    tracemalloc.start()
     start = time.monotonic()
-    try:
-        result = await fetch_page(http_server.url("/bomb"), settings)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = await fetch_traced(http_server.url("/bomb"), settings)
     _failed(result, "too_large")
     assert time.monotonic() - start < 2.0
     assert peak < 6 * 1024 * 1024, peak  # the bomb expands to 32 MiB
