@@ -120,56 +120,75 @@ def concurrency(processes: int, edits: int, item_lock: bool) -> bool:
             and not temps and not failed)
 
 
-def _body() -> str:
+def long_body() -> str:
+    """An item body of about 400 KB, so that a write takes a while."""
     return "".join(f"line {i} of a long body, so that a write takes a while\n" for i in range(8000))
+
+
+def kill_a_writer(path: Path, rng: random.Random, max_delay: float = 0.004) -> None:
+    """Fork a child that rewrites ``path`` (published on, off, on ...) until it is
+    killed; once it runs, SIGKILL it after a random delay of up to ``max_delay`` s
+    and reap it. (tests/test_edit_concurrency.py runs the same, fewer times.)"""
+    ready_r, ready_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child: rewrite until killed
+        try:
+            os.close(ready_r)
+            os.write(ready_w, b"1")
+            flag = True
+            while True:
+                edit.set_published(path, flag)
+                flag = not flag
+        finally:
+            os._exit(1)
+    os.close(ready_w)
+    os.read(ready_r, 1)
+    os.close(ready_r)
+    time.sleep(rng.uniform(0, max_delay))
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
+class KillTally:
+    """What the killed writers left behind: each version of the file seen, torn or
+    empty files, locks still held, and temp files (removed after each count)."""
+
+    def __init__(self, old: bytes, new: bytes) -> None:
+        self.seen = {old: 0, new: 0}
+        self.torn = self.locked = self.temps_left = 0
+
+    def check(self, path: Path, folder: str) -> None:
+        data = path.read_bytes()
+        if data in self.seen:
+            self.seen[data] += 1
+        else:
+            self.torn += 1
+        try:
+            with files.item_lock(path, timeout=0):
+                pass
+        except files.LockTimeout:
+            self.locked += 1
+        self.temps_left += len([n for n in os.listdir(folder) if n.endswith(TEMP_SUFFIX)])
+        files.remove_stale_temps(folder, max_age=-1)
 
 
 def crash_fork(kills: int, seed: int = 7) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "item.md"
-        old = f"---\ntitle: x\npublished: false  # c\ntopics:\n  - AI\n---\n{_body()}".encode()
+        old = f"---\ntitle: x\npublished: false  # c\ntopics:\n  - AI\n---\n{long_body()}".encode()
         path.write_bytes(old)
         new = fmedit.plan_published(old, True).data
         rng = random.Random(seed)
-        seen = {old: 0, new: 0}
-        torn = locked = temps_left = 0
+        tally = KillTally(old, new)
         started = time.perf_counter()
         for _ in range(kills):
-            ready_r, ready_w = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    os.close(ready_r)
-                    os.write(ready_w, b"1")
-                    flag = True
-                    while True:
-                        edit.set_published(path, flag)
-                        flag = not flag
-                finally:
-                    os._exit(1)
-            os.close(ready_w)
-            os.read(ready_r, 1)
-            os.close(ready_r)
-            time.sleep(rng.uniform(0, 0.004))
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            data = path.read_bytes()
-            if data in seen:
-                seen[data] += 1
-            else:
-                torn += 1
-            try:
-                with files.item_lock(path, timeout=0):
-                    pass
-            except files.LockTimeout:
-                locked += 1
-            temps_left += len([n for n in os.listdir(tmp) if n.endswith(TEMP_SUFFIX)])
-            files.remove_stale_temps(tmp, max_age=-1)
+            kill_a_writer(path, rng)
+            tally.check(path, tmp)
         elapsed = time.perf_counter() - started
-    print(f"crash (fork): {kills} SIGKILLs in {elapsed:.1f} s: old version {seen[old]}, new version "
-          f"{seen[new]}, torn/empty {torn}, lock still held {locked}; killed mid-write "
-          f"(temp file left, removed by remove_stale_temps) {temps_left}")
-    return torn == 0 and locked == 0
+    print(f"crash (fork): {kills} SIGKILLs in {elapsed:.1f} s: old version {tally.seen[old]}, new version "
+          f"{tally.seen[new]}, torn/empty {tally.torn}, lock still held {tally.locked}; killed mid-write "
+          f"(temp file left, removed by remove_stale_temps) {tally.temps_left}")
+    return tally.torn == 0 and tally.locked == 0
 
 
 CHILD = """
@@ -187,12 +206,11 @@ while True:
 def crash_spawned(kills: int, seed: int = 11) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "item.md"
-        old = f"---\ntitle: x\npublished: false\n---\n{_body()}".encode()
+        old = f"---\ntitle: x\npublished: false\n---\n{long_body()}".encode()
         path.write_bytes(old)
         new = fmedit.plan_published(old, True).data
         rng = random.Random(seed)
-        seen = {old: 0, new: 0}
-        torn = locked = temps_left = 0
+        tally = KillTally(old, new)
         env = dict(os.environ, PYTHONPATH=str(REPO))
         started = time.perf_counter()
         for _ in range(kills):
@@ -204,22 +222,12 @@ def crash_spawned(kills: int, seed: int = 11) -> bool:
             child.send_signal(signal.SIGKILL)
             child.wait()
             child.stdout.close()
-            data = path.read_bytes()
-            if data in seen:
-                seen[data] += 1
-            else:
-                torn += 1
-            try:
-                with files.item_lock(path, timeout=0):
-                    pass
-            except files.LockTimeout:
-                locked += 1
-            temps_left += len([n for n in os.listdir(tmp) if n.endswith(TEMP_SUFFIX)])
-            files.remove_stale_temps(tmp, max_age=-1)
+            tally.check(path, tmp)
         elapsed = time.perf_counter() - started
-    print(f"crash (spawned python): {kills} SIGKILLs in {elapsed:.1f} s: old {seen[old]}, new {seen[new]}, "
-          f"torn/empty {torn}, lock still held {locked}; killed mid-write {temps_left}")
-    return torn == 0 and locked == 0
+    print(f"crash (spawned python): {kills} SIGKILLs in {elapsed:.1f} s: old {tally.seen[old]}, "
+          f"new {tally.seen[new]}, torn/empty {tally.torn}, lock still held {tally.locked}; "
+          f"killed mid-write {tally.temps_left}")
+    return tally.torn == 0 and tally.locked == 0
 
 
 def main() -> int:

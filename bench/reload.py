@@ -41,7 +41,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path[:0] = [REPO, HERE]
 
-from run import Probe, ensure_corpus, git_state, install_hooks, machine, make_key, summary  # noqa: E402
+from run import Probe, ensure_corpus, git_line, git_state, install_hooks, machine, make_key, summary  # noqa: E402
 
 SIZE = (120, 40)
 KINDS = ("edit shown", "edit other", "edit off screen", "add", "delete")
@@ -180,7 +180,7 @@ def render(report: dict) -> str:
         f"machine: {m.get('nproc')} CPUs ({m.get('cpu', '?')}), Python {m.get('python')}, "
         f"Textual {m.get('textual')}; load average before {report['load_before']}, "
         f"after {report['load_after']}",
-        f"code: git {g['head']}" + (f" + changes in {', '.join(g['changed'])}" if g["changed"] else " (clean)"),
+        git_line(g) or "code: git ?",
         f"floor: j (cursor down, from idle to the frame drawing it): median {floor:.1f} ms, "
         f"p95 {report['result']['floor_j']['p95']:.1f} ms",
         "",

@@ -933,6 +933,14 @@ def git_state() -> dict:
                         if line[:2] != "??" and line[3:]]}
 
 
+def git_line(g: dict | None) -> str | None:
+    """The report's "code:" line for a ``git_state()``; None when there was no commit."""
+    if not g or not g.get("head"):
+        return None
+    return f"code: git {g['head']}" + (f" + uncommitted changes in {', '.join(g['changed'])}"
+                                       if g.get("changed") else " (clean)")
+
+
 def machine() -> dict:
     import platform
 
@@ -1098,10 +1106,9 @@ def render(report: dict) -> str:
         "times from the top of the child process (before reader/textual are imported); "
         "'+start' = interpreter start before that",
     ]
-    g = report.get("git") or {}
-    if g.get("head"):
-        lines.append(f"code: git {g['head']}" + (f" + uncommitted changes in {', '.join(g['changed'])}"
-                                                 if g.get("changed") else " (clean)"))
+    code = git_line(report.get("git"))
+    if code:
+        lines.append(code)
     for r in report["results"]:
         n = r["n"]
         c = r["corpus"]

@@ -319,10 +319,9 @@ def render(report: dict) -> str:
     lines = [f"reader bench/terminal_bytes.py  {report['date']}  N = {report['n']:,}  "
              f"quiet {report['quiet_ms']} ms  load average {report['loadavg']}",
              f"command: {report['command']}"]
-    g = report.get("git") or {}
-    if g.get("head"):
-        lines.append(f"code: git {g['head']}" + (f" + uncommitted changes in {', '.join(g['changed'])}"
-                                                 if g.get("changed") else " (clean)"))
+    code = run.git_line(report.get("git"))
+    if code:
+        lines.append(code)
     for size in report["sizes"]:
         r, nb = size["reader"], size.get("newsboat")
         lines += ["", f"### {size['size']}", "",

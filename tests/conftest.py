@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
 import pytest
 
 from reader.core.config import Config, PreviewConfig
+from tests.httpserver import http_server  # noqa: F401  (the loopback server fixture, for every test)
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_content"
@@ -156,6 +160,38 @@ def fake_preview() -> FakePreviewService:
     return FakePreviewService()
 
 
+@dataclass
+class AppLaunches:
+    """What ``reader`` asked of the app: each root it opened (a path or a ``Roots``),
+    the keywords ``create_app`` got, and the ``mouse`` flag of each run."""
+
+    opened: list = field(default_factory=list)
+    kwargs: list[dict] = field(default_factory=list)
+    mice: list[bool] = field(default_factory=list)
+
+
+@pytest.fixture
+def fake_app(monkeypatch) -> AppLaunches:
+    """The Textual app replaced by a stand-in that records how ``reader`` opens it."""
+    launches = AppLaunches()
+
+    class FakeApp:
+        return_code = 0
+
+        def run(self, mouse: bool = True) -> None:
+            launches.mice.append(mouse)
+
+    def create_app(root, **kwargs):
+        launches.opened.append(root)
+        launches.kwargs.append(kwargs)
+        return FakeApp()
+
+    monkeypatch.setattr("reader.ui.app.create_app", create_app)
+    # the app's logging set-up would stop the "reader" logger propagating for later tests
+    monkeypatch.setattr("reader.logs.setup_app_logging", lambda cache_dir: None)
+    return launches
+
+
 def quiet_config(**preview: object) -> Config:
     preview.setdefault("debounce_ms", 10)
     return Config(preview=PreviewConfig(**preview))  # type: ignore[arg-type]
@@ -181,15 +217,32 @@ async def wait_until(pilot, predicate, tries: int = 500) -> None:
     raise AssertionError("the app never reached the expected state")
 
 
-def load_make_corpus():
-    """bench/make_corpus.py as a module (bench/ is not a package)."""
+def run_in_processes(target: Callable[..., object], *arg_tuples: tuple, timeout: float = 60) -> None:
+    """Run ``target(*args)`` in one fresh (spawned) process per ``args``, all at once,
+    and require every process to finish cleanly within ``timeout`` seconds."""
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=target, args=args) for args in arg_tuples]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout)
+        assert p.exitcode == 0
+
+
+def load_bench(name: str):
+    """bench/NAME.py as a module (bench/ is not a package)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "bench" / "make_corpus.py")
+    spec = importlib.util.spec_from_file_location(name, REPO / "bench" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
     spec.loader.exec_module(module)
     return module
+
+
+def load_make_corpus():
+    """bench/make_corpus.py as a module."""
+    return load_bench("make_corpus")
 
 
 def deny(monkeypatch, *paths: Path) -> None:

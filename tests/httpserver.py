@@ -1,8 +1,7 @@
 """A loopback HTTP(S) server for the preview tests (no internet needed).
 
-Import the fixtures into a test module::
-
-    from httpserver import http_server  # noqa: F401  (a pytest fixture)
+``tests/conftest.py`` provides the ``http_server`` fixture to every test module; import
+the helpers from ``tests.httpserver``.
 
 Routes are callables ``handler(request_handler)``; ``LoopbackServer.add`` registers
 simple canned responses, ``requests`` records (method, path, headers) of every request.
@@ -10,6 +9,7 @@ simple canned responses, ``requests`` records (method, path, headers) of every r
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import http.server
 import ssl
@@ -23,6 +23,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from reader.preview.fetch import FetchSettings
+
+# Fetch settings that may reach this server (a loopback address) and give up quickly.
+LOOPBACK = FetchSettings(allow_private_hosts=True, deadline=2.0, connect_timeout=1.0,
+                         read_timeout=1.0, max_bytes=1024 * 1024)
+# The same limits with the address guard on, as in normal use (loopback is refused).
+GUARDED = dataclasses.replace(LOOPBACK, allow_private_hosts=False)
 
 ARTICLE_HTML = b"""<!doctype html>
 <html><head><title>Test article</title><meta charset="utf-8"></head>

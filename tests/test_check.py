@@ -94,15 +94,19 @@ def test_a_warm_start_opens_no_item_file(monkeypatch, corpus: Path) -> None:
     assert not [p for p in opened if p.endswith(".md")]
 
 
+def check_while_locked(capsys, corpus: Path, locked: Path, *, restore: int) -> tuple[int, str, str]:
+    """``reader check corpus`` while ``locked`` is chmod 000; its mode is ``restore``d after."""
+    locked.chmod(0)
+    try:
+        return run(capsys, "check", str(corpus))
+    finally:
+        locked.chmod(restore)
+
+
 @pytest.mark.skipif(ROOT_USER, reason="root can read a chmod 000 file")
 def test_check_finds_a_chmod_000_file_with_a_warm_index(capsys, corpus: Path) -> None:
     assert run(capsys, "check", str(corpus))[0] == 0
-    locked = corpus / "b.md"
-    locked.chmod(0)
-    try:
-        code, out, _ = run(capsys, "check", str(corpus))
-    finally:
-        locked.chmod(0o644)
+    code, out, _ = check_while_locked(capsys, corpus, corpus / "b.md", restore=0o644)
     assert code == 1 and "b.md: cannot read: Permission denied" in out.splitlines()
 
 
@@ -128,12 +132,7 @@ def test_list_says_which_folder_it_could_not_read(capsys, monkeypatch, corpus: P
 
 @pytest.mark.skipif(ROOT_USER, reason="root can read a chmod 000 folder")
 def test_check_names_a_chmod_000_subfolder(capsys, corpus: Path) -> None:
-    sub = corpus / "sub"
-    sub.chmod(0)
-    try:
-        code, out, _ = run(capsys, "check", str(corpus))
-    finally:
-        sub.chmod(0o755)
+    code, out, _ = check_while_locked(capsys, corpus, corpus / "sub", restore=0o755)
     assert code == 1 and "sub/: cannot read folder: Permission denied" in out.splitlines()
 
 

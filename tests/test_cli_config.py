@@ -77,26 +77,11 @@ def test_keys_lists_the_remapped_key_and_markdown_is_the_readme_table(capsys) ->
     assert "| Ctrl+O | `triage.publish` |" in run(capsys, "keys", "--markdown")[1]
 
 
-def test_the_app_opens_the_first_configured_root(capsys, monkeypatch, tmp_path) -> None:
+def test_the_app_opens_the_first_configured_root(fake_app, tmp_path) -> None:
     root = tmp_path / "news"
     root.mkdir()
     path = config_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f'roots = ["{root}"]\n', encoding="utf-8")
-    opened = []
-
-    class FakeApp:
-        return_code = 0
-
-        def run(self, mouse: bool = True) -> None:
-            pass
-
-    def fake_create_app(root, **kwargs):
-        opened.append(Path(root))
-        return FakeApp()
-
-    monkeypatch.setattr("reader.ui.app.create_app", fake_create_app)
-    # the app's logging set-up would stop the "reader" logger propagating for later tests
-    monkeypatch.setattr("reader.logs.setup_app_logging", lambda cache_dir: None)
     assert main([]) == 0
-    assert opened == [root]
+    assert [Path(opened) for opened in fake_app.opened] == [root]

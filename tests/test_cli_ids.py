@@ -302,28 +302,10 @@ def test_preview_item_takes_root(capsys, monkeypatch, small_corpus: Path) -> Non
     assert code == 2 and err == "reader: preview --root PATH goes with --item ID\n"
 
 
-def test_the_app_takes_root(monkeypatch, small_corpus: Path) -> None:
-    import reader.logs
-    import reader.ui.app
-
-    opened: list[Path] = []
-    mice: list[bool] = []
-
-    class FakeApp:
-        return_code = 0
-
-        def run(self, mouse: bool = True) -> None:
-            mice.append(mouse)
-
-    def fake_create_app(root, use_cache=True, config=None):
-        opened.append(Path(root))
-        return FakeApp()
-
-    monkeypatch.setattr(reader.ui.app, "create_app", fake_create_app)
-    # the app's logging set-up would stop the "reader" logger propagating for later tests
-    monkeypatch.setattr(reader.logs, "setup_app_logging", lambda cache_dir: None)
+def test_the_app_takes_root(fake_app, small_corpus: Path) -> None:
     assert main(["--root", str(small_corpus)]) == 0
     assert main([str(small_corpus)]) == 0
     assert main([str(small_corpus), "--no-mouse"]) == 0
-    assert opened == [small_corpus, small_corpus, small_corpus]
-    assert mice == [True, True, False]  # --no-mouse: App.run(mouse=False)
+    assert [Path(root) for root in fake_app.opened] == [small_corpus, small_corpus, small_corpus]
+    assert all(set(kwargs) <= {"use_cache", "config"} for kwargs in fake_app.kwargs)
+    assert fake_app.mice == [True, True, False]  # --no-mouse: App.run(mouse=False)

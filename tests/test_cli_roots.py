@@ -61,22 +61,9 @@ def test_check_reads_every_root(capsys, tmp_path) -> None:
     assert report["items"] == 3 and report["roots"] == {"one-site": str(a), "two-site": str(b)}
 
 
-def test_the_app_opens_every_root_given_or_configured(capsys, monkeypatch, tmp_path) -> None:
+def test_the_app_opens_every_root_given_or_configured(fake_app, tmp_path) -> None:
     a, b = two_sites(tmp_path)
-    opened = []
-
-    class FakeApp:
-        return_code = 0
-
-        def run(self, mouse: bool = True) -> None:
-            pass
-
-    def fake_create_app(root, **kwargs):
-        opened.append(root)
-        return FakeApp()
-
-    monkeypatch.setattr("reader.ui.app.create_app", fake_create_app)
-    monkeypatch.setattr("reader.logs.setup_app_logging", lambda cache_dir: None)
+    opened = fake_app.opened
     assert main([str(a), str(b)]) == 0
     assert opened[-1] == Roots.of([a, b])
 
@@ -85,15 +72,7 @@ def test_the_app_opens_every_root_given_or_configured(capsys, monkeypatch, tmp_p
     path = config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f'roots = ["{a}", "{b}"]\n', encoding="utf-8")
-    warned = []
-    real = fake_create_app
-
-    def spy(root, **kwargs):
-        warned.extend(kwargs["config"].warnings)
-        return real(root, **kwargs)
-
-    monkeypatch.setattr("reader.ui.app.create_app", spy)
     assert main([]) == 0
-    assert opened[-1] == Roots.of([a, b]) and warned == []
+    assert opened[-1] == Roots.of([a, b]) and list(fake_app.kwargs[-1]["config"].warnings) == []
     assert main([str(a)]) == 0  # a PATH given wins over the config
     assert opened[-1] == a

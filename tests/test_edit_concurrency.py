@@ -10,14 +10,13 @@ import multiprocessing
 import os
 import random
 import shutil
-import signal
-import time
 from pathlib import Path
 
 import pytest
 
 from reader.core import audit, edit, files, fmedit, store
 from reader.core.store import TEMP_SUFFIX
+from tests.conftest import load_bench
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SOURCES = [
@@ -104,33 +103,16 @@ KILLS = 100
 
 def test_a_writer_killed_at_random_points_leaves_the_old_or_the_new_file(tmp_path: Path) -> None:
     """SIGKILL a process that keeps rewriting an item: never a torn or empty file."""
+    stress = load_bench("edit_stress")
     path = tmp_path / "item.md"
-    body = "".join(f"line {i} of a long body, so that a write takes a while\n" for i in range(8000))
-    old = f"---\ntitle: x\npublished: false  # c\ntopics:\n  - AI\n---\n{body}".encode()
+    old = f"---\ntitle: x\npublished: false  # c\ntopics:\n  - AI\n---\n{stress.long_body()}".encode()
     path.write_bytes(old)
     new = fmedit.plan_published(old, True).data
     rng = random.Random(7)
     seen = {old: 0, new: 0}
     temps_left = 0
     for _ in range(KILLS):
-        ready_r, ready_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - child: rewrite until killed
-            try:
-                os.close(ready_r)
-                os.write(ready_w, b"1")
-                flag = True
-                while True:
-                    edit.set_published(path, flag)
-                    flag = not flag
-            finally:
-                os._exit(1)
-        os.close(ready_w)
-        os.read(ready_r, 1)
-        os.close(ready_r)
-        time.sleep(rng.uniform(0, 0.004))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        stress.kill_a_writer(path, rng, max_delay=0.004)
         data = path.read_bytes()
         assert data in seen, f"torn file: {len(data)} bytes"
         seen[data] += 1

@@ -14,45 +14,23 @@ import zlib
 import httpx
 import pytest
 
-from reader.preview import fetch as fetch_mod
+from reader.preview import fetch_body
 from reader.preview.fetch import (
     FetchFailed,
     FetchOK,
     FetchSettings,
-    _Failure,
-    _Limit,
-    _parse_target,
-    _Zlib,
     build_request,
     decode_body,
     fetch_page,
     is_public_address,
     parse_ip_host,
 )
+from reader.preview.fetch_body import Limit, Zlib
+from reader.preview.fetch_hosts import parse_target
+from reader.preview.fetch_http import make_client
+from reader.preview.fetch_types import Failure
+from tests.httpserver import ARTICLE_HTML, GUARDED, LOOPBACK, RerouteTransport, gzip_bomb, https_server, make_cert
 
-try:
-    from httpserver import (
-        ARTICLE_HTML,
-        RerouteTransport,
-        gzip_bomb,
-        http_server,
-        https_server,
-        make_cert,
-    )
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.httpserver import (  # noqa: F401
-        ARTICLE_HTML,
-        RerouteTransport,
-        gzip_bomb,
-        http_server,
-        https_server,
-        make_cert,
-    )
-
-LOOPBACK = FetchSettings(allow_private_hosts=True, deadline=2.0, connect_timeout=1.0,
-                         read_timeout=1.0, max_bytes=1024 * 1024)
-GUARDED = FetchSettings(deadline=2.0, connect_timeout=1.0, read_timeout=1.0,
-                        max_bytes=1024 * 1024)
 PUBLIC_IP = "93.184.215.14"  # a global address; the test transport routes it to loopback
 
 
@@ -80,8 +58,8 @@ async def test_plain_article(http_server):
 async def test_request_headers(http_server):
     await fetch_page(http_server.url("/article"), LOOPBACK)
     seen = http_server.requests[-1].headers
-    assert seen["accept-encoding"] == fetch_mod.ACCEPT_ENCODING
-    assert "br" not in seen["accept-encoding"] or fetch_mod._BROTLI
+    assert seen["accept-encoding"] == fetch_body.ACCEPT_ENCODING
+    assert "br" not in seen["accept-encoding"] or fetch_body.BROTLI
     assert seen["user-agent"].startswith("reader/")
     assert seen["host"] == f"127.0.0.1:{http_server.port}"
 
@@ -174,14 +152,20 @@ async def test_slow_headers_hit_the_read_timeout(http_server):
     assert time.monotonic() - start < 1.5
 
 
-async def test_endless_body_is_too_large_with_bounded_memory(http_server):
-    settings = FetchSettings(allow_private_hosts=True, deadline=5.0, max_bytes=512 * 1024)
+async def fetch_traced(url: str, settings: FetchSettings) -> tuple[FetchOK | FetchFailed, int]:
+    """fetch_page's result and the peak of Python memory allocated during it."""
     tracemalloc.start()
     try:
-        result = await fetch_page(http_server.url("/endless"), settings)
+        result = await fetch_page(url, settings)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+    return result, peak
+
+
+async def test_endless_body_is_too_large_with_bounded_memory(http_server):
+    settings = FetchSettings(allow_private_hosts=True, deadline=5.0, max_bytes=512 * 1024)
+    result, peak = await fetch_traced(http_server.url("/endless"), settings)
     _failed(result, "too_large")
     assert peak < 4 * 1024 * 1024, peak
 
@@ -189,13 +173,8 @@ async def test_endless_body_is_too_large_with_bounded_memory(http_server):
 async def test_gzip_bomb_is_too_large_quickly_with_bounded_memory(http_server):
     gzip_bomb()  # built before measuring
     settings = FetchSettings(allow_private_hosts=True, deadline=5.0, max_bytes=1024 * 1024)
-    tracemalloc.start()
     start = time.monotonic()
-    try:
-        result = await fetch_page(http_server.url("/bomb"), settings)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = await fetch_traced(http_server.url("/bomb"), settings)
     _failed(result, "too_large")
     assert time.monotonic() - start < 2.0
     assert peak < 6 * 1024 * 1024, peak  # the bomb expands to 32 MiB
@@ -203,22 +182,22 @@ async def test_gzip_bomb_is_too_large_quickly_with_bounded_memory(http_server):
 
 def test_decompressor_never_returns_more_than_the_cap():
     bomb = gzip_bomb()
-    limit = _Limit(1024 * 1024)
-    decoder = _Zlib("gzip", limit)
+    limit = Limit(1024 * 1024)
+    decoder = Zlib("gzip", limit)
     produced = 0
-    with pytest.raises(_Failure) as info:
+    with pytest.raises(Failure) as info:
         for piece in decoder.feed(bomb):
-            assert len(piece) <= fetch_mod._CHUNK
+            assert len(piece) <= fetch_body.CHUNK
             produced += len(piece)
     assert info.value.kind == "too_large"
     assert produced <= 1024 * 1024
-    assert limit.total <= 1024 * 1024 + fetch_mod._CHUNK
+    assert limit.total <= 1024 * 1024 + fetch_body.CHUNK
 
 
 def test_decompressor_chunked_input_roundtrip():
     data = b"".join(b"line %d\n" % i for i in range(50000))
     for encoding, blob in (("gzip", gzip.compress(data)), ("deflate", zlib.compress(data))):
-        decoder = _Zlib(encoding, _Limit(10 * len(data)))
+        decoder = Zlib(encoding, Limit(10 * len(data)))
         out = []
         for i in range(0, len(blob), 1):  # one byte at a time for the first part
             if i > 64:
@@ -451,27 +430,27 @@ async def test_non_string_url_is_refused():
 
 def test_request_construction_pins_address_and_keeps_name():
     client = httpx.AsyncClient()
-    target = _parse_target("https://user:pw@news.example.com:8443/a/b?c=1#frag")
+    target = parse_target("https://user:pw@news.example.com:8443/a/b?c=1#frag")
     request = build_request(client, target, "93.184.215.14")
     assert str(request.url) == "https://93.184.215.14:8443/a/b?c=1"
     assert request.headers["host"] == "news.example.com:8443"
     assert request.extensions["sni_hostname"] == "news.example.com"
     assert "authorization" not in request.headers
-    v6 = build_request(client, _parse_target("http://news.example.com/"), "2606:2800:220:1::1")
+    v6 = build_request(client, parse_target("http://news.example.com/"), "2606:2800:220:1::1")
     assert str(v6.url) == "http://[2606:2800:220:1::1]/"
     assert v6.headers["host"] == "news.example.com"
     assert "sni_hostname" not in v6.extensions
-    idn = build_request(client, _parse_target("https://bücher.example/"), "93.184.215.14")
+    idn = build_request(client, parse_target("https://bücher.example/"), "93.184.215.14")
     assert idn.headers["host"] == "xn--bcher-kva.example"
     assert idn.extensions["sni_hostname"] == "xn--bcher-kva.example"
-    literal = build_request(client, _parse_target("http://0x5d.0xb8.0xd7.0xe/"), "93.184.215.14")
+    literal = build_request(client, parse_target("http://0x5d.0xb8.0xd7.0xe/"), "93.184.215.14")
     assert literal.headers["host"] == "93.184.215.14"
 
 
 def test_proxy_settings_do_not_read_the_environment(monkeypatch):
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
-    client = fetch_mod._client(FetchSettings(), None)
+    client = make_client(FetchSettings(), None)
     assert client.trust_env is False
     assert not client._mounts  # no proxy mounts from the environment
 

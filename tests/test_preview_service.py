@@ -22,14 +22,7 @@ from reader.preview.service import (
     payload_to_preview,
     preview_to_payload,
 )
-
-try:
-    from httpserver import http_server
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.httpserver import http_server  # noqa: F401
-
-SETTINGS = FetchSettings(allow_private_hosts=True, deadline=2.0, connect_timeout=1.0,
-                         read_timeout=1.0, max_bytes=1024 * 1024)
+from tests.httpserver import GUARDED, LOOPBACK
 
 
 class Clock:
@@ -59,7 +52,7 @@ def cache(tmp_path):
 
 @pytest.fixture
 def service(cache):
-    return PreviewService(SETTINGS, cache, extractor=stub_extractor())
+    return PreviewService(LOOPBACK, cache, extractor=stub_extractor())
 
 
 def closed_port_url(path: str = "/") -> str:
@@ -105,7 +98,7 @@ async def test_no_urls(service):
 
 
 async def test_page_without_article_is_no_article(http_server, cache):
-    service = PreviewService(SETTINGS, cache)  # the real extractor
+    service = PreviewService(LOOPBACK, cache)  # the real extractor
     result = await service.preview([("webUrl", http_server.url("/empty"))])
     assert isinstance(result, PreviewFailed)
     assert result.kind == "no_article"
@@ -113,7 +106,7 @@ async def test_page_without_article_is_no_article(http_server, cache):
 
 
 async def test_real_extractor_reads_the_article(http_server, cache):
-    service = PreviewService(SETTINGS, cache)
+    service = PreviewService(LOOPBACK, cache)
     result = await service.preview([("webUrl", http_server.url("/gzip"))])
     assert isinstance(result, Preview), result
     assert "perfectly ordinary test article" in result.article.text
@@ -132,7 +125,7 @@ async def test_plain_text_uses_the_text_extractor(http_server, cache):
         seen.append(text)
         return Article(title=None, text=text, blocks=(Block("paragraph", text),))
 
-    service = PreviewService(SETTINGS, cache, extractor=lambda *a: pytest.fail("html extractor"),
+    service = PreviewService(LOOPBACK, cache, extractor=lambda *a: pytest.fail("html extractor"),
                              text_extractor=text_extractor)
     result = await service.preview([("url", http_server.url("/plain"))])
     assert isinstance(result, Preview)
@@ -142,7 +135,7 @@ async def test_plain_text_uses_the_text_extractor(http_server, cache):
 
 async def test_extraction_runs_in_a_worker_thread(http_server, cache):
     calls: list = []
-    service = PreviewService(SETTINGS, cache, extractor=stub_extractor(calls))
+    service = PreviewService(LOOPBACK, cache, extractor=stub_extractor(calls))
     await service.preview([("webUrl", http_server.url("/article"))])
     assert calls and calls[0][1] != threading.get_ident()
     assert calls[0][0] == http_server.url("/article")
@@ -152,7 +145,7 @@ async def test_extractor_crash_is_a_failure_not_an_exception(http_server, cache)
     def boom(html, url=None):
         raise RuntimeError("bad parser")
 
-    service = PreviewService(SETTINGS, cache, extractor=boom)
+    service = PreviewService(LOOPBACK, cache, extractor=boom)
     result = await service.preview([("webUrl", http_server.url("/article"))])
     assert isinstance(result, PreviewFailed) and result.kind == "extract_error"
 
@@ -225,9 +218,9 @@ async def test_refresh_bypasses_the_cache(http_server, service):
 
 async def test_cache_survives_a_new_service_via_disk(http_server, tmp_path):
     clock = Clock()
-    one = PreviewService(SETTINGS, PreviewCache(tmp_path / "c", clock=clock), extractor=stub_extractor())
+    one = PreviewService(LOOPBACK, PreviewCache(tmp_path / "c", clock=clock), extractor=stub_extractor())
     await one.preview([("webUrl", http_server.url("/article"))])
-    two = PreviewService(SETTINGS, PreviewCache(tmp_path / "c", clock=clock), extractor=stub_extractor())
+    two = PreviewService(LOOPBACK, PreviewCache(tmp_path / "c", clock=clock), extractor=stub_extractor())
     result = await two.preview([("webUrl", http_server.url("/article"))])
     assert isinstance(result, Preview) and result.from_cache
     assert result.article.blocks[0] == Block("heading", "Test article", 1)
@@ -242,9 +235,9 @@ async def test_stale_cache_is_used_when_the_network_fails(tmp_path):
     cache.put(url, preview_to_payload(Preview(
         url=url, final_url=url, source_url_kind="webUrl", article=article,
         fetched_at=datetime(2025, 1, 1, tzinfo=UTC), from_cache=False,
-        content_type="text/html")), scope="private-hosts")  # SETTINGS allow private hosts
+        content_type="text/html")), scope="private-hosts")  # LOOPBACK allow private hosts
     clock.now += 30 * DAY
-    service = PreviewService(SETTINGS, cache, extractor=stub_extractor())
+    service = PreviewService(LOOPBACK, cache, extractor=stub_extractor())
     result = await service.preview([("webUrl", url)])
     assert isinstance(result, Preview), result
     assert result.from_cache and result.stale
@@ -254,7 +247,7 @@ async def test_stale_cache_is_used_when_the_network_fails(tmp_path):
 async def test_stale_cache_is_not_used_for_page_errors(http_server, tmp_path):
     clock = Clock()
     cache = PreviewCache(tmp_path / "c", clock=clock)
-    service = PreviewService(SETTINGS, cache, extractor=stub_extractor())
+    service = PreviewService(LOOPBACK, cache, extractor=stub_extractor())
     url = http_server.url("/article")
     await service.preview([("webUrl", url)])
     http_server.add("/article", b"gone", status=410, content_type="text/plain")
@@ -265,7 +258,7 @@ async def test_stale_cache_is_not_used_for_page_errors(http_server, tmp_path):
 
 async def test_refresh_falls_back_to_cache_when_offline(tmp_path, http_server):
     cache = PreviewCache(tmp_path / "c", clock=Clock())
-    service = PreviewService(SETTINGS, cache, extractor=stub_extractor())
+    service = PreviewService(LOOPBACK, cache, extractor=stub_extractor())
     url = http_server.url("/article")
     await service.preview([("webUrl", url)])
     http_server.routes.pop("/article")
@@ -276,7 +269,7 @@ async def test_refresh_falls_back_to_cache_when_offline(tmp_path, http_server):
 
 async def test_malformed_cache_payload_is_dropped_and_refetched(http_server, cache):
     url = http_server.url("/article")
-    service = PreviewService(SETTINGS, cache, extractor=stub_extractor())
+    service = PreviewService(LOOPBACK, cache, extractor=stub_extractor())
     cache.put(url, {"title": 5, "blocks": "nope"}, scope=service.cache_scope)
     result = await service.preview([("webUrl", url)])
     assert isinstance(result, Preview) and not result.from_cache
@@ -285,7 +278,7 @@ async def test_malformed_cache_payload_is_dropped_and_refetched(http_server, cac
 
 
 async def test_disabled_cache_always_fetches(http_server, tmp_path):
-    service = PreviewService(SETTINGS, PreviewCache(tmp_path / "c", enabled=False),
+    service = PreviewService(LOOPBACK, PreviewCache(tmp_path / "c", enabled=False),
                              extractor=stub_extractor())
     for _ in range(2):
         assert isinstance(await service.preview([("webUrl", http_server.url("/article"))]), Preview)
@@ -294,7 +287,7 @@ async def test_disabled_cache_always_fetches(http_server, tmp_path):
 
 
 async def test_no_cache_object_at_all(http_server):
-    service = PreviewService(SETTINGS, None, extractor=stub_extractor())
+    service = PreviewService(LOOPBACK, None, extractor=stub_extractor())
     assert isinstance(await service.preview([("webUrl", http_server.url("/article"))]), Preview)
 
 
@@ -335,7 +328,7 @@ async def test_cancellation_during_extraction_propagates(http_server, cache):
         release.wait(5)
         return None
 
-    service = PreviewService(SETTINGS, cache, extractor=slow_extractor)
+    service = PreviewService(LOOPBACK, cache, extractor=slow_extractor)
     task = asyncio.create_task(service.preview([("webUrl", http_server.url("/article"))]))
     await asyncio.to_thread(started.wait, 2)
     task.cancel()
@@ -394,6 +387,51 @@ def test_cli_bad_input(argv, capsys):
     assert code == 1 and err.count("\n") == 1 and "\x1b" not in err
 
 
+def _serve_with(monkeypatch, make_service) -> None:
+    import reader.preview.setup
+
+    monkeypatch.setattr(reader.preview.setup, "make_service", make_service)
+
+
+def test_cli_interrupt_exits_130_quietly(monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    _serve_with(monkeypatch, interrupted)
+    assert cli_main(["preview", "https://example.com/a", "--no-cache"]) == 130
+    assert capsys.readouterr() == ("", "")
+
+
+def test_cli_closed_pipe_exits_0_quietly(monkeypatch, capsys):
+    from tests.conftest import FakePreviewService
+
+    service = FakePreviewService({"https://example.com/a": "Some words to read. " * 20})
+    _serve_with(monkeypatch, lambda *args, **kwargs: service)
+
+    class ClosedPipe:
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert cli_main(["preview", "https://example.com/a", "--no-cache"]) == 0
+    assert capsys.readouterr().err == ""
+    assert len(service.calls) == 1
+
+
+def test_cli_unexpected_error_is_one_line(monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise ValueError("bad state \x1b[2J here")
+
+    _serve_with(monkeypatch, broken)
+    assert cli_main(["preview", "https://example.com/a", "--no-cache"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "\x1b" not in err
+    assert err.startswith("reader: preview failed: ValueError: bad state")
+
+
 def test_cli_bad_timeout(capsys):
     with pytest.raises(SystemExit) as info:
         cli_main(["preview", "http://example.com/", "--timeout", "-1"])
@@ -437,13 +475,12 @@ def test_cli_uses_the_cache(http_server, capsys):
 
 # --------------------------------------------------------------------- the fetch policy and the cache
 
-GUARDED = FetchSettings(deadline=2.0, connect_timeout=1.0, read_timeout=1.0, max_bytes=1024 * 1024)
 
 
 async def test_page_fetched_with_private_hosts_is_not_served_without_them(http_server, tmp_path):
     url = http_server.url("/article")
     cache = PreviewCache(tmp_path / "previews", clock=Clock())
-    private = PreviewService(SETTINGS, cache, extractor=stub_extractor())
+    private = PreviewService(LOOPBACK, cache, extractor=stub_extractor())
     assert isinstance(await private.preview([("webUrl", url)]), Preview)
 
     # The same cache object (its memory) and a new one on the same folder (the disk).

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from reader.core.model import Entry
 from reader.core.reading import ReadMarks, compute, keys_of
 from reader.core.state import StateStore, item_key
+from tests.conftest import run_in_processes
 
 
 def entry(item_id: str, *urls: str) -> Entry:
@@ -117,15 +118,7 @@ def _mark_background(path: str, prefix: str, n: int) -> None:
 
 
 def test_two_processes_writing_through_their_writer_threads_lose_nothing(tmp_path: Path) -> None:
-    import multiprocessing
-
     path = str(tmp_path / "state.sqlite")
     StateStore(path).close()
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_mark_background, args=(path, p, 200)) for p in ("a", "b")]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
+    run_in_processes(_mark_background, (path, "a", 200), (path, "b", 200))
     assert StateStore(path).read == {f"{p}{i}" for p in "ab" for i in range(200)}

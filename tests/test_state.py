@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import sqlite3
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 
 from reader.core.model import Entry
 from reader.core.state import StateStore, item_key
+from tests.conftest import run_in_processes
 
 
 def entry(item_id: str, *urls: str) -> Entry:
@@ -51,13 +51,7 @@ def _mark_many(path: str, prefix: str, n: int) -> None:
 def test_two_processes_marking_at_once_lose_nothing(tmp_path: Path) -> None:
     path = str(tmp_path / "state.sqlite")
     StateStore(path).close()
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_mark_many, args=(path, p, 150)) for p in ("a", "b")]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
+    run_in_processes(_mark_many, (path, "a", 150), (path, "b", 150))
     store = StateStore(path)
     assert store.read == {f"{p}{i}" for p in "ab" for i in range(150)}
     assert store.saved == {f"{p}{i}" for p in "ab" for i in range(0, 150, 3)}

@@ -142,10 +142,9 @@ def replay(writes: list[str], width: int, height: int) -> tuple[Terminal, Termin
     return raw, short, raw_bytes, short_bytes
 
 
-async def test_the_apps_frames_draw_the_same_screen_in_fewer_bytes():
-    """Every frame of a session (moves, pages, the list-only layout, search,
-    sort, the help screen) replayed as Textual writes it and compacted."""
-    width, height = 120, 40
+def recording_app():
+    """The app on the sample content (no preview, no cache) and the list that
+    collects each frame it writes, as the text Textual sends to the terminal."""
     app = create_app(sample_content_dir(), config=Config(preview=PreviewConfig(enabled=False)),
                      use_cache=False, use_index=False)
     frames: list[str] = []
@@ -157,6 +156,14 @@ async def test_the_apps_frames_draw_the_same_screen_in_fewer_bytes():
             frames.append(renderable.render_segments(app.console))
 
     app._display = record  # type: ignore[method-assign]
+    return app, frames
+
+
+async def test_the_apps_frames_draw_the_same_screen_in_fewer_bytes():
+    """Every frame of a session (moves, pages, the list-only layout, search,
+    sort, the help screen) replayed as Textual writes it and compacted."""
+    width, height = 120, 40
+    app, frames = recording_app()
     async with app.run_test(size=(width, height)) as pilot:
         await wait_loaded(pilot)
         for key in ["j", "j", "pagedown", "v", "j", "j", "pagedown", "v", "s", "slash", "e", "n",
@@ -263,17 +270,7 @@ async def test_a_cursor_move_sends_only_the_cells_that_change():
     """Textual repaints the whole detail pane for another item; lines that read
     the same (labels, blank lines, a source both share) are not sent again."""
     width, height = 120, 40
-    app = create_app(sample_content_dir(), config=Config(preview=PreviewConfig(enabled=False)),
-                     use_cache=False, use_index=False)
-    frames: list[str] = []
-    display = app._display
-
-    def record(screen, renderable) -> None:
-        display(screen, renderable)
-        if isinstance(renderable, CompositorUpdate) and not app._batch_count:
-            frames.append(renderable.render_segments(app.console))
-
-    app._display = record  # type: ignore[method-assign]
+    app, frames = recording_app()
     async with app.run_test(size=(width, height)) as pilot:
         await wait_loaded(pilot)
         await pilot.pause()

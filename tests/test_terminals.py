@@ -238,6 +238,19 @@ FIRST_URL = ("https://meridian-review.example.com/2026/11/26/"
              "q-a-freya-moreau-of-kestrel-robotics-on-how-to-put-robots-in-care/")
 
 
+def copy_first_url(got: list[bytes]) -> Callable[[App], None]:
+    """Steps: once the first item's details show, press o and wait for the copy;
+    every OSC 52 payload the outer terminal received is added to ``got``."""
+
+    def steps(app: App) -> None:
+        app.wait_for("the item's details", on_screen("meridian-review.example.com"))  # o acts on them
+        app.send(b"o")
+        app.wait_for("the copy to arrive", lambda t: b"\x1b]52;" in t.raw and b"Copied" in t.raw)
+        got.extend(re.findall(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)(?:\x07|\x1b\\)", app.term.raw))
+
+    return steps
+
+
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_o_over_ssh_inside_tmux_reaches_the_outer_terminal_as_one_osc52(tmp_path):
     """The app runs in a real tmux (its own server and socket) on our pty, as
@@ -255,12 +268,7 @@ def test_o_over_ssh_inside_tmux_reaches_the_outer_terminal_as_one_osc52(tmp_path
                 shlex.join(command)]
 
     got: list[bytes] = []
-
-    def steps(app: App) -> None:
-        app.wait_for("the item's details", on_screen("meridian-review.example.com"))  # o acts on them
-        app.send(b"o")
-        app.wait_for("the copy to arrive", lambda t: b"\x1b]52;" in t.raw and b"Copied" in t.raw)
-        got.extend(re.findall(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)(?:\x07|\x1b\\)", app.term.raw))
+    steps = copy_first_url(got)
 
     try:
         out = run(tmp_path, {"SSH_CONNECTION": "192.0.2.7 50022 192.0.2.1 22"}, (), steps, in_tmux)
@@ -286,12 +294,7 @@ def test_o_over_ssh_inside_screen_reaches_the_outer_terminal_as_one_osc52(tmp_pa
         return ["screen", "-S", session, "-c", str(conf), "sh", "-c", shlex.join(command)]
 
     got: list[bytes] = []
-
-    def steps(app: App) -> None:
-        app.wait_for("the item's details", on_screen("meridian-review.example.com"))  # o acts on them
-        app.send(b"o")
-        app.wait_for("the copy to arrive", lambda t: b"\x1b]52;" in t.raw and b"Copied" in t.raw)
-        got.extend(re.findall(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)(?:\x07|\x1b\\)", app.term.raw))
+    steps = copy_first_url(got)
 
     try:
         out = run(tmp_path, {"SSH_CONNECTION": "192.0.2.7 50022 192.0.2.1 22",

@@ -120,7 +120,12 @@ def format_preview(preview, fmt: str) -> str:
 
 def run(args: argparse.Namespace, *, item_urls: Callable[[str | None, str], list[tuple[str, str]]]
         | None = None, service=None) -> int:
-    """Run ``reader preview``; returns the exit status. Never raises (but SystemExit)."""
+    """Run ``reader preview``; returns the exit status.
+
+    A failed preview is one line on stderr and status 1. ^C and errors writing the
+    output (a closed pipe, a full disk) go up to :func:`reader.cli.main`, which answers
+    them as it does for every command.
+    """
     try:
         if args.item is not None:
             finder = item_urls or urls_for_item
@@ -146,18 +151,15 @@ def run(args: argparse.Namespace, *, item_urls: Callable[[str | None, str], list
 
         if isinstance(result, PreviewFailed):
             raise PreviewCLIError(f"preview failed: {result.reason}")
-        sys.stdout.write(format_preview(result, args.format))
-        sys.stdout.flush()
-        return 0
+        output = format_preview(result, args.format)
     except PreviewCLIError as exc:
         print(f"reader: {sanitize(str(exc))}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
     except Exception as exc:
         logger.debug("reader preview failed", exc_info=True)
         print(f"reader: preview failed: {sanitize(type(exc).__name__)}: {clip(exc)}",
               file=sys.stderr)
         return 1
+    sys.stdout.write(output)
+    sys.stdout.flush()
+    return 0
