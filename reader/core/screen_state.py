@@ -166,9 +166,9 @@ class ScreenState:
     def reverse_sort(self) -> None:
         self.set_view(replace(self.view, descending=not self.view.descending))
 
-    def sort_by(self, key: SortKey) -> None:
+    def sort_by(self, key: SortKey | str) -> None:
         """Sort by ``key``, in its own direction (newest, hottest, A to Z first)."""
-        self.set_view(self.view.with_sort(key))
+        self.set_view(self.view.with_sort(SortKey(key)))
 
     def column_clicked(self, key: SortKey) -> None:
         """A column's header: sort by it; again on the same column reverses it."""

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Set
+from collections.abc import Callable, Iterable
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,9 +14,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container, Horizontal, Vertical
 from textual.driver import Driver
-from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
@@ -25,16 +22,16 @@ from reader.core.actions import BY_ID
 from reader.core.catalog import Catalog
 from reader.core.config import Config, load_config
 from reader.core.keymap import effective_keys
-from reader.core.model import Entry, Item
-from reader.core.query import Published, Query, SortKey
+from reader.core.model import Item
+from reader.core.query import Published
 from reader.core.query_eval import NO_USER_STATE, UserState
 from reader.core.roots import Roots
 from reader.core.sanitize import sanitize
 from reader.core.screen_state import ScreenState
-from reader.core.store import LoadProblem
 from reader.core.terminal import no_color
-from reader.core.views import View
 from reader.resources import styles_dir
+from reader.ui.bound_state import BoundState
+from reader.ui.catalog_flow import CatalogFlow
 from reader.ui.columns import ListStyle
 from reader.ui.commands import TopicCommands, ViewCommands, reader_commands
 from reader.ui.detail_flow import DetailFlow
@@ -46,7 +43,7 @@ from reader.ui.start_up import set_breakpoints, show_batch, show_first_screen, s
 from reader.ui.stories_flow import StoriesFlow
 from reader.ui.terminal_output import compact_output
 from reader.ui.views_flow import ViewsFlow
-from reader.ui.widgets.article_list import NOTHING_UNREAD, ArticleList, UnreadMarks
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
 from reader.ui.widgets.key_footer import KeyFooter
@@ -69,10 +66,18 @@ if TYPE_CHECKING:
 # for them after its first screen, not before.
 
 log = logging.getLogger("reader.ui")
-WARM_UP_AFTER = 2.0  # seconds without changes on disk before the catalog is warmed up again
 
 
-class ReaderApp(App[None]):
+def _to(flow: str, method: str) -> Callable[..., None]:
+    """An action that the app's ``flow`` (``state``, ``layout_flow``, ``preview``...) runs."""
+    def action(self: ReaderApp, *args: Any) -> None:
+        getattr(getattr(self, flow) if flow else self, method)(*args)
+
+    action.__doc__ = f"Runs ``{flow or 'app'}.{method}``."
+    return action
+
+
+class ReaderApp(BoundState):
     """Topic sidebar, article list, detail pane with preview; status line and footer."""
 
     TITLE = "reader"
@@ -85,38 +90,6 @@ class ReaderApp(App[None]):
     # (the triage queue, or items marked) the triage keys come first, after the
     # list's "space Mark"; elsewhere the reading keys. Each triage key works everywhere.
     BINDINGS = bindings("triage", "app", "reading")
-
-    # The app's state, bound down to the widgets, which repaint what changes on
-    # them. None of it repaints the screen itself: an App reactive that does
-    # sends every cell of the screen to the terminal again (a search letter did).
-    # The view, the rows, their counts and the topics mirror the screen state
-    # (``self.state``, reader.core.screen_state), which decides them.
-    view: reactive[Query] = reactive(Query, always_update=True, repaint=False)
-    rows: reactive[list[Entry]] = reactive(list, always_update=True, repaint=False)
-    shown: reactive[int] = reactive(0, repaint=False)
-    total: reactive[int] = reactive(0, repaint=False)
-    unpublished: reactive[int] = reactive(0, repaint=False)
-    problems: reactive[int] = reactive(0, repaint=False)
-    progress: reactive[tuple[int, int] | None] = reactive(None, repaint=False)
-    topics: reactive[list[tuple[str, int]]] = reactive(list, always_update=True, repaint=False)
-    sidebar_open: reactive[bool] = reactive(False, repaint=False)
-    # The list-only layout (v): no detail pane, the list's cursor an arrow.
-    list_only: reactive[bool] = reactive(False, init=False, repaint=False)
-    # The triage session's marked ids (the same set, set again after each change).
-    marks: reactive[Set[str]] = reactive(frozenset, always_update=True, repaint=False)
-    # config.toml's columns and date format, for the list and its header.
-    list_style: reactive[ListStyle] = reactive(ListStyle, repaint=False)
-    stories_status: reactive[str] = reactive("", repaint=False)  # stories mode, for the status line
-    # The reader's own state (reader.ui.reading_state): counts (None: not known
-    # yet) and the read marks the list draws (the same object, set after each change).
-    unread_count: reactive[int | None] = reactive(None, repaint=False)
-    saved_count: reactive[int | None] = reactive(None, repaint=False)
-    read_marks: reactive[UnreadMarks] = reactive(lambda: NOTHING_UNREAD, always_update=True, repaint=False)
-    # The saved views (the config file's [views]) and how many items each selects.
-    saved_views: reactive[tuple[View, ...]] = reactive(tuple, always_update=True, repaint=False)
-    view_counts: reactive[dict[str, int]] = reactive(dict, always_update=True, repaint=False)
-    # With several content roots: (label, items) of each, for the sidebar.
-    root_counts: reactive[list[tuple[str, int]]] = reactive(list, always_update=True, repaint=False)
 
     def __init__(
         self,
@@ -143,10 +116,9 @@ class ReaderApp(App[None]):
         # The screen's state and decisions; its changes are mirrored into the reactives.
         self.state = ScreenState(lambda view: self.stories.query(view, self.user_state))
         self.state.listen(self._mirror)
-        self._echo = False  # the view being set is the state's own (its rows are in)
         self.current_item: Item | None = None
         self._use_index = self.config.use_index if use_index is None else use_index
-        self._warm_timer: Timer | None = None
+        self.catalog_flow = CatalogFlow(self)
         self.detail = DetailFlow(self)
         self.layout_flow = LayoutFlow(self)
         self.preview = PreviewFlow(self, preview_service, use_cache=use_cache)
@@ -161,38 +133,10 @@ class ReaderApp(App[None]):
             # The footer shows the palette's key by this name.
             palette = effective_keys(BY_ID["app.command_palette"], self.config.keymap)
             self.COMMAND_PALETTE_BINDING = palette[0]  # type: ignore[misc]
-        self._desk_footer: bool | None = None  # the footer was last built for at_desk == this
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         elif self.config.theme:
             self.config = self.config.with_warning("theme", f"unknown theme {self.config.theme!r}")
-
-    @property
-    def clock(self) -> Callable[[], float]:
-        """The clock the held-key detection reads; tests put a fake one here."""
-        return self.state.clock
-
-    @clock.setter
-    def clock(self, clock: Callable[[], float]) -> None:
-        self.state.clock = clock
-
-    @property
-    def load_problems(self) -> list[LoadProblem]:
-        """The files that could not be read (the screen state's)."""
-        return self.state.load_problems
-
-    @load_problems.setter
-    def load_problems(self, problems: list[LoadProblem]) -> None:
-        self.state.load_problems = problems
-
-    def _mirror(self, changed: tuple[str, ...]) -> None:
-        """The screen state changed: its fields into the reactives, in its order
-        (the rows before the view, whose widgets find them there)."""
-        state = self.state
-        for name in changed:
-            self._echo = name == "view"
-            setattr(self, name, getattr(state, name))
-        self._echo = False
 
     def get_driver_class(self) -> type[Driver]:
         # The terminal gets the same screen in fewer bytes (reader.ui.terminal_output).
@@ -284,60 +228,16 @@ class ReaderApp(App[None]):
         show_batch(self, batch)
 
     def _counts_changed(self) -> None:
-        """The catalog changed: counts, topics (only when they differ) and the rows."""
-        total, unpublished, topics = self.stories.counts(  # stories mode: stories
-            len(self.catalog), self.catalog.unpublished_count(), self.catalog.topic_counts())
-        roots = None if self.roots.single else self.roots.counts(self.catalog.entries)
-        self.state.counts_changed(total, unpublished, topics, roots)
-        self.reading.catalog_changed()
-        self.views.items_changed()
+        """The catalog changed: counts, topics and the rows (reader.ui.catalog_flow)."""
+        self.catalog_flow.counts_changed()
 
     def apply_reread(self, reread: Reread) -> None:
-        """Files changed on disk (another editor, the pipeline, a git pull): apply
-        them in place; the cursor stays on its item, or moves to the next one
-        if that item went. Runs on the UI thread."""
-        current = self.state.selected
-        self.state.problems_replaced(reread.ids, reread.problems)
-        self.catalog.apply(reread.entries, reread.removed)
-        self.stories.changed(reread)
-        self._counts_changed()
-        self.detail.reread(current, reread)
-        gc.freeze()  # the new lists of 100k entries: out of every young-generation GC pass
-        # The search buffer is built again once the changes stop (a pipeline may
-        # drop files in for a while): not after each one, competing for the GIL.
-        if self._warm_timer is not None:
-            self._warm_timer.stop()
-        self._warm_timer = self.set_timer(WARM_UP_AFTER, self.warm_up_catalog, name="warm-up")
+        """Files changed on disk: applied in place (reader.ui.catalog_flow)."""
+        self.catalog_flow.apply_reread(reread)
 
-    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def warm_up_catalog(self) -> None:
         """Every sort order and the search buffer, ahead of the first keypress."""
-        self.catalog.warm_up()
-        gc.freeze()
-
-    def refresh_rows(self) -> None:
-        """The rows again for the same view (the reader's marks changed under it)."""
-        self.state.requery()
-
-    def _requery(self) -> None:
-        self.state.requery()
-
-    def watch_view(self, view: Query) -> None:
-        # The rows first: the widgets bound to the view (the list goes to the
-        # top, the sidebar highlights the filter) are told after this returns.
-        if self._echo:
-            self._echo = False  # the state's own view: its rows are in already
-        else:
-            self.state.show(view)  # a view set on the app (a flow): its rows
-        self._footer_follows()
-
-    def _footer_follows(self) -> None:
-        """The footer shows the desk keys in the triage queue or with marks. It is
-        built again only when that changes: not for every search letter or
-        filter (a new footer is its whole line sent to the terminal again)."""
-        if self.is_running and self.screen_stack and self.at_desk != self._desk_footer:
-            self._desk_footer = self.at_desk
-            self.refresh_bindings()
+        self.catalog_flow.warm_up()
 
     # -- selection → detail (reader.ui.detail_flow) → preview (reader.ui.preview_flow)
     @on(ArticleList.Highlighted)
@@ -364,13 +264,7 @@ class ReaderApp(App[None]):
     # -- list messages --------------------------------------------------
     @on(ArticleList.Selected)
     def _on_selected(self, event: ArticleList.Selected) -> None:
-        if self.stories.on and self.stories.select(event.entry):
-            return  # a folded story opened in place
-        pane = self.query_one(DetailPane)
-        if self.current_item and self.current_item.related:
-            self.focus_now(pane.query_one(RelatedList))
-        else:
-            self.focus_now(pane.query_one("#item-scroll"))
+        self.detail.opened(event.entry)
 
     @on(StoryVersions.Chosen)
     def _on_version(self, event: StoryVersions.Chosen) -> None:
@@ -382,13 +276,8 @@ class ReaderApp(App[None]):
 
     @on(TopicSidebar.Chosen)
     def _on_topic(self, event: TopicSidebar.Chosen) -> None:
-        self._apply_choice(event.choice)
+        self.layout_flow.choose(event.choice)
         self.layout_flow.chosen_in_sidebar()
-
-    def _apply_choice(self, choice: TopicChoice) -> None:
-        search = self.reading.search_for(choice, self.view.search)
-        self.state.choose(choice.topic, choice.published, search, choice.sort)
-        self.layout_flow.set_search_text(search)
 
     @on(TopicSidebar.ViewChosen)
     def _on_saved_view(self, event: TopicSidebar.ViewChosen) -> None:
@@ -404,19 +293,16 @@ class ReaderApp(App[None]):
     def watch_saved_count(self) -> None:
         self.views.state_changed()
 
-    def action_save_view(self) -> None:
-        self.views.save()
-
     @on(ArticleList.MarkToggled)
     def _on_mark(self, event: ArticleList.MarkToggled) -> None:
         self.triage.toggle_mark(event.entry.id)
 
     def show_topic(self, topic: str | None) -> None:
-        self._apply_choice(TopicChoice(topic, Published.ALL))
+        self.layout_flow.choose(TopicChoice(topic, Published.ALL))
 
     def show_state(self, search: str) -> None:
         """The sidebar's Unread or Saved entry (``is:unread`` / ``is:saved``)."""
-        self._apply_choice(TopicChoice(None, Published.ALL, search=search))
+        self.layout_flow.choose(TopicChoice(None, Published.ALL, search=search))
 
     @on(RelatedList.Chosen)
     def _on_related(self, event: RelatedList.Chosen) -> None:
@@ -455,17 +341,28 @@ class ReaderApp(App[None]):
 
         self.push_screen(HelpScreen(self.config.keymap))
 
-    def action_preview(self) -> None:
-        self.preview.open()
-
-    def action_refetch(self) -> None:
-        self.preview.refetch()
-
-    def action_copy_url(self) -> None:
-        self.links.copy()
-
-    def action_open_link(self) -> None:
-        self.links.open()
+    # The keys that one of the app's flows or its screen state answers (the
+    # action table's ``run``: reader.core.actions).
+    action_preview = _to("preview", "open")
+    action_refetch = _to("preview", "refetch")
+    action_copy_url = _to("links", "copy")
+    action_open_link = _to("links", "open")
+    action_search = _to("layout_flow", "open_search")
+    action_topics = _to("layout_flow", "show_sidebar")
+    action_toggle_sidebar = _to("layout_flow", "toggle_sidebar")
+    action_zoom = _to("layout_flow", "zoom")
+    action_list_only = _to("layout_flow", "toggle_list_only")
+    action_clear_filters = _to("layout_flow", "escape")  # Esc
+    action_cycle_sort = _to("state", "next_sort")
+    action_reverse_sort = _to("state", "reverse_sort")
+    action_sort_by = _to("state", "sort_by")  # sort_by('heat')...
+    action_toggle_unpublished = _to("state", "toggle_unpublished")
+    action_stories = _to("stories", "toggle")
+    action_story_open = _to("stories", "expand")  # story_open(True): open, False: fold
+    action_save_view = _to("views", "save")
+    action_triage = _to("triage", "run_action")  # triage('publish')...: reader.ui.triage_flow
+    action_reading = _to("reading", "run_action")  # reading('toggle_read')...: reader.ui.reading_state
+    action_show_state = _to("", "show_state")  # the palette's "Unread items" and "Saved items"
 
     def copy_to_clipboard(self, text: str) -> None:
         """Textual's OSC 52 copy, passed through tmux or screen when inside one."""
@@ -473,47 +370,11 @@ class ReaderApp(App[None]):
         if self._driver is not None:
             self._driver.write(self.links.clipboard_sequence(text))
 
-    def action_search(self) -> None:
-        self.layout_flow.open_search()
-
-    def action_cycle_sort(self) -> None:
-        self.state.next_sort()
-
-    def action_reverse_sort(self) -> None:
-        self.state.reverse_sort()
-
-    def action_sort_by(self, key: str) -> None:
-        self.state.sort_by(SortKey(key))
-
-    def action_topics(self) -> None:
-        self.layout_flow.show_sidebar()
-
-    def action_toggle_sidebar(self) -> None:
-        self.layout_flow.toggle_sidebar()
-
     def watch_sidebar_open(self, open_: bool) -> None:
         self.query_one(TopicSidebar).set_class(open_, "-open")
 
-    def action_toggle_unpublished(self) -> None:
-        self.state.toggle_unpublished()
-
-    def action_zoom(self) -> None:
-        self.layout_flow.zoom()
-
-    def action_list_only(self) -> None:
-        self.list_only = not self.list_only
-
     def watch_list_only(self, list_only: bool) -> None:
         self.layout_flow.list_only_changed(list_only)
-
-    def action_clear_filters(self) -> None:
-        self.layout_flow.escape()
-
-    def action_stories(self) -> None:
-        self.stories.toggle()
-
-    def action_story_open(self, open_: bool) -> None:
-        self.stories.expand(open_)
 
     def action_load_report(self) -> None:
         if self.load_problems:
@@ -523,26 +384,9 @@ class ReaderApp(App[None]):
         else:
             self.notify("Every file was read.", markup=False)
 
-    def action_triage(self, name: str) -> None:
-        """The triage keys (``triage('publish')``...): reader.ui.triage_flow does the work."""
-        self.triage.run_action(name)
-
-    def action_reading(self, name: str) -> None:
-        """The reading keys (``reading('toggle_read')``...): reader.ui.reading_state does the work."""
-        self.reading.run_action(name)
-
-    def action_show_state(self, search: str) -> None:
-        """The palette's "Unread items" and "Saved items": the list of those."""
-        self.show_state(search)
-
     async def action_desk(self, action: str) -> None:
         """The footer's copies of the triage keys (shown at the desk only): run the action."""
         await self.run_action(action)
-
-    @property
-    def at_desk(self) -> bool:
-        """The triage queue is on screen, or items are marked: editors' keys first."""
-        return self.state.at_desk(bool(self.marks))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "desk":
@@ -550,9 +394,6 @@ class ReaderApp(App[None]):
         if action == "story_open":  # False: the key goes on (the search bar's cursor...)
             return self.stories.on and isinstance(self.focused, ArticleList) and self.screen is self.screen_stack[0]
         return True
-
-    def watch_marks(self) -> None:
-        self._footer_follows()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

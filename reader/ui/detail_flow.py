@@ -22,6 +22,7 @@ from reader.core.store import LoadProblem, load_item
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.detail_pane import DetailPane
 from reader.ui.widgets.preview_view import PreviewState
+from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
@@ -139,6 +140,18 @@ class DetailFlow:
                 and not app.live.is_own(current.id, stamp):
             app.notify(f"“{name}” changed on disk; showing the new version.", markup=False)
             self.load(current.id)
+
+    def opened(self, entry: Entry) -> None:
+        """Enter on a row: a folded story opens in place; else the focus goes
+        to the item's related items, or its text."""
+        app = self.app
+        if app.stories.on and app.stories.select(entry):
+            return
+        pane = app.query_one(DetailPane)
+        if app.current_item and app.current_item.related:
+            app.focus_now(pane.query_one(RelatedList))
+        else:
+            app.focus_now(pane.query_one("#item-scroll"))
 
     # -- a related item chosen ----------------------------------------------------
     def related_chosen(self, related: Related) -> None:

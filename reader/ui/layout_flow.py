@@ -17,7 +17,7 @@ from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.detail_pane import DetailPane
 from reader.ui.widgets.query_hint import QueryHint
 from reader.ui.widgets.search_bar import SearchBar
-from reader.ui.widgets.topic_sidebar import TopicSidebar
+from reader.ui.widgets.topic_sidebar import TopicChoice, TopicSidebar
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
@@ -61,6 +61,9 @@ class LayoutFlow:
             self.to_list()
         elif not self.in_detail():
             app.focus_now(app.query_one(DetailPane).query_one("#item-scroll"))
+
+    def toggle_list_only(self) -> None:
+        self.app.list_only = not self.app.list_only
 
     def list_only_changed(self, list_only: bool) -> None:
         app = self.app
@@ -121,8 +124,12 @@ class LayoutFlow:
             self.app.query_one(QueryHint).clear()
         self.to_list()
 
-    def set_search_text(self, text: str) -> None:
-        """The bar shows the view's search (a choice in the sidebar set it)."""
-        bar = self.app.query_one(SearchBar)
-        if text != bar.value:
-            bar.value = text
+    def choose(self, choice: TopicChoice) -> None:
+        """A topic, a published state or the reader's state (Unread, Saved):
+        the view shows it, and the search bar shows the search it makes."""
+        app = self.app
+        search = app.reading.search_for(choice, app.state.view.search)
+        app.state.choose(choice.topic, choice.published, search, choice.sort)
+        bar = app.query_one(SearchBar)
+        if search != bar.value:
+            bar.value = search
