@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets._footer import FooterKey
 
 from reader.ui.app import ReaderApp, create_app
-from reader.ui.widgets.key_footer import fit
+from reader.ui.widgets.key_footer import fit, in_table_order
 from tests.conftest import quiet_config, wait_loaded, wait_until
 
 
@@ -57,3 +57,13 @@ async def test_at_the_desk_the_triage_keys_and_help_fit(small_corpus) -> None:
         shown = labels(app)
         assert {"Mark", "Publish", "Unpublish", "Undo", "Help"} <= set(shown)
         assert cells(app) <= 80
+
+
+def test_a_remapped_app_key_goes_back_to_its_place_in_the_table_order() -> None:
+    """Textual puts a key remapped in config.toml after the others; the footer
+    shows it where the table has it. The focused widget's keys stay first."""
+    publish, undo = "desk(\"triage('publish')\")", "desk(\"triage('undo')\")"
+    actions = ["desk('toggle_mark')", undo, "help", "quit", publish]
+    assert [actions[i] for i in in_table_order(actions)] == \
+        ["desk('toggle_mark')", publish, undo, "help", "quit"]
+    assert in_table_order(["clear", "help", "quit"]) == [0, 1, 2]

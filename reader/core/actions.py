@@ -134,7 +134,7 @@ ACTIONS: tuple[Action, ...] = (
         A("triage.unpublish", "U", "triage('unpublish')", "Unpublish",
           "Unpublish the item (with marks: every marked item)", DESK, ESSENTIAL, PALETTE),
         A("triage.add_topic", "plus", "triage('add_topic')", "Topic",
-          "Add a topic to the item (with marks: to every marked item)", DESK, PALETTE,
+          "Add a topic to the item (with marks: to every marked item)", DESK, ESSENTIAL, PALETTE,
           title="Add topic"),
         A("triage.remove_topic", "minus", "triage('remove_topic')", "Untopic",
           "Remove one of the item's topics (or of the marked items)", PALETTE, title="Remove topic"),

@@ -26,13 +26,30 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from reader.core.actions import ACTIONS
+from reader.core.actions import ACTIONS, in_scope
 
 # The footer's action string (a binding's, or a desk copy's: reader.ui.keys) -> its rank.
 _RANKS: dict[str, int] = {
     **{a.run: a.footer_rank for a in ACTIONS if a.footer or a.desk},
     **{f"desk({a.run!r})": a.footer_rank for a in ACTIONS if a.desk},
 }
+
+# The app's footer keys in the table's order (desk copies first, as in reader.ui.keys):
+# a key remapped in config.toml comes last among Textual's bindings; it goes back here.
+_APP_SCOPES = [a for scope in ("triage", "app", "reading") for a in in_scope(scope) if a.keys]
+_APP_ORDER: dict[str, int] = {run: i for i, run in enumerate(
+    [f"desk({a.run!r})" for a in _APP_SCOPES if a.desk] + [a.run for a in _APP_SCOPES if a.footer])}
+
+
+def in_table_order(actions: Sequence[str]) -> list[int]:
+    """The indices of ``actions`` with the app's own keys in the table's order,
+    in the places they take; the focused widget's keys stay where they are."""
+    slots = [i for i, action in enumerate(actions) if action in _APP_ORDER]
+    ordered = sorted(slots, key=lambda i: _APP_ORDER[actions[i]])
+    order = list(range(len(actions)))
+    for slot, i in zip(slots, ordered, strict=True):
+        order[slot] = i
+    return order
 
 
 def fit(widths: Sequence[int], ranks: Sequence[int], room: int) -> list[int]:
@@ -79,6 +96,7 @@ class KeyFooter(Footer):
             yield from made  # a binding group (none of ours): as Textual lays it out
             return
         keys = [w for w in made if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
+        keys = [keys[i] for i in in_table_order([k.action for k in keys])]
         palette = [w for w in made if isinstance(w, FooterKey) and w.has_class("-command-palette")]
         margin = 1 if self.compact else 0
         self._offered = [(self._width_of(k) + margin, _RANKS.get(k.action, 0)) for k in keys]
