@@ -91,15 +91,8 @@ class ReaderApp(BoundState):
     # list's "space Mark"; elsewhere the reading keys. Each triage key works everywhere.
     BINDINGS = bindings("triage", "app", "reading")
 
-    def __init__(
-        self,
-        root: Path | Roots,
-        *,
-        config: Config | None = None,
-        preview_service: Any = None,
-        use_cache: bool = True,
-        use_index: bool | None = None,
-    ) -> None:
+    def __init__(self, root: Path | Roots, *, config: Config | None = None, preview_service: Any = None,
+                 use_cache: bool = True, use_index: bool | None = None) -> None:
         # NO_COLOR: Textual's own answer is greys (256-colour SGR); with native
         # ANSI colours it takes every colour out instead (default fg and bg).
         super().__init__(ansi_color=True if no_color(os.environ) else None)
@@ -256,10 +249,8 @@ class ReaderApp(BoundState):
             if event.worker.group == "preview" and error is not None:
                 self.preview.failed(error)
             else:
-                self.notify(
-                    sanitize(f"{event.worker.name} failed: {type(error).__name__}: {error}"),
-                    severity="error", markup=False,
-                )
+                self.notify(sanitize(f"{event.worker.name} failed: {type(error).__name__}: {error}"),
+                            severity="error", markup=False)
 
     # -- list messages --------------------------------------------------
     @on(ArticleList.Selected)
