@@ -297,14 +297,14 @@ async def ui_child(spec: dict) -> dict:
 
     app._add_batch = add_batch  # the loader's callback looks it up on each batch
 
-    original_requery = app._requery
+    original_requery = app.state.requery
 
     def requery():
         t = perf()
         original_requery()
         probe.requery_s.append(perf() - t)
 
-    app._requery = requery  # watch_query looks it up on each call
+    app.state.requery = requery  # the screen state looks it up on each call
 
     out: dict = {"import_s": round(t_imported - T0, 4), "t0": T0,
                  "workaround_tracker": bool(spec.get("workaround_tracker"))}

@@ -481,10 +481,10 @@ async def test_held_key_reads_the_detail_once_the_cursor_rests(small_corpus, fak
                                                                monkeypatch):
     from textual import events
 
-    import reader.ui.app as app_module
+    import reader.ui.detail_flow as detail_module
 
     reads: list[str] = []
-    real = app_module.load_item
+    real = detail_module.load_item
 
     def counting(root, item_id):
         reads.append(item_id)
@@ -495,7 +495,7 @@ async def test_held_key_reads_the_detail_once_the_cursor_rests(small_corpus, fak
     app.clock = clock
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        monkeypatch.setattr(app_module, "load_item", counting)
+        monkeypatch.setattr(detail_module, "load_item", counting)
         lst = app.query_one(ArticleList)
         clock.advance(5)  # the user has been reading; then holds j over four rows
         for _ in range(4):
@@ -516,11 +516,11 @@ async def test_held_key_reads_the_detail_once_the_cursor_rests(small_corpus, fak
 
 async def test_a_slow_key_reads_every_row_at_once(small_corpus, fake_preview, monkeypatch):
     """Keys further apart than a held key's repeat: no waiting for the cursor to rest."""
-    import reader.ui.app as app_module
+    import reader.ui.detail_flow as detail_module
 
     reads: list[str] = []
-    real = app_module.load_item
-    monkeypatch.setattr(app_module, "load_item",
+    real = detail_module.load_item
+    monkeypatch.setattr(detail_module, "load_item",
                         lambda root, item_id: reads.append(item_id) or real(root, item_id))
     clock = FakeClock()
     app = make(small_corpus, fake_preview)

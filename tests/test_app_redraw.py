@@ -144,13 +144,13 @@ async def test_the_same_item_shown_again_repaints_nothing(many_items):
         await settled(pilot)
         frames = Frames(app)
         shown: list[str] = []
-        show_detail = app._show_detail
+        show_detail = app.detail.show
 
         def record(item_id, *args) -> None:
             show_detail(item_id, *args)
             shown.append(item_id)
 
-        app._show_detail = record  # type: ignore[method-assign]
+        app.detail.show = record  # type: ignore[method-assign]
         app.load_detail(app.current_item.id)  # the file read again, unchanged
         await wait_until(pilot, lambda: shown == [app.current_item.id])
         await pilot.pause()

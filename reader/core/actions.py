@@ -24,6 +24,10 @@ Adding an action is one line in the block of its scope::
 - flags: ``FOOTER`` shows it in the footer; ``DESK`` shows it first in the
   footer at the triage desk only; ``PALETTE`` puts it in the command palette
   (where only app-wide actions, or those with a ``palette_run``, make sense).
+  When the footer's line is too short for its keys (80 columns), it drops
+  whole keys, never cutting one: first the plain ``FOOTER``/``DESK`` ones,
+  from the right, then the ``ESSENTIAL`` ones, from the right; an ``ALWAYS``
+  key (Help, where every other key is listed) stays.
 
 No Textual here: the CLI and the config check read this table too.
 """
@@ -36,6 +40,8 @@ FOOTER = "footer"
 DESK = "desk"
 PALETTE = "palette"
 PRIORITY = "priority"  # checked before the focused widget's own keys (Textual's priority)
+ESSENTIAL = "essential"  # the footer drops it only after the other keys (a narrow terminal)
+ALWAYS = "always"  # the footer never drops it
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +63,11 @@ class Action:
     @property
     def desk(self) -> bool:
         return DESK in self.shows
+
+    @property
+    def footer_rank(self) -> int:
+        """How long the footer keeps the key on a short line: 0 drops first, 2 never."""
+        return 2 if ALWAYS in self.shows else 1 if ESSENTIAL in self.shows else 0
 
     @property
     def palette(self) -> bool:
@@ -119,16 +130,16 @@ ACTIONS: tuple[Action, ...] = (
     *_scope(
         "triage",
         A("triage.publish", "P", "triage('publish')", "Publish",
-          "Publish the item (with marks: every marked item)", DESK, PALETTE),
+          "Publish the item (with marks: every marked item)", DESK, ESSENTIAL, PALETTE),
         A("triage.unpublish", "U", "triage('unpublish')", "Unpublish",
-          "Unpublish the item (with marks: every marked item)", DESK, PALETTE),
+          "Unpublish the item (with marks: every marked item)", DESK, ESSENTIAL, PALETTE),
         A("triage.add_topic", "plus", "triage('add_topic')", "Topic",
-          "Add a topic to the item (with marks: to every marked item)", DESK, PALETTE,
+          "Add a topic to the item (with marks: to every marked item)", DESK, ESSENTIAL, PALETTE,
           title="Add topic"),
         A("triage.remove_topic", "minus", "triage('remove_topic')", "Untopic",
           "Remove one of the item's topics (or of the marked items)", PALETTE, title="Remove topic"),
         A("triage.undo", "ctrl+z", "triage('undo')", "Undo",
-          "Undo this session's last change (again: the one before)", DESK, PALETTE),
+          "Undo this session's last change (again: the one before)", DESK, ESSENTIAL, PALETTE),
         A("triage.mark_all", "asterisk", "triage('mark_all')", "Mark all",
           "Mark every item shown (again: clear the marks)", PALETTE, title="Mark all shown"),
         A("triage.clear_marks", "", "triage('clear_marks')", "Clear marks", "Unmark every item",
@@ -142,26 +153,27 @@ ACTIONS: tuple[Action, ...] = (
     ),
     *_scope(
         "app",
-        A("app.help", "question_mark", "help", "Help", "Show every key binding", FOOTER, PALETTE,
+        A("app.help", "question_mark", "help", "Help", "Show every key binding", FOOTER, ALWAYS, PALETTE,
           title="Key help"),
-        A("app.quit", "q", "quit", "Quit", "Quit reader", FOOTER),
+        A("app.quit", "q", "quit", "Quit", "Quit reader", FOOTER, ESSENTIAL),
         A("app.search", "slash", "search", "Search",
           "Search as you type: words, or a query like heat:>50 topic:AI (? in the bar: syntax)",
-          FOOTER, PALETTE),
+          FOOTER, ESSENTIAL, PALETTE),
         A("app.sort", "s", "cycle_sort", "Sort", "Next sort key: date, heat, quality, title, provider",
-          FOOTER, PALETTE, title="Next sort key"),
+          FOOTER, ESSENTIAL, PALETTE, title="Next sort key"),
         A("app.reverse", "S", "reverse_sort", "Reverse", "Reverse the sort direction", PALETTE,
           title="Reverse sort"),
         *(A(f"app.sort_by_{key}", "", f"sort_by('{key}')", f"Sort by {key}",
             f"Sort the list by {key}", PALETTE)
           for key in ("date", "heat", "quality", "title", "provider")),
-        A("app.topics", "t", "topics", "Topics", "Show and focus the topic sidebar", FOOTER, PALETTE),
+        A("app.topics", "t", "topics", "Topics", "Show and focus the topic sidebar", FOOTER, ESSENTIAL,
+          PALETTE),
         A("app.toggle_sidebar", "T", "toggle_sidebar", "Sidebar", "Show or hide the topic sidebar",
           PALETTE, title="Toggle sidebar"),
         A("app.unpublished", "u", "toggle_unpublished", "Unpublished",
           "Only unpublished items (again: everything)", FOOTER, PALETTE, title="Unpublished only"),
         A("app.preview", "p", "preview", "Preview", "Preview the original article full screen",
-          FOOTER, PALETTE, title="Open preview"),
+          FOOTER, ESSENTIAL, PALETTE, title="Open preview"),
         A("app.refetch", "r", "refetch", "Refetch", "Fetch the preview again, bypassing the cache",
           FOOTER, PALETTE, title="Refetch preview"),
         A("app.open_link", "o", "open_link", "Open",
@@ -194,7 +206,8 @@ ACTIONS: tuple[Action, ...] = (
     *_scope(
         "reading",
         A("reading.next_unread", "n", "reading('next_unread')", "Next unread",
-          "Move to the next unread item in the list (from the top after the last)", FOOTER, PALETTE),
+          "Move to the next unread item in the list (from the top after the last)", FOOTER, ESSENTIAL,
+          PALETTE),
         A("reading.toggle_read", "N", "reading('toggle_read')", "Read/unread",
           "Mark the item read, or unread again", PALETTE, title="Read / unread"),
         A("reading.mark_all_read", "A", "reading('mark_all_read')", "All read",
@@ -219,7 +232,7 @@ ACTIONS: tuple[Action, ...] = (
     *_scope(
         "articles",
         A("list.mark", "space", "toggle_mark", "Mark",
-          "Mark or unmark the item and move to the next one", DESK, PALETTE,
+          "Mark or unmark the item and move to the next one", DESK, ESSENTIAL, PALETTE,
           title="Mark / unmark", palette_run="triage('toggle_mark_here')"),
         A("list.select", "enter", "select", "Open", "Open the item: focus its related items"),
     ),
