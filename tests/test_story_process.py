@@ -98,3 +98,40 @@ def test_a_process_that_dies_leaves_the_work_to_the_apps_process(tmp_path: Path,
         assert not service.remote and service.local is not None
     finally:
         service.close()
+
+
+_CLUSTERING_LIBRARIES = """
+import sys
+from pathlib import Path
+from reader.core.loader import load_all
+from reader.core.story_process import StoryProcess
+
+if __name__ == "__main__":
+    root, cache = Path(sys.argv[1]), sys.argv[2]
+    entries = load_all(root)[0]
+    service = StoryProcess(root, cache_directory=cache, threshold=0)
+    built = service.build(lambda: entries)
+    assert service.remote and built.of, "clustered in the other process"
+    service.refresh([e.id for e in entries[:1]], {e.id: e for e in entries}.get, {})
+    service.close()
+    print(sorted(m for m in ("numpy", "rapidfuzz", "reader.core.stories") if m in sys.modules))
+"""
+
+
+def test_the_app_side_of_a_story_process_loads_no_clustering_library(tmp_path: Path) -> None:
+    # numpy and rapidfuzz cost the app ~23 MB of memory at 100k: they belong in the
+    # story process, which clusters; the app only makes the map of what comes back.
+    import os
+    import subprocess
+    import sys
+
+    root = newsroom(tmp_path / "content")
+    age(root)
+    script = tmp_path / "app_side.py"
+    script.write_text(_CLUSTERING_LIBRARIES, encoding="utf-8")
+    repo = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, str(script), str(root), str(tmp_path / "cache")], cwd=repo,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(repo)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

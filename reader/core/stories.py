@@ -32,7 +32,7 @@ Entries carry no related lists: callers pass the keys that
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -42,27 +42,13 @@ from reader.core.owners import Owners
 from reader.core.owners import get as _get
 from reader.core.owners import put as _put
 from reader.core.owners import take as _take
+from reader.core.story_types import RELATED_MODES, Story, StoryConfig
 from reader.core.textsim import Text, corroborates, different_titles, near_duplicate, sketch, text_of, within
 from reader.core.urls import identity_keys
 
 __all__ = ["RELATED_MODES", "Cached", "Story", "StoryConfig", "StoryIndex", "best_of", "cluster", "rank"]
 
 RelatedKeys = Mapping[str, Collection[int]]
-RELATED_MODES = ("corroborated", "trusted", "off")
-
-
-@dataclass(frozen=True, slots=True)
-class Story:
-    best: str  # the id of the best version
-    ids: tuple[str, ...]  # every item of the story, sorted
-    ranked: tuple[str, ...] = field(default=(), compare=False)  # the ids, best first (``rank``)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def in_rank(self) -> tuple[str, ...]:
-        """The ids best first (without ``ranked``: the best, then the others by id)."""
-        return self.ranked or (self.best, *(i for i in self.ids if i != self.best))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,16 +60,6 @@ class Cached:
     urls: tuple[int, ...]  # the item's canonical URL keys
     related: tuple[int, ...]  # the keys it names in ``related``
     links: tuple[str, ...]  # the items it was found to be one story with
-
-
-@dataclass(frozen=True, slots=True)
-class StoryConfig:
-    window_days: float = 30.0
-    related: str = "corroborated"
-
-    def __post_init__(self) -> None:
-        if self.related not in RELATED_MODES:
-            raise ValueError(f"related must be one of {', '.join(RELATED_MODES)}, not {self.related!r}")
 
 
 def rank(entry: Entry) -> tuple:

@@ -29,15 +29,18 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.core.model import Entry
 from reader.core.pool import ensure_resource_tracker
 from reader.core.roots import Roots
-from reader.core.stories import Story, StoryConfig
-from reader.core.story_cache import Stamp
-from reader.core.story_service import StoryService, split_changes
-from reader.core.story_view import StoryMap
+from reader.core.story_types import Story, StoryConfig, StoryMap, split_changes
+
+# The clustering (numpy, rapidfuzz) is imported where it runs: in the story
+# process, or here only when this process clusters (``_build_here``).
+if TYPE_CHECKING:
+    from reader.core.story_cache import Stamp
+    from reader.core.story_service import StoryService
 
 __all__ = ["CHUNK", "THRESHOLD", "StoryProcess"]
 
@@ -55,6 +58,8 @@ def _story(ranked: tuple[str, ...]) -> Story:
 def serve(conn: Connection, root: str | Roots, config: StoryConfig, use_cache: bool,
           cache_directory: str | None) -> None:
     """The process: a ``StoryService`` answering the app's messages until it closes."""
+    from reader.core.story_service import StoryService
+
     service = StoryService(root, config=config, use_cache=use_cache, cache_directory=cache_directory)
     entries: list[Entry] = []
     try:
@@ -141,6 +146,8 @@ class StoryProcess:
 
     def _build_here(self, entries: Callable[[], Sequence[Entry]]) -> StoryMap:
         if self.local is None:
+            from reader.core.story_service import StoryService
+
             root, config, use_cache, directory = self._args
             self.local = StoryService(root, config=config, use_cache=use_cache, cache_directory=directory)
         self.map = self.local.build(entries)

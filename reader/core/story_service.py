@@ -31,7 +31,7 @@ from reader.core.roots import Roots
 from reader.core.store import read_bytes, read_front_matter
 from reader.core.stories import StoryConfig, StoryIndex
 from reader.core.story_cache import UNKNOWN, Stamp, StoryCache
-from reader.core.story_view import StoryMap
+from reader.core.story_types import StoryMap, split_changes
 from reader.core.urls import related_url_keys
 
 __all__ = ["StoryService", "cache_key", "read_related", "split_changes"]
@@ -210,16 +210,3 @@ class StoryService:
         with self._lock:
             if self.cache is not None:
                 self.cache.close()
-
-
-def split_changes(ids: Iterable[str], get: Callable[[str], Entry | None]) -> tuple[list[Entry], list[str]]:
-    """The changed ids as (entries as they are now, ids that are gone)."""
-    upserts: list[Entry] = []
-    removed: list[str] = []
-    for item_id in ids:
-        entry = get(item_id)
-        if entry is None:
-            removed.append(item_id)
-        else:
-            upserts.append(entry)
-    return upserts, removed

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import attrgetter
@@ -30,7 +30,7 @@ import numpy as np
 
 from reader.core.model import Entry
 from reader.core.patch import Positions
-from reader.core.stories import Story, StoryIndex
+from reader.core.story_types import STRIDE, StoryMap
 
 __all__ = ["EXPANDED", "STRIDE", "VERSION", "Collapsed", "Prefixes", "StoryMap", "code_table", "collapse",
            "collapse_at", "story_counts", "story_counts_at"]
@@ -38,59 +38,7 @@ __all__ = ["EXPANDED", "STRIDE", "VERSION", "Collapsed", "Prefixes", "StoryMap",
 VERSION = "  ↳ "  # the title prefix of a version listed under its story
 EXPANDED = "▾"
 COLLAPSED = "▸"
-STRIDE = 1 << 24  # versions a story may have (its place is below this)
 _id = attrgetter("id")
-
-
-@dataclass(frozen=True)
-class StoryMap:
-    of: Mapping[str, Story] = field(default_factory=dict)  # id -> its story (stories of 2+ only)
-    codes: dict[str, int] = field(init=False, repr=False, compare=False)  # id -> story * STRIDE + place
-    keys: list[str] = field(init=False, repr=False, compare=False)  # story number -> its key
-    numbers: dict[str, int] = field(init=False, repr=False, compare=False)  # story key -> its number
-
-    def __post_init__(self) -> None:
-        codes: dict[str, int] = {}
-        keys: list[str] = []
-        for story in self.stories():
-            base = len(keys) * STRIDE
-            keys.append(story.ids[0])
-            codes.update(zip(story.in_rank(), range(base, base + len(story)), strict=True))
-        object.__setattr__(self, "codes", codes)
-        object.__setattr__(self, "keys", keys)
-        object.__setattr__(self, "numbers", {key: n for n, key in enumerate(keys)})
-
-    @classmethod
-    def of_stories(cls, stories: Iterable[Story]) -> StoryMap:
-        return cls({item_id: story for story in stories for item_id in story.ids})
-
-    @classmethod
-    def of_index(cls, index: StoryIndex) -> StoryMap:
-        return cls.of_stories(index.stories(singles=False))
-
-    def patched(self, index: StoryIndex, affected: Collection[str]) -> StoryMap:
-        """This map after an update that touched the stories of ``affected``."""
-        return self.with_stories({i: index.story_of(i) for i in affected})
-
-    def with_stories(self, changed: Mapping[str, Story | None]) -> StoryMap:
-        """This map with the story of each of ``changed`` as given (None or a
-        story of one: the item is in no story now)."""
-        of = dict(self.of)
-        for item_id in changed:
-            of.pop(item_id, None)
-        for story in changed.values():
-            if story is not None and len(story) > 1:
-                of.update(dict.fromkeys(story.ids, story))
-        return StoryMap(of)
-
-    def key(self, item_id: str) -> str | None:
-        """The story's key (its first id), or None for an item alone."""
-        story = self.of.get(item_id)
-        return story.ids[0] if story is not None else None
-
-    def stories(self) -> list[Story]:
-        """Every story of 2+, once."""
-        return list({s.ids: s for s in self.of.values()}.values())
 
 
 class Prefixes(Mapping[str, str]):

@@ -74,6 +74,9 @@ def start_loading(app: ReaderApp) -> None:
     # (modules, widgets, styles) lives as long as the app: out of its passes.
     gc.freeze()
     gc.enable()
+    from reader.core.memory import tune_malloc  # (ctypes: after the first frame)
+
+    tune_malloc()  # before the load's threads get arenas of their own
     app.reading.start()
     app.load_items()
 
