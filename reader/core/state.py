@@ -86,7 +86,8 @@ class StateStore:
     """Read and saved marks (by item key) and the last view per content root.
 
     The marks are held in memory as two sets (the app asks "is this read?" for
-    every row it draws) and written through to the database at once.
+    every row it draws) and written through to the database: at once, or by
+    the writer thread (``background``), or held for it (``write_later``).
     """
 
     def __init__(self, path: Path | str | None = None, *, busy_timeout: float = 5.0,
