@@ -196,6 +196,65 @@ async def test_the_unread_entry_lists_what_is_unread_and_counts_it(tmp_path):
         assert app.view.topic == "AI" and app.view.search == ""
 
 
+def on_disk(path: Path) -> set[str]:
+    """The read marks in the state file, as another process would read them."""
+    other = StateStore(path)
+    try:
+        return set(other.read)
+    finally:
+        other.close()
+
+
+def highlighted_key(app: ReaderApp) -> str:
+    entry = app.query_one(ArticleList).highlighted
+    assert entry is not None
+    return item_key(entry)
+
+
+async def test_a_mark_reaches_the_file_by_the_apps_timer_and_before_a_suspend(tmp_path):
+    app = make(corpus(tmp_path), FakeTime())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        store = app.reading.store
+        first = highlighted_key(app)
+        await pilot.press("N")
+        # Held, then handed to the writer thread by the app's timer: no close needed.
+        await wait_until(pilot, lambda: first in on_disk(store.path))
+        # A suspend (Ctrl+Z, an external editor) writes what is held, timer or not.
+        store.write_later = lambda delay, callback: None  # a timer that never fires
+        await pilot.press("j", "N")
+        second = highlighted_key(app)
+        assert app.reading.marks.is_read(app.query_one(ArticleList).highlighted)
+        assert second not in on_disk(store.path)
+        app.app_suspend_signal.publish(app)
+        assert on_disk(store.path) == {first, second}
+
+
+async def test_a_mark_redraws_the_unread_entry_alone_not_the_whole_sidebar(tmp_path):
+    app = make(corpus(tmp_path), FakeTime())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        sidebar = app.query_one(TopicSidebar)
+        await pilot.pause()
+        asked = []
+        refresh = sidebar.refresh
+
+        def spy(*regions, **kwargs):
+            asked.append(regions)
+            return refresh(*regions, **kwargs)
+
+        sidebar.refresh = spy
+        await pilot.press("N")
+        assert app.unread_count == 5
+        await pilot.pause()
+        # One line of the sidebar is drawn again (every option again took 5-15 ms at 100k) ...
+        assert asked and all(len(r) == 1 and r[0].height == 1 for r in asked)
+        # ... and it shows the new count, not a render kept from before.
+        drawn = ["".join(seg.text for seg in sidebar.render_line(y)) for y in range(sidebar.size.height)]
+        assert any("Unread 5" in line for line in drawn)
+        assert not any("Unread 6" in line for line in drawn)
+
+
 async def test_saving_an_item_counts_it_and_lists_it_under_saved(tmp_path):
     app = make(corpus(tmp_path), FakeTime())
     async with app.run_test(size=(100, 30)) as pilot:

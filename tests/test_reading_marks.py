@@ -122,3 +122,139 @@ def test_two_processes_writing_through_their_writer_threads_lose_nothing(tmp_pat
     StateStore(path).close()
     run_in_processes(_mark_background, (path, "a", 200), (path, "b", 200))
     assert StateStore(path).read == {f"{p}{i}" for p in "ab" for i in range(200)}
+
+
+class Later:
+    """``write_later`` for a test: keeps the callbacks; the test runs them."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, object]] = []
+
+    def __call__(self, delay: float, callback) -> None:
+        self.calls.append((delay, callback))
+
+    def run(self) -> None:
+        calls, self.calls = self.calls, []
+        for _delay, callback in calls:
+            callback()
+
+
+def on_disk(path: Path) -> set[str]:
+    other = StateStore(path)
+    try:
+        return set(other.read)
+    finally:
+        other.close()
+
+
+def test_a_mark_does_not_wake_the_writer_until_its_timer_then_one_batch_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    later = Later()
+    store = StateStore(path, background=True, write_later=later)
+    for i in range(100):
+        store.set_read([f"k{i}"])
+    store.set_read(["k0"], False)
+    assert store.read == {f"k{i}" for i in range(1, 100)}  # in memory at once
+    assert len(later.calls) == 1  # one timer for the whole burst
+    assert store._writer is None and store._queue.empty()  # the writer thread was not woken
+    assert on_disk(path) == set()
+    later.run()
+    store.flush()
+    assert on_disk(path) == {f"k{i}" for i in range(1, 100)}
+    store.set_read(["after"])  # a new burst: a new timer
+    assert len(later.calls) == 1
+    store.close()
+
+
+def test_close_and_flush_write_the_held_marks_without_their_timer(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    store = StateStore(path, background=True, write_later=Later())
+    store.set_read(["a", "b"])
+    store.set_saved(["a"])
+    store.flush()
+    assert on_disk(path) == {"a", "b"}
+    store.set_read(["a"], False)
+    store.set_read(["c"])
+    store.close()  # the timer never ran: close writes them
+    again = StateStore(path)
+    assert again.read == {"b", "c"} and again.saved == {"a"}
+
+
+def test_a_timer_that_cannot_be_set_writes_the_mark_at_once(tmp_path: Path) -> None:
+    def no_timer(_delay: float, _callback) -> None:
+        raise RuntimeError("no running event loop")
+
+    path = tmp_path / "s.sqlite"
+    store = StateStore(path, background=True, write_later=no_timer)
+    store.set_read(["a"])
+    store.set_read(["b"])
+    store.flush()
+    assert on_disk(path) == {"a", "b"}
+    store.close()
+
+
+def test_held_marks_survive_a_load_that_runs_before_they_are_written(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    first = StateStore(path)
+    first.set_read(["old", "gone"])
+    first.close()
+    later = Later()
+    store = StateStore(path, background=True, load=False, write_later=later)
+    store.set_read(["new"])
+    store.set_read(["gone"], False)
+    store.load_marks()
+    store.loaded.wait(10)
+    store.flush()  # the load ran first, then the held marks
+    assert store.read == {"old", "new"}
+    store.close()
+    assert on_disk(path) == {"old", "new"}
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 19), st.booleans(), st.booleans()), max_size=60))
+def test_the_unread_count_stays_exact_through_many_held_marks(tmp_path_factory, ops) -> None:
+    entries = [entry(f"{i}.md", f"https://x.example/{i % 15}") for i in range(20)]  # 5 URLs twice
+    path = tmp_path_factory.mktemp("marks") / "s.sqlite"
+    later = Later()
+    marks = ReadMarks(StateStore(path, background=True, write_later=later))
+    marks.follow(entries)
+    marks.install(marks.compute(entries))
+    for i, read, tick in ops:
+        marks.mark_read([entries[i]], read)
+        if tick:
+            later.run()
+
+    def from_scratch(read: set[str]) -> int:
+        return sum(1 for e in entries if item_key(e) not in read)
+
+    assert marks.unread == from_scratch(marks.store.read)
+    marks.store.close()
+    assert marks.unread == from_scratch(on_disk(path))
+
+
+def _mark_held(path: str, prefix: str, n: int) -> None:
+    def later(delay: float, callback) -> None:
+        threading.Timer(delay / 50, callback).start()
+
+    store = StateStore(path, background=True, load=False, write_later=later)
+    store.load_marks()
+    for i in range(n):
+        store.set_read([f"{prefix}{i}"])
+        if i % 40 == 0:
+            store.flush()
+    store.close()
+
+
+def test_two_processes_holding_and_batching_their_marks_lose_nothing(tmp_path: Path) -> None:
+    import multiprocessing
+
+    path = str(tmp_path / "state.sqlite")
+    StateStore(path).close()
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_mark_held, args=(path, p, 300)) for p in ("a", "b")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert StateStore(path).read == {f"{p}{i}" for p in "ab" for i in range(300)}

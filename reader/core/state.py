@@ -13,7 +13,17 @@ busy timeout, short transactions). The app opens its store with
 ``background=True``: a mark changes the in-memory sets at once and is written
 by one writer thread, in order, so a busy file (another process writing)
 never holds up a keypress; ``load=False`` defers reading the marks to that
-thread too (``load_marks``), so a large state file costs start-up nothing. The file is private (0700 folder, 0600
+thread too (``load_marks``), so a large state file costs start-up nothing.
+
+With ``write_later`` (the app passes its timer) a mark does not even wake the
+writer thread: waking it from a keypress lets it (and, on a busy machine,
+another process) take the CPU and the GIL from the UI thread for a few
+milliseconds, the tail of a mark's cost. The marks are held, and
+``WRITE_AFTER`` seconds after the first of them the timer hands them all to
+the writer, which commits them in one transaction. ``flush`` and ``close``
+hand them over at once and wait; so what a ``kill -9`` (or a crash) can lose
+is the marks of the last ``WRITE_AFTER`` seconds and a transaction being
+written; a power cut may also lose the last commits (synchronous=NORMAL). The file is private (0700 folder, 0600
 files, never through a planted symlink). A file that is not a usable state
 database is moved aside (``state.sqlite.corrupt-<time>``) and a new one made;
 ``StateStore.note`` says so, once. Nothing here raises for the caller: a
@@ -41,6 +51,7 @@ from reader.core.private_files import open_private, private_dir
 
 log = logging.getLogger("reader.state")
 
+WRITE_AFTER = 0.5  # seconds held marks wait (with the marks after them) for the writer thread
 SCHEMA_VERSION = 1
 APPLICATION = "reader-state"
 _SCHEMA = """
@@ -75,11 +86,13 @@ class StateStore:
     """Read and saved marks (by item key) and the last view per content root.
 
     The marks are held in memory as two sets (the app asks "is this read?" for
-    every row it draws) and written through to the database at once.
+    every row it draws) and written through to the database: at once, or by
+    the writer thread (``background``), or held for it (``write_later``).
     """
 
     def __init__(self, path: Path | str | None = None, *, busy_timeout: float = 5.0,
-                 background: bool = False, load: bool = True) -> None:
+                 background: bool = False, load: bool = True,
+                 write_later: Callable[[float, Callable[[], None]], object] | None = None) -> None:
         self.path = Path(path) if path is not None else state_dir() / "state.sqlite"
         self.busy_timeout = busy_timeout
         self.note: str | None = None  # one line for the user: the file was moved aside...
@@ -92,6 +105,9 @@ class StateStore:
         self._pending: deque[_Op] = deque()  # queued writes, not yet in the file (under _lock)
         self._lock = threading.Lock()
         self._writer: threading.Thread | None = None
+        # (background) Called on the marking thread: run the callback there after a delay.
+        self.write_later = write_later
+        self._held: list[_Op] = []  # marks not handed to the writer yet (under _lock)
         self._open(load)
 
     # -- opening --------------------------------------------------------------------
@@ -178,6 +194,7 @@ class StateStore:
 
     def close(self) -> None:
         """Write what is queued, stop the writer thread, close the file."""
+        self._release()
         if self._writer is not None:
             self._queue.put(None)
             self._writer.join()
@@ -187,11 +204,34 @@ class StateStore:
             self._db = None
 
     def flush(self) -> None:
-        """Wait until every queued write is in the file."""
+        """Wait until every queued or held write is in the file."""
+        self._release()
         if self._writer is not None:
             self._queue.join()
 
     # -- the writer thread (background=True) -------------------------------------------
+    def _hold(self, op: _Op) -> None:
+        """Keep a mark for the writer thread; with ``write_later``, wake it later
+        (one wake, one transaction for the marks of the next WRITE_AFTER s)."""
+        later = self.write_later
+        with self._lock:
+            self._held.append(op)
+            first = len(self._held) == 1
+        if later is None:
+            self._release()
+        elif first:
+            try:
+                later(WRITE_AFTER, self._release)
+            except Exception:  # no timer (the app is closing): write them now
+                self._release()
+
+    def _release(self) -> None:
+        """Hand the held marks to the writer thread (one op: one transaction)."""
+        with self._lock:  # submitted under the lock: two releases cannot swap their order
+            held, self._held = self._held, []
+            if held:
+                self._submit(_Op("marks", lambda: self._write(held), parts=held))
+
     def _submit(self, op: _Op) -> None:
         """Run ``op`` on the writer thread, after every op submitted before it."""
         if self._writer is None:
@@ -208,8 +248,9 @@ class StateStore:
                     return
                 op.run()
                 with self._lock:
-                    if self._pending and self._pending[0] is op:
-                        self._pending.popleft()
+                    for done in op.parts or (op,):
+                        if self._pending and self._pending[0] is done:
+                            self._pending.popleft()
             except Exception:  # a writer that dies would lose every later mark
                 log.exception("state writer: %s failed", op)
             finally:
@@ -242,8 +283,7 @@ class StateStore:
         keys = [k for k in keys if (k in marks) != on] if self.loaded.is_set() else list(keys)
         if not keys:
             return
-        when = time.time() if on else None
-        op = _Op(column, lambda: self._write(column, keys, when), keys, on)
+        op = _Op(column, keys=keys, on=on, when=time.time() if on else None)
         with self._lock:
             if on:
                 marks.update(keys)
@@ -254,23 +294,26 @@ class StateStore:
             if self._background:
                 self._pending.append(op)
         if self._background:
-            self._submit(op)
+            self._hold(op)
         else:
-            op.run()
+            self._write([op])
 
-    def _write(self, column: str, keys: list[str], when: float | None) -> None:
+    def _write(self, marks: list[_Op]) -> None:
+        """Write ``marks`` (in order) in one transaction."""
         db = self._db
         if db is None:
             return
         try:
             db.execute("BEGIN IMMEDIATE")
-            db.executemany(
-                f"INSERT INTO items (key, {column}) VALUES (?, ?) "
-                f"ON CONFLICT(key) DO UPDATE SET {column} = excluded.{column}",
-                [(k, when) for k in keys])
-            if when is None:  # only the keys just cleared can have become empty
-                db.executemany("DELETE FROM items WHERE key = ? AND read_at IS NULL "
-                               "AND saved_at IS NULL", [(k,) for k in keys])
+            for op in marks:
+                column, keys, when = op.column, op.keys, op.when
+                db.executemany(
+                    f"INSERT INTO items (key, {column}) VALUES (?, ?) "
+                    f"ON CONFLICT(key) DO UPDATE SET {column} = excluded.{column}",
+                    [(k, when) for k in keys])
+                if not op.on:  # only the keys just cleared can have become empty
+                    db.executemany("DELETE FROM items WHERE key = ? AND read_at IS NULL "
+                                   "AND saved_at IS NULL", [(k,) for k in keys])
             db.execute("COMMIT")
         except sqlite3.Error as exc:
             if db.in_transaction:
@@ -331,16 +374,24 @@ class StateStore:
 
 
 class _Op:
-    """One write (or the load) for the writer thread; ``keys``/``on`` for a mark."""
+    """One write (or the load) for the writer thread; ``keys``/``on``/``when`` for a
+    mark (its ``run`` writes it alone); ``parts``: the marks a batch writes."""
 
-    __slots__ = ("column", "keys", "on", "run")
+    __slots__ = ("column", "keys", "on", "parts", "run", "when")
 
-    def __init__(self, column: str, run: Callable[[], None], keys: list[str] | None = None,
-                 on: bool = True) -> None:
+    def __init__(self, column: str, run: Callable[[], None] | None = None, *,
+                 keys: list[str] | None = None, on: bool = True, when: float | None = None,
+                 parts: list[_Op] | None = None) -> None:
         self.column = column
-        self.run = run
         self.keys = keys or []
         self.on = on
+        self.when = when
+        self.parts = parts
+        self.run: Callable[[], None] = run if run is not None else _nothing
+
+
+def _nothing() -> None:
+    """A mark's own ``run``: marks are written in batches (``StateStore._write``)."""
 
     def __repr__(self) -> str:
         return f"<state {self.column} op, {len(self.keys)} keys>"

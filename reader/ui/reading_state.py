@@ -3,7 +3,11 @@
 A composed object the app holds (``app.reading``); its key actions call it.
 The marks live in ``reader.core.state.StateStore`` (per user, never in the
 content folder or the cache), written by the store's own writer thread, so
-a mark costs the UI thread a few set operations; ``reader.core.reading``
+a mark costs the UI thread a few set operations. The writer is not even
+woken by the mark: the store holds it and an app timer hands it (with the
+marks after it) to the writer half a second later, when the UI is most
+likely idle; the app flushes them when it is suspended (Ctrl+Z, an external
+editor) and when it closes. ``reader.core.reading``
 turns them into the catalog's ids and exact counts (worked out in a thread
 worker after each change of the catalog).
 
@@ -53,7 +57,9 @@ class Stoppable(Protocol):
 class ReadingFlow:
     def __init__(self, app: ReaderApp, store: StateStore | None = None) -> None:
         self.app = app
-        self.store = store if store is not None else StateStore(background=True, load=False)
+        self.store = store if store is not None else StateStore(
+            background=True, load=False,
+            write_later=lambda delay, callback: app.set_timer(delay, callback, name="state-write"))
         self.marks = ReadMarks(self.store)
         self.clock: Callable[[], float] = time.monotonic
         self.set_timer: Callable[[float, Callable[[], None]], Stoppable] = \
@@ -70,6 +76,8 @@ class ReadingFlow:
         if self.store.note:
             self.app.notify(sanitize(self.store.note), severity="warning", markup=False)
         self._restore_view()
+        # Before the process stops (SIGTSTP stops the writer thread too) or another program runs.
+        self.app.app_suspend_signal.subscribe(self.app, self._suspending, immediate=True)
         self.store.load_marks()
         self._recompute()
 
@@ -86,6 +94,9 @@ class ReadingFlow:
             "selected": self.selected if self._restore is None else self._restore,
         })
         self.store.close()
+
+    def _suspending(self, _app: object) -> None:
+        self.store.flush()
 
     def _restore_view(self) -> None:
         saved = self.store.last_view(self.app.root)
