@@ -6,9 +6,12 @@ clock and timer are fakes the test advances; nothing sleeps against the app.
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Static
 
@@ -358,3 +361,30 @@ async def test_the_status_of_published_filters_is_untouched_by_state_entries(tmp
         await pilot.press("u")
         assert app.view.published is Published.UNPUBLISHED
         assert str(app.query_one("#status-text", Static).render())
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM])
+async def test_a_hang_up_writes_the_held_marks_and_the_view_then_exits(tmp_path, signum):
+    """A dropped SSH link (SIGHUP) or a kill (SIGTERM) loses no held mark and no last view."""
+    app = make(corpus(tmp_path), FakeTime())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        store = app.reading.store
+        store.write_later = lambda delay, callback: None  # held: only a close writes it
+        await pilot.press("j", "N")
+        held, selected = highlighted_key(app), app.reading.selected
+        assert held not in on_disk(store.path) and selected is not None
+        # The app's handler is in place (without it the signal would end pytest).
+        assert signal.getsignal(signum) not in (signal.SIG_DFL, signal.SIG_IGN, None)
+        os.kill(os.getpid(), signum)
+        await wait_until(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 128 + signum
+    assert held in on_disk(store.path)
+    other = StateStore(store.path)
+    try:
+        view = other.last_view(app.root)
+        assert view is not None and view["selected"] == selected
+    finally:
+        other.close()
+    # Closed: the signals are the process's own again.
+    assert signal.getsignal(signum) is signal.SIG_DFL

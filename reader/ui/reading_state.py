@@ -38,6 +38,7 @@ from reader.core.querylang import QueryError, names_state, parse
 from reader.core.reading import Computed, ReadMarks, keys_of
 from reader.core.sanitize import sanitize
 from reader.core.state import StateStore
+from reader.ui.hang_up import exit_on_hang_up
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.topic_sidebar import STATE_SEARCHES, TopicChoice
@@ -69,6 +70,7 @@ class ReadingFlow:
         self.selected: str | None = None  # the item under the cursor (for the last view)
         self._restore: str | None = None  # the last view's item, until it has been loaded
         self._closed = False
+        self._unhook: Callable[[], None] = lambda: None  # the SIGHUP/SIGTERM handlers' removal
 
     # -- start and end ------------------------------------------------------------------
     def start(self) -> None:
@@ -78,6 +80,8 @@ class ReadingFlow:
         self._restore_view()
         # Before the process stops (SIGTSTP stops the writer thread too) or another program runs.
         self.app.app_suspend_signal.subscribe(self.app, self._suspending, immediate=True)
+        # A dropped SSH link (SIGHUP) or a kill (SIGTERM): this state written, then exit.
+        self._unhook = exit_on_hang_up(self.close, lambda code: self.app.exit(return_code=code))
         self.store.load_marks()
         self._recompute()
 
@@ -86,6 +90,7 @@ class ReadingFlow:
         if self._closed:
             return
         self._closed = True
+        self._unhook()
         self.stop_dwell()
         view = self.app.view
         self.store.save_view(self.app.root, {
