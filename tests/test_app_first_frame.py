@@ -83,7 +83,7 @@ def _modules_after(code: str, cwd: Path) -> list[str]:
 
 LATER = ("numpy", "rapidfuzz", "tomlkit", "watchfiles", "webbrowser", "reader.core.stories",
          "reader.core.watch", "reader.ui.screens.preview_screen", "reader.ui.screens.view_prompt",
-         "reader.core.story_service")
+         "reader.core.story_service", "reader.core.fastparse")
 
 
 def test_importing_the_app_imports_nothing_the_first_frame_does_not_need(tmp_path) -> None:
