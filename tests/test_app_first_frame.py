@@ -134,3 +134,21 @@ async def test_the_hidden_parts_of_the_detail_pane_are_mounted_after_the_first_f
         related, versions = app.query_one(RelatedList), app.query_one(StoryVersions)
         assert not related.display and not versions.display
         assert related.parent is versions.parent is app.query_one("#item-scroll")
+
+
+async def test_the_screens_styles_are_read_when_the_first_screen_opens(tmp_path) -> None:
+    # The main screen's start parses no rule of the screens pushed over it
+    # (styles/screens.tcss); the help screen, opened, is styled by them.
+    from reader.ui.screens.help_screen import HelpScreen
+
+    def selectors(app) -> set[str]:
+        return {sel.css for rule in app.stylesheet.rules for sel in rule.selector_set}
+
+    app = create_app(_corpus(tmp_path / "content"), config=_config(), use_index=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        assert "#help-body" not in selectors(app)
+        await app.push_screen(HelpScreen({}))
+        await pilot.pause()
+        assert "#help-body" in selectors(app)
+        assert app.screen.query_one("#help-body").styles.border.top[0] == "round"
