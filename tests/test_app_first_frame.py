@@ -152,3 +152,49 @@ async def test_the_screens_styles_are_read_when_the_first_screen_opens(tmp_path)
         await pilot.pause()
         assert "#help-body" in selectors(app)
         assert app.screen.query_one("#help-body").styles.border.top[0] == "round"
+
+
+def test_the_first_screen_is_read_in_a_thread_and_an_error_there_gives_nothing(tmp_path, monkeypatch) -> None:
+    from reader.core.first_screen import first_rows
+    from reader.core.query import Query
+    from reader.ui import start_up
+
+    root = _corpus(tmp_path / "content")
+    read = start_up.FirstScreenRead(root, Query(), 10)
+    first, expected = read.result(), first_rows(root, Query(), 10)
+    assert first is not None and expected is not None
+    assert [e.id for e in first.entries] == [e.id for e in expected.entries] and first.indexed == 30
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(start_up, "first_rows", broken)
+    assert start_up.FirstScreenRead(root, Query(), 10).result() is None  # the load shows everything
+
+
+async def test_a_view_changed_after_compose_reads_the_first_screen_again(tmp_path, monkeypatch) -> None:
+    from reader.core.query import Query, SortKey
+    from reader.ui import start_up
+    from reader.ui.app import ReaderApp
+
+    real = ReaderApp.on_mount
+
+    def on_mount(self) -> None:  # after compose started the read for the default view
+        self.view = Query(sort=SortKey.HEAT)
+        real(self)
+
+    monkeypatch.setattr(ReaderApp, "on_mount", on_mount)
+    shown: list[list[str]] = []
+    real_show = start_up.show_first_screen
+
+    def show(app, read) -> None:
+        real_show(app, read)
+        shown.append([e.id for e in app.rows])
+
+    monkeypatch.setattr("reader.ui.app.show_first_screen", show)
+    app = create_app(_corpus(tmp_path / "content", 150), config=_config(), use_index=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+    # The heat view's first rows (item-149 is the hottest), not the date view's
+    # first rows sorted by heat.
+    assert shown[0][:3] == ["item-149.md", "item-148.md", "item-147.md"]
