@@ -44,7 +44,7 @@ from reader.ui.commands import TopicCommands, ViewCommands, reader_commands
 from reader.ui.keys import bindings
 from reader.ui.preview_flow import PreviewFlow
 from reader.ui.reading_state import ReadingFlow
-from reader.ui.start_up import prepare_first_frame, show_batch, show_first_screen, start_loading, take_batch
+from reader.ui.start_up import set_breakpoints, show_batch, show_first_screen, start_loading, take_batch
 from reader.ui.stories_flow import StoriesFlow
 from reader.ui.terminal_output import compact_output
 from reader.ui.views_flow import ViewsFlow
@@ -178,8 +178,7 @@ class ReaderApp(App[None]):
 
     # -- layout ---------------------------------------------------------
     def compose(self) -> ComposeResult:
-        # The first frame laid out once, for this width; its rows read from the index meanwhile.
-        self._first_read = prepare_first_frame(self)
+        set_breakpoints(self)  # the first frame laid out for this width, not laid out twice
         with Horizontal(id="main"):
             yield TopicSidebar(id="sidebar").data_bind(
                 ReaderApp.topics, ReaderApp.view, ReaderApp.saved_views, ReaderApp.view_counts,
@@ -242,8 +241,7 @@ class ReaderApp(App[None]):
         view_warnings = [w for w in self.views.load() if w not in self.config.warnings]
         for warning in [*self.config.warnings, *view_warnings]:
             self.notify(sanitize(warning), severity="warning", markup=False)
-        show_first_screen(self, self._first_read)
-        self._first_read = None
+        show_first_screen(self)
         # The load starts once the first frame is out: its thread would otherwise
         # compete with that frame for the GIL.
         self.call_after_refresh(self._start_loading)

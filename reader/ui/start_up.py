@@ -1,10 +1,7 @@
 """What the app does to start: its first frame, then the load.
 
 The first frame shows the view's first rows straight from the index (one
-ordered LIMIT query): ``prepare_first_frame`` starts that read in a thread
-when the app composes (SQLite lets go of the GIL while it reads, so the read
-runs while the widgets are mounted and styled) and ``show_first_screen``
-takes its rows on mount. Once that frame is out the load
+ordered LIMIT query, ``show_first_screen``); once that frame is out the load
 starts (``start_loading``): a thread worker streams batches, each put into
 the catalog in that thread (``take_batch``, which also works out what the
 list and the counts will ask for) and shown on the UI thread (``show_batch``).
@@ -21,22 +18,18 @@ from __future__ import annotations
 
 import gc
 import logging
-import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.content import Content
 
-from reader.core.first_screen import FirstScreen, first_rows
+from reader.core.first_screen import first_rows
 from reader.core.sanitize import sanitize
 from reader.ui.widgets.detail_pane import DetailPane
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from reader.core.loader import Batch
-    from reader.core.query import Query
     from reader.ui.app import ReaderApp
 
 log = logging.getLogger("reader.ui")
@@ -60,53 +53,12 @@ def set_breakpoints(app: App) -> None:
         app.screen.update_classes(breakpoint_classes(app.size.width, breakpoints), update=False)
 
 
-def prepare_first_frame(app: ReaderApp) -> FirstScreenRead | None:
-    """From ``compose``: the screen's width classes, and the first screen's
-    read from the index started (None: nothing to read, the load fills the list)."""
-    set_breakpoints(app)
+def show_first_screen(app: ReaderApp) -> None:
+    """The view's first rows straight from the index, so the first frame has
+    them; the load replaces them with everything."""
     if not app._use_index or not app.roots.single:  # several roots: the load fills the list
-        return None
-    return FirstScreenRead(app.root, app.view, first_screen_limit(app.size.height))
-
-
-def first_screen_limit(height: int) -> int:
-    return max(FIRST_SCREEN_ROWS, 2 * height)
-
-
-class FirstScreenRead:
-    """``first_rows`` in a thread of its own, started now; ``result`` waits for it.
-
-    The read is a quick look (``first_rows`` gives None for anything unexpected):
-    an error in the thread gives None too, never a traceback on the screen."""
-
-    def __init__(self, root: Path, view: Query, limit: int) -> None:
-        self.view = view
-        self.limit = limit
-        self._first: FirstScreen | None = None
-        self._thread = threading.Thread(target=self._read, args=(root,), name="first-screen", daemon=True)
-        self._thread.start()
-
-    def _read(self, root: Path) -> None:
-        try:
-            self._first = first_rows(root, self.view, self.limit)
-        except Exception:  # a quick look: the load shows everything anyway
-            log.exception("reading the first screen from the index failed")
-
-    def result(self) -> FirstScreen | None:
-        self._thread.join()
-        return self._first
-
-
-def show_first_screen(app: ReaderApp, read: FirstScreenRead | None) -> None:
-    """The view's first rows straight from the index (``read``, started when
-    the app composed), so the first frame has them; the load replaces them
-    with everything."""
-    if read is None:
         return
-    first = read.result()
-    limit = first_screen_limit(app.size.height)
-    if read.view != app.view or read.limit < limit:  # changed since compose: read again, here
-        first = first_rows(app.root, app.view, limit)
+    first = first_rows(app.root, app.view, max(FIRST_SCREEN_ROWS, 2 * app.size.height))
     if first is None or not first.entries:
         return
     app._first_screen = True
