@@ -83,7 +83,7 @@ def _modules_after(code: str, cwd: Path) -> list[str]:
 
 LATER = ("numpy", "rapidfuzz", "tomlkit", "watchfiles", "webbrowser", "reader.core.stories",
          "reader.core.watch", "reader.ui.screens.preview_screen", "reader.ui.screens.view_prompt",
-         "reader.core.story_service")
+         "reader.core.story_service", "reader.core.fastparse")
 
 
 def test_importing_the_app_imports_nothing_the_first_frame_does_not_need(tmp_path) -> None:
@@ -110,3 +110,45 @@ async def test_the_footer_is_built_once_for_a_burst_of_binding_changes(tmp_path,
         await pilot.pause()
         assert app.query_one(Footer).query("FooterKey")  # its keys are there
         assert 1 <= len(built) <= 2  # Textual's Footer: once per change (five at a start)
+
+
+async def test_the_hidden_parts_of_the_detail_pane_are_mounted_after_the_first_frame(tmp_path, monkeypatch) -> None:
+    # The related list and the story's versions show only for an item that has
+    # some: the first frame has neither, so they are not styled and laid out before it.
+    from reader.ui.app import ReaderApp
+    from reader.ui.widgets.related_list import RelatedList
+    from reader.ui.widgets.story_versions import StoryVersions
+
+    at_mount: list[int] = []
+    real = ReaderApp.on_mount
+
+    def on_mount(self) -> None:  # the app mounts last, just before its first frame
+        at_mount.append(len(self.query(RelatedList)) + len(self.query(StoryVersions)))
+        real(self)
+
+    monkeypatch.setattr(ReaderApp, "on_mount", on_mount)
+    app = create_app(_corpus(tmp_path / "content"), config=_config(), use_index=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        assert at_mount == [0]
+        related, versions = app.query_one(RelatedList), app.query_one(StoryVersions)
+        assert not related.display and not versions.display
+        assert related.parent is versions.parent is app.query_one("#item-scroll")
+
+
+async def test_the_screens_styles_are_read_when_the_first_screen_opens(tmp_path) -> None:
+    # The main screen's start parses no rule of the screens pushed over it
+    # (styles/screens.tcss); the help screen, opened, is styled by them.
+    from reader.ui.screens.help_screen import HelpScreen
+
+    def selectors(app) -> set[str]:
+        return {sel.css for rule in app.stylesheet.rules for sel in rule.selector_set}
+
+    app = create_app(_corpus(tmp_path / "content"), config=_config(), use_index=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        assert "#help-body" not in selectors(app)
+        await app.push_screen(HelpScreen({}))
+        await pilot.pause()
+        assert "#help-body" in selectors(app)
+        assert app.screen.query_one("#help-body").styles.border.top[0] == "round"

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.core import frontmatter, normalize
-from reader.core.fastparse import parse_fast
 from reader.core.model import Entry, Item
 from reader.core.sanitize import clip, sanitize
 
@@ -266,6 +265,10 @@ def read_front_matter(data: bytes, *, size: int | None = None,
     if not data.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
         frontmatter.decode(data, size)
         return None
+    # Imported here, not at the top: its patterns take ~4 ms to compile, and the
+    # app's first screen (rows from the index) parses no file.
+    from reader.core.fastparse import parse_fast
+
     parsed = parse_fast(data)
     if parsed is not None:
         return parsed[0], parsed[1], True

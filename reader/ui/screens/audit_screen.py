@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from reader.core.audit import AuditReader, AuditRecord
 from reader.core.sanitize import sanitize
 from reader.ui.keys import bindings
+from reader.ui.screens import SCREENS_CSS
 from reader.ui.widgets.nav_list import NavList
 
 SHOWN = 2000  # the newest records listed
@@ -60,6 +61,7 @@ def record_content(record: AuditRecord) -> Content:
 
 
 class AuditLogScreen(ModalScreen[None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS = bindings("audit")
 
     def __init__(self, root: Path) -> None:

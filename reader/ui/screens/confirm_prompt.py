@@ -12,9 +12,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from reader.ui.screens import SCREENS_CSS
+
 
 class ConfirmPrompt(ModalScreen[bool]):
     """Dismissed with True (yes) or False (no)."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 from reader.core.actions import BY_ID, SCOPES, in_scope
 from reader.core.keymap import effective_keys
 from reader.ui.keys import bindings
+from reader.ui.screens import SCREENS_CSS
 from reader.ui.widgets.reading_scroll import ReadingScroll
 
 
@@ -39,6 +40,7 @@ def help_content(app: App[object], keymap: Mapping[str, str]) -> Content:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS = bindings("help")
 
     def __init__(self, keymap: Mapping[str, str]) -> None:

@@ -10,11 +10,13 @@ from textual.widgets.option_list import Option
 
 from reader.core.store import LoadProblem
 from reader.ui.keys import bindings
+from reader.ui.screens import SCREENS_CSS
 from reader.ui.text import plain, styled
 from reader.ui.widgets.nav_list import NavList
 
 
 class LoadReportScreen(ModalScreen[None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS = bindings("report")
 
     def __init__(self, problems: list[LoadProblem]) -> None:

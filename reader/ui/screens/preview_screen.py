@@ -9,10 +9,12 @@ from textual.widgets import Footer, Static
 
 from reader.ui.article_render import blocks_content, preview_header
 from reader.ui.keys import bindings
+from reader.ui.screens import SCREENS_CSS
 from reader.ui.widgets.reading_scroll import ReadingScroll
 
 
 class PreviewScreen(Screen[None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS = bindings("preview_screen")
 
     def __init__(self, preview, title: str | None, provider: str | None) -> None:

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from reader.core.sanitize import sanitize
 from reader.ui.keys import bindings
+from reader.ui.screens import SCREENS_CSS
 
 SHOWN = 200  # matches listed at most (the input still completes from all)
 
@@ -41,6 +42,8 @@ def matches(choices: list[tuple[str, int]], text: str) -> list[tuple[str, int]]:
 
 class TopicPrompt(ModalScreen[str | None]):
     """Dismissed with the chosen topic, or None (Esc)."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = bindings("topic")
 

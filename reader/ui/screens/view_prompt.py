@@ -25,11 +25,14 @@ from textual.widgets import Footer, Input, Static
 from reader.core.querylang import QueryError, parse
 from reader.core.sanitize import sanitize
 from reader.core.views import check_name
+from reader.ui.screens import SCREENS_CSS
 
 
 class ViewPrompt(ModalScreen[tuple[str, str] | None]):
     """Dismissed with (name, query), or None (Esc). With ``query`` None only
     the name is asked for, and the answer's query is ""."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="view_prompt.cancel")]
 

@@ -4,6 +4,11 @@ Each cursor move shows another item here, so this pane is most of what a key
 sends to the terminal: it is painted once per item (``PaintedOnce``: a longer
 or shorter item does not send it twice), and not at all when the item shown
 has not changed.
+
+What the first frame does not show -- the related list and the story's
+versions, both hidden until an item has some -- is mounted once that frame is
+out (``mount_hidden``): a start styles fewer widgets before its first rows are
+on screen.
 """
 
 from __future__ import annotations
@@ -37,19 +42,32 @@ class DetailPane(PaintedOnce, Vertical):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._shown: tuple[object, ...] | None = None  # what show_item shows now
+        self._hidden_mounted = False
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="detail-tabs", initial="tab-item"):
             with TabPane("Item", id="tab-item"), ItemScroll(id="item-scroll"):
                 yield ItemView(Content.styled("Loading…", "$text-muted"), id="item-view")
-                yield RelatedList(id="related")
-                yield StoryVersions(id="versions")
             with TabPane("Preview", id="tab-preview"):
                 yield PreviewView(id="preview")
 
     def on_mount(self) -> None:
-        self.query_one(RelatedList).display = False
-        self.query_one(StoryVersions).display = False
+        self.call_after_refresh(self.mount_hidden)
+
+    def mount_hidden(self) -> None:
+        """Mount the related list and the versions (after the first frame; or
+        now, if something asks for them before)."""
+        if self._hidden_mounted:
+            return
+        self._hidden_mounted = True
+        related, versions = RelatedList(id="related"), StoryVersions(id="versions")
+        related.display = versions.display = False  # until an item has some
+        self.query_one(ItemScroll).mount(related, versions)
+
+    @property
+    def related(self) -> RelatedList:
+        self.mount_hidden()
+        return self.query_one(RelatedList)
 
     def show_item(self, item: Item, in_corpus: list[bool], *, heat_scale: int = 100,
                   quality_scale: int = 100, dates: DateStyle = UTC_DAYS, root: str | None = None) -> None:
@@ -65,20 +83,20 @@ class DetailPane(PaintedOnce, Vertical):
         self.query_one("#item-view", Static).update(
             item_content(item, heat_scale=heat_scale, quality_scale=quality_scale, dates=dates, root=root)
         )
-        self.query_one(RelatedList).show(item.related, in_corpus)
+        self.related.show(item.related, in_corpus)
         self.query_one("#item-scroll", ReadingScroll).scroll_home(animate=False)
 
     def show_related(self, rel: Related, dates: DateStyle = UTC_DAYS) -> None:
         self._shown = None
         self.query_one("#item-view", Static).update(related_content(rel, dates=dates))
-        self.query_one(RelatedList).show((), [])
+        self.related.show((), [])
         self.query_one("#item-scroll", ReadingScroll).scroll_home(animate=False)
         self.query_one(TabbedContent).active = "tab-item"
 
     def show_message(self, message: Content) -> None:
         self._shown = None
         self.query_one("#item-view", Static).update(message)
-        self.query_one(RelatedList).show((), [])
+        self.related.show((), [])
 
     @property
     def preview(self) -> PreviewView:
