@@ -388,3 +388,14 @@ async def test_a_hang_up_writes_the_held_marks_and_the_view_then_exits(tmp_path,
         other.close()
     # Closed: the signals are the process's own again.
     assert signal.getsignal(signum) is signal.SIG_DFL
+
+
+async def test_a_rest_timer_that_fires_while_the_app_closes_marks_nothing(tmp_path):
+    """The rest timer can fire after the screens are gone (seen once in CI): no error."""
+    app = make(corpus(tmp_path), FakeTime())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        item_id = app.current_item.id
+    app.reading._showing = (item_id, app.reading.clock() - 2 * READ_AFTER)
+    app.reading._dwell_over()  # raised NoMatches/ScreenStackError before
+    assert app.reading._showing is None

@@ -33,6 +33,9 @@ from itertools import compress, count, islice
 from operator import attrgetter, not_
 from typing import TYPE_CHECKING, Any, Protocol
 
+from textual.app import ScreenStackError
+from textual.css.query import NoMatches
+
 from reader.core.query import Published, Query, SortKey
 from reader.core.querylang import QueryError, names_state, parse
 from reader.core.reading import Computed, ReadMarks, keys_of
@@ -177,7 +180,10 @@ class ReadingFlow:
             self._dwell = self.set_timer(READ_AFTER - waited, self._dwell_over)
             return
         self._showing = None
-        entry = self.app.query_one(ArticleList).highlighted
+        try:
+            entry = self.app.query_one(ArticleList).highlighted
+        except (NoMatches, ScreenStackError):  # the app is closing: nothing is shown to mark
+            return
         if entry is not None and entry.id == item_id and not self.marks.is_read(entry):
             self.marks.mark_read([entry])
             self._changed()
