@@ -35,21 +35,26 @@ __all__ = ["parse_fast"]
 # YAML 1.1 line breaks NEL/LS/PS, a lone CR and an inner BOM (libyaml skips a
 # BOM at the start of a line) -- any of these means "let YAML decide".
 _UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-# Content lines: their indentation and text (blank lines and comment lines drop out).
-_LINES = re.compile(r"^( *)([^ #\n][^\n]*)", re.M)
 _KEY = r"([A-Za-z0-9_](?:[A-Za-z0-9_. -]{0,198}[A-Za-z0-9_.-])?)"
-# A scalar on one line, then optional spaces and a comment after a space:
-# group 1 double-quoted text, group 2 single-quoted text, group 3 a plain scalar
+# A scalar on one line, its quotes kept: double-quoted, single-quoted, or plain
 # (not starting with an indicator, no ': ', no ' #', no ':' at the end).
 _SCALAR = r"""(?:
-    "([^"\\]*+(?:\\.[^"\\]*+)*+)"
-  | '([^']*+(?:''[^']*+)*+)'
-  | ((?:[^-?:,\[\]{}\#&*!|>'"%@`\ ]|-(?=[^\ ]))(?:[^\ :]++|:(?=[^\ ])|\ ++(?=[^\ \#]))*+)
-)(?:\ *|\ +\#.*)"""
-# ``key: scalar`` (groups 1-4) or ``key:`` with nothing or a comment after it.
-_KEY_LINE = re.compile(_KEY + r":(?:\ +" + _SCALAR + r"|\ *|\ *\ \#.*)", re.X)
-# ``- scalar`` (groups 1-3); ``- key: ...`` is matched with _KEY_LINE first.
-_ITEM_LINE = re.compile(r"-\ +" + _SCALAR, re.X)
+    "[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"
+  | '[^'\n]*+(?:''[^'\n]*+)*+'
+  | (?:[^-?:,\[\]{}\#&*!|>'"%@`\ \n]|-(?=[^\ \n]))(?:[^\ :\n]++|:(?=[^\ \n])|\ ++(?=[^\ \#\n]))*+
+)"""
+# Every content line of the front matter in one pass (blank and comment lines
+# do not match) as 4 strings, "" for what the line does not have: its
+# indentation, a sequence item's "- " (with the spaces after it), a key, and
+# the scalar after it (or after the "- "), quotes kept. Then spaces, or a
+# comment after a space. A line of any other shape gives neither a key nor a
+# value, and is refused by the parser wherever it is.
+_TOKENS = re.compile(
+    r"^(\ *)(?=[^\ \#\n])(?:"
+    r"(-\ +)?(?:" + _KEY + r":(?:\ +|$|(?=\ \#)))?(" + _SCALAR + r")?(?:\ *|\ +\#.*)"
+    r"|.+)$",
+    re.X | re.M,
+)
 _ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _SIMPLE_ESCAPES = {
     "0": "\x00", "a": "\x07", "b": "\x08", "t": "\x09", "n": "\x0a", "v": "\x0b",
@@ -93,16 +98,17 @@ def parse_fast(data: bytes) -> tuple[dict, str] | None:
     body = "" if end == -1 else text[end + 1 :]
     if _unusual(source):
         return None
-    lines = _LINES.findall(source)
+    tokens = _TOKENS.findall(source)
     # No line limit: the YAML path refuses a document only for what aliases add,
     # and this path takes no aliases, so any size it reads YAML reads alike.
-    if not lines or lines[0][0]:
+    if not tokens or tokens[0][0]:
         return None
+    mapping: dict = {}
     try:
-        mapping, consumed = _mapping(lines, 0, 0)
+        consumed = _mapping(tokens, 0, len(tokens), 0, mapping)
     except (_Unsure, RecursionError):
         return None
-    if consumed != len(lines):
+    if consumed != len(tokens):
         return None
     return mapping, body
 
@@ -116,74 +122,67 @@ def _unusual(source: str) -> bool:
     return _UNUSUAL.search(rest.decode("utf-8")) is not None
 
 
-def _mapping(lines: list, i: int, indent: int) -> tuple[dict, int]:
-    out: dict = {}
+def _mapping(tokens: list, i: int, n: int, indent: int, out: dict) -> int:
+    """Read the block mapping at ``indent`` from token ``i`` into ``out``; the next token."""
     value: Any  # text, a mapping or a list
-    n = len(lines)
     while i < n:
-        pad, text = lines[i]
+        pad, dash, key, value = tokens[i]
         if len(pad) != indent:
             if len(pad) < indent:
                 break
             raise _Unsure
-        m = _KEY_LINE.fullmatch(text)
-        if m is None:
-            raise _Unsure
-        key, double, single, plain = m.groups()
-        if key in out:
+        if dash or not key or key in out:  # an item, another shape, or a key again
             raise _Unsure
         i += 1
-        if plain is not None:
-            value = plain
-        elif double is not None:
-            value = _ESCAPE.sub(_unescape, double) if "\\" in double else double
-        elif single is not None:
-            value = single.replace("''", "'")
-        elif i < n and len(lines[i][0]) > indent:
+        if value:
+            if value[0] == '"':
+                value = _double(value)
+            elif value[0] == "'":
+                value = value[1:-1].replace("''", "'")
+        elif i < n and len(tokens[i][0]) > indent:
             # Nothing after the colon: a more indented block is the value.
-            child_pad, child = lines[i]
-            if child[0] == "-" and child[1:2] in (" ", ""):
-                value, i = _sequence(lines, i, len(child_pad))
+            child = tokens[i]
+            if child[1]:
+                value, i = _sequence(tokens, i, n, len(child[0]))
             else:
-                value, i = _mapping(lines, i, len(child_pad))
-        else:
-            value = ""
+                value = {}
+                i = _mapping(tokens, i, n, len(child[0]), value)
         out[key] = value
-    return out, i
+    return i
 
 
-def _sequence(lines: list, i: int, indent: int) -> tuple[list, int]:
+def _sequence(tokens: list, i: int, n: int, indent: int) -> tuple[list, int]:
     out: list = []
     value: Any  # text, a mapping or a list
-    n = len(lines)
     while i < n:
-        pad, text = lines[i]
+        pad, dash, key, value = tokens[i]
         if len(pad) != indent:
             if len(pad) < indent:
                 break
             raise _Unsure
-        if text[:2] != "- ":
-            raise _Unsure  # '-' alone (an empty item) or not an item at all
-        content = text[2:].lstrip(" ")
-        if _KEY_LINE.fullmatch(content) is not None:
-            # A mapping item: its keys sit at the column of the first one.
-            column = indent + len(text) - len(content)
-            lines[i] = (" " * column, content)
-            value, i = _mapping(lines, i, column)
-        else:
-            m = _ITEM_LINE.fullmatch(text)
-            if m is None:
-                raise _Unsure
-            double, single, plain = m.groups()
-            if plain is not None:
-                value = plain
-            elif double is not None:
-                value = _ESCAPE.sub(_unescape, double) if "\\" in double else double
-            else:
-                value = single.replace("''", "'")
+        if not dash:
+            raise _Unsure  # not an item ('-' alone, another shape)
+        if key:  # a mapping item: its keys sit at the column of the first one
+            column = indent + len(dash)
+            tokens[i] = (" " * column, "", key, value)
+            value = {}
+            i = _mapping(tokens, i, n, column, value)
+        elif value:
+            if value[0] == '"':
+                value = _double(value)
+            elif value[0] == "'":
+                value = value[1:-1].replace("''", "'")
             i += 1
+        else:
+            raise _Unsure
         out.append(value)
     return out, i
+
+
+def _double(quoted: str) -> str:
+    """A double-quoted scalar (quotes included) with its escapes read."""
+    text = quoted[1:-1]
+    return _ESCAPE.sub(_unescape, text) if "\\" in text else text
 
 
 def _unescape(m: re.Match) -> str:

@@ -26,7 +26,7 @@ KNOWN_FIELDS = frozenset(
 _TRUE = {"true", "yes", "on", "y"}
 _FALSE = {"false", "no", "off", "n"}
 # The base loader keeps a YAML null as written; where a value is data, not text, it is absent.
-_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+NULL = _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _URL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _BLANK_LINES = re.compile(r"\n{3,}")

@@ -19,9 +19,23 @@ _URL_FIELDS = ("originalUrl", "webUrl", "ampWebUrl", "cdnAmpWebUrl")
 
 
 def _provider_label(value: Any) -> str:
-    """``Provider.label`` of ``normalize.provider(value)``."""
-    provider = normalize.provider(value)
-    return provider.label if provider else ""
+    """``Provider.label`` of ``normalize.provider(value)`` (its name, else its domain),
+    without building the provider (its images are not part of the label)."""
+    if isinstance(value, dict):
+        return normalize.text(value.get("name")) or normalize.text(value.get("domain"))
+    if isinstance(value, str) and value.strip() in normalize.NULL:
+        return ""
+    return normalize.text(value)
+
+
+def _url(value: Any) -> str | None:
+    """``normalize.url(value)``; a URL of printable ASCII (nearly all) is taken as it
+    is, trimmed: it has no control character and nothing the sanitiser changes."""
+    if type(value) is str:
+        s = value.strip()
+        if s.isascii() and s.isprintable():
+            return None if s in normalize.NULL else s
+    return normalize.url(value)
 
 
 def entry_row(item_id: str, size: int, mtime_ns: int, data: dict) -> Row:
@@ -35,7 +49,7 @@ def entry_row(item_id: str, size: int, mtime_ns: int, data: dict) -> Row:
     published_at = normalize.timestamp(data.get("publishedDateTime"))
     urls: list[str] = []
     for name in _URL_FIELDS:
-        u = normalize.url(data.get(name))
+        u = _url(data.get(name))
         if u and u not in urls:
             urls.append(u)
     title = normalize.text(data.get("title"), entities=True)
