@@ -13,12 +13,14 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from reader.core.parse_rows import parse_chunk
 
+PARENT_POLL = 0.5  # seconds between a worker's looks at whether its parent is still there
 POOL_THRESHOLD = 2_000  # fewer files to read than this: read them in this thread
 FIRST_BATCH = 250  # read by the calling thread while the pool starts: a quick first paint
 
@@ -38,7 +40,8 @@ def pooled(chunks: Iterable[Chunk], n_workers: int, rows_to_batch: Callable[...,
     context = multiprocessing.get_context("spawn")  # never fork: the app has threads
     try:
         ensure_resource_tracker()
-        pool = futures.ProcessPoolExecutor(max_workers=n_workers, mp_context=context)
+        pool = futures.ProcessPoolExecutor(max_workers=n_workers, mp_context=context,
+                                           initializer=watch_parent, initargs=(os.getpid(),))
     except (OSError, ValueError, RuntimeError):  # no processes here: read everything here
         for chunk in source:
             if cancel is not None and cancel.is_set():
@@ -98,6 +101,21 @@ def pooled(chunks: Iterable[Chunk], n_workers: int, rows_to_batch: Callable[...,
         for future, _chunk in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def watch_parent(parent: int) -> None:
+    """In a worker: end it once ``parent`` is gone.
+
+    A killed app (SIGKILL, the OOM killer) never shuts its pool down, and a
+    spawned worker holds both ends of its task queue's pipe, so it would wait
+    for work for ever, adopted by init. A daemon thread notices the new parent.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def ensure_resource_tracker() -> None:
