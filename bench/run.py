@@ -773,8 +773,12 @@ class PtySession:
                 break
         return last()
 
-    def press(self, key: str, ignore_small: bool = False) -> tuple[float, float]:
-        """Key bytes -> (first frame end, last frame end before 60 ms of quiet), seconds."""
+    def press(self, key: str, ignore_small: bool = False, shows: bytes | None = None) -> tuple[float, float]:
+        """Key bytes -> (first frame end, last frame end before 60 ms of quiet), seconds.
+
+        With ``ignore_small``, frames under 120 bytes (the input's blinking cursor)
+        don't count, unless they hold ``shows``: a typed letter that leaves the list
+        as it was sends only its echo, which the terminal output keeps small."""
         self.quiet(0.06, ignore_small=ignore_small)
         n = len(self.frames)
         data = PTY_KEYS.get(key, key.encode())
@@ -782,7 +786,7 @@ class PtySession:
         os.write(self.master, data)
 
         def significant(f: bytes) -> bool:
-            return not ignore_small or len(f) >= 120
+            return not ignore_small or len(f) >= 120 or (shows is not None and shows in f)
 
         hit = self.wait_frame(significant, 10.0, start=n)
         if hit is None:
@@ -839,7 +843,9 @@ def pty_bench(root: str, env: dict[str, str], expected_total: int, phrase: str,
         pg = [s.press("pagedown") for _ in range(pages)]
         out["pagedown"] = {"first_frame": summary([m[0] for m in pg]), "settled": summary([m[1] for m in pg])}
         s.press("slash", ignore_small=True)
-        letters = [s.press("space" if ch == " " else ch, ignore_small=True) for ch in phrase]
+        # A space leaves the query's words as they were: its frame may be a cursor move alone.
+        letters = [s.press("space") if ch == " " else s.press(ch, ignore_small=True, shows=ch.encode())
+                   for ch in phrase]
         out["search_letter"] = {"first_frame": summary([m[0] for m in letters]),
                                 "settled": summary([m[1] for m in letters])}
         out["peak_rss_mb"] = s.peak_rss_mb()
