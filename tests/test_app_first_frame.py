@@ -152,3 +152,23 @@ async def test_the_screens_styles_are_read_when_the_first_screen_opens(tmp_path)
         await pilot.pause()
         assert "#help-body" in selectors(app)
         assert app.screen.query_one("#help-body").styles.border.top[0] == "round"
+
+
+async def test_the_reading_state_file_is_opened_after_the_first_frame(tmp_path, monkeypatch) -> None:
+    # Opening the state database (and its -wal/-shm files) took 2-6 ms of the
+    # first frame, though the marks are read after it.
+    from reader.ui.app import ReaderApp
+
+    opened_at_mount: list[bool] = []
+    real = ReaderApp.on_mount
+
+    def on_mount(self) -> None:  # the app mounts last, just before its first frame
+        opened_at_mount.append(self.reading.store.path.exists())
+        real(self)
+
+    monkeypatch.setattr(ReaderApp, "on_mount", on_mount)
+    app = create_app(_corpus(tmp_path / "content"), config=_config(), use_index=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        assert opened_at_mount == [False]
+        assert app.reading.store.path.exists()  # opened once the frame was out

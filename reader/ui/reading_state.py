@@ -61,8 +61,9 @@ class Stoppable(Protocol):
 class ReadingFlow:
     def __init__(self, app: ReaderApp, store: StateStore | None = None) -> None:
         self.app = app
+        # Opened in ``start``, once the first frame is out (or by the first mark before).
         self.store = store if store is not None else StateStore(
-            background=True, load=False,
+            background=True, load=False, lazy=True,
             write_later=lambda delay, callback: app.set_timer(delay, callback, name="state-write"))
         self.marks = ReadMarks(self.store)
         self.clock: Callable[[], float] = time.monotonic
@@ -77,7 +78,8 @@ class ReadingFlow:
 
     # -- start and end ------------------------------------------------------------------
     def start(self) -> None:
-        """On mount: the last view back, the marks read (writer thread), a note if any."""
+        """After the first frame: the last view back, the marks read (writer thread), a note if any."""
+        self.store.open()
         if self.store.note:
             self.app.notify(sanitize(self.store.note), severity="warning", markup=False)
         self._restore_view()
