@@ -172,3 +172,31 @@ async def test_the_reading_state_file_is_opened_after_the_first_frame(tmp_path, 
         await wait_loaded(pilot)
         assert opened_at_mount == [False]
         assert app.reading.store.path.exists()  # opened once the frame was out
+
+
+async def test_what_the_first_frame_does_not_show_is_mounted_after_it(tmp_path, monkeypatch) -> None:
+    # The search bar and its hint (hidden until /) and, below 100 columns, the
+    # sidebar (hidden until opened) were styled and laid out before the first rows.
+    from reader.ui.app import ReaderApp
+    from reader.ui.widgets.query_hint import QueryHint
+    from reader.ui.widgets.search_bar import SearchBar
+
+    at_mount: list[tuple[int, int]] = []
+    real = ReaderApp.on_mount
+
+    def on_mount(self) -> None:  # the app mounts last, just before its first frame
+        at_mount.append((len(self.query(SearchBar)) + len(self.query(QueryHint)), len(self.query(TopicSidebar))))
+        real(self)
+
+    monkeypatch.setattr(ReaderApp, "on_mount", on_mount)
+    for width, sidebar in ((120, 1), (80, 0)):  # shown at 120 columns: in the first frame
+        app = create_app(_corpus(tmp_path / f"content-{width}"), config=_config(), use_index=True)
+        async with app.run_test(size=(width, 24)) as pilot:
+            await wait_loaded(pilot)
+            assert at_mount.pop() == (0, sidebar)
+            bar = app.query_one(SearchBar)
+            assert bar is app.search_bar and not bar.display
+            assert app.query_one("#content").children[:2] == [bar, app.query_one(QueryHint)]
+            assert app.query_one("#main").children[0] is app.query_one(TopicSidebar)
+            await pilot.press("slash", "h", "e", "a", "t", ":", "x")
+            assert bar.display and app.query_one(QueryHint).display  # "heat:x" does not parse

@@ -43,7 +43,6 @@ from reader.core.sanitize import sanitize
 from reader.core.state import StateStore
 from reader.ui.hang_up import exit_on_hang_up
 from reader.ui.widgets.article_list import ArticleList
-from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.topic_sidebar import STATE_SEARCHES, TopicChoice
 
 if TYPE_CHECKING:
@@ -116,7 +115,7 @@ class ReadingFlow:
         if view is not None and view != self.app.view:
             self.app.view = view
             if view.search:
-                self.app.query_one(SearchBar).value = view.search
+                self.app.search_bar.value = view.search
         selected = saved.get("selected")
         self._restore = selected if isinstance(selected, str) else None
 
