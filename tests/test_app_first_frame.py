@@ -114,8 +114,10 @@ async def test_the_footer_is_built_once_for_a_burst_of_binding_changes(tmp_path,
 
 async def test_the_hidden_parts_of_the_detail_pane_are_mounted_after_the_first_frame(tmp_path, monkeypatch) -> None:
     # The related list and the story's versions show only for an item that has
-    # some: the first frame has neither, so they are not styled and laid out before it.
+    # some, the Preview tab's view only once that tab is chosen: the first frame
+    # has none of them, so they are not styled and laid out before it.
     from reader.ui.app import ReaderApp
+    from reader.ui.widgets.preview_view import PreviewView
     from reader.ui.widgets.related_list import RelatedList
     from reader.ui.widgets.story_versions import StoryVersions
 
@@ -123,7 +125,8 @@ async def test_the_hidden_parts_of_the_detail_pane_are_mounted_after_the_first_f
     real = ReaderApp.on_mount
 
     def on_mount(self) -> None:  # the app mounts last, just before its first frame
-        at_mount.append(len(self.query(RelatedList)) + len(self.query(StoryVersions)))
+        at_mount.append(len(self.query(RelatedList)) + len(self.query(StoryVersions))
+                        + len(self.query(PreviewView)))
         real(self)
 
     monkeypatch.setattr(ReaderApp, "on_mount", on_mount)
@@ -134,6 +137,7 @@ async def test_the_hidden_parts_of_the_detail_pane_are_mounted_after_the_first_f
         related, versions = app.query_one(RelatedList), app.query_one(StoryVersions)
         assert not related.display and not versions.display
         assert related.parent is versions.parent is app.query_one("#item-scroll")
+        assert app.query_one(PreviewView).parent is app.query_one("#tab-preview")
 
 
 async def test_the_screens_styles_are_read_when_the_first_screen_opens(tmp_path) -> None:
