@@ -114,8 +114,10 @@ async def test_the_footer_is_built_once_for_a_burst_of_binding_changes(tmp_path,
 
 async def test_the_hidden_parts_of_the_detail_pane_are_mounted_after_the_first_frame(tmp_path, monkeypatch) -> None:
     # The related list and the story's versions show only for an item that has
-    # some: the first frame has neither, so they are not styled and laid out before it.
+    # some, the Preview tab's view only once that tab is chosen: the first frame
+    # has none of them, so they are not styled and laid out before it.
     from reader.ui.app import ReaderApp
+    from reader.ui.widgets.preview_view import PreviewView
     from reader.ui.widgets.related_list import RelatedList
     from reader.ui.widgets.story_versions import StoryVersions
 
@@ -123,7 +125,8 @@ async def test_the_hidden_parts_of_the_detail_pane_are_mounted_after_the_first_f
     real = ReaderApp.on_mount
 
     def on_mount(self) -> None:  # the app mounts last, just before its first frame
-        at_mount.append(len(self.query(RelatedList)) + len(self.query(StoryVersions)))
+        at_mount.append(len(self.query(RelatedList)) + len(self.query(StoryVersions))
+                        + len(self.query(PreviewView)))
         real(self)
 
     monkeypatch.setattr(ReaderApp, "on_mount", on_mount)
@@ -134,6 +137,7 @@ async def test_the_hidden_parts_of_the_detail_pane_are_mounted_after_the_first_f
         related, versions = app.query_one(RelatedList), app.query_one(StoryVersions)
         assert not related.display and not versions.display
         assert related.parent is versions.parent is app.query_one("#item-scroll")
+        assert app.query_one(PreviewView).parent is app.query_one("#tab-preview")
 
 
 async def test_the_screens_styles_are_read_when_the_first_screen_opens(tmp_path) -> None:
@@ -152,3 +156,51 @@ async def test_the_screens_styles_are_read_when_the_first_screen_opens(tmp_path)
         await pilot.pause()
         assert "#help-body" in selectors(app)
         assert app.screen.query_one("#help-body").styles.border.top[0] == "round"
+
+
+async def test_the_reading_state_file_is_opened_after_the_first_frame(tmp_path, monkeypatch) -> None:
+    # Opening the state database (and its -wal/-shm files) took 2-6 ms of the
+    # first frame, though the marks are read after it.
+    from reader.ui.app import ReaderApp
+
+    opened_at_mount: list[bool] = []
+    real = ReaderApp.on_mount
+
+    def on_mount(self) -> None:  # the app mounts last, just before its first frame
+        opened_at_mount.append(self.reading.store.path.exists())
+        real(self)
+
+    monkeypatch.setattr(ReaderApp, "on_mount", on_mount)
+    app = create_app(_corpus(tmp_path / "content"), config=_config(), use_index=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        assert opened_at_mount == [False]
+        assert app.reading.store.path.exists()  # opened once the frame was out
+
+
+async def test_what_the_first_frame_does_not_show_is_mounted_after_it(tmp_path, monkeypatch) -> None:
+    # The search bar and its hint (hidden until /) and, below 100 columns, the
+    # sidebar (hidden until opened) were styled and laid out before the first rows.
+    from reader.ui.app import ReaderApp
+    from reader.ui.widgets.query_hint import QueryHint
+    from reader.ui.widgets.search_bar import SearchBar
+
+    at_mount: list[tuple[int, int]] = []
+    real = ReaderApp.on_mount
+
+    def on_mount(self) -> None:  # the app mounts last, just before its first frame
+        at_mount.append((len(self.query(SearchBar)) + len(self.query(QueryHint)), len(self.query(TopicSidebar))))
+        real(self)
+
+    monkeypatch.setattr(ReaderApp, "on_mount", on_mount)
+    for width, sidebar in ((120, 1), (80, 0)):  # shown at 120 columns: in the first frame
+        app = create_app(_corpus(tmp_path / f"content-{width}"), config=_config(), use_index=True)
+        async with app.run_test(size=(width, 24)) as pilot:
+            await wait_loaded(pilot)
+            assert at_mount.pop() == (0, sidebar)
+            bar = app.query_one(SearchBar)
+            assert bar is app.search_bar and not bar.display
+            assert app.query_one("#content").children[:2] == [bar, app.query_one(QueryHint)]
+            assert app.query_one("#main").children[0] is app.query_one(TopicSidebar)
+            await pilot.press("slash", "h", "e", "a", "t", ":", "x")
+            assert bar.display and app.query_one(QueryHint).display  # "heat:x" does not parse

@@ -11,7 +11,7 @@ from reader.preview.service import PreviewService
 from reader.ui.app import create_app
 from reader.ui.screens.preview_screen import PreviewScreen
 from reader.ui.widgets.article_list import ArticleList
-from reader.ui.widgets.preview_view import PreviewView
+from reader.ui.widgets.detail_pane import DetailPane
 from tests.conftest import FakePreviewService, quiet_config, write_item
 
 try:
@@ -45,7 +45,7 @@ async def wait_for(pilot, predicate, timeout: float = 5.0) -> None:
 
 
 def state(app):
-    return app.query_one(PreviewView).state
+    return app.query_one(DetailPane).preview.state  # (the pane mounts its view after the first frame)
 
 
 async def test_selection_fetches_and_shows_article(tmp_path, http_server):
@@ -247,6 +247,6 @@ async def test_enter_on_the_preview_tab_opens_full_screen(tmp_path, http_server)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: state(app).status == "ready")
         app.query_one("#detail-tabs").active = "tab-preview"
-        app.focus_now(app.query_one(PreviewView))
+        app.focus_now(app.query_one(DetailPane).preview)
         await pilot.press("enter")
         assert isinstance(app.screen, PreviewScreen)

@@ -13,6 +13,7 @@ from reader.core.catalog import Catalog
 from reader.core.first_screen import first_rows, order_by
 from reader.core.index import Index, index_path
 from reader.core.loader import load_all
+from reader.core.loader import scan as scan_index
 from reader.core.query import Published, Query, SortKey
 from tests.conftest import write_item
 
@@ -159,3 +160,43 @@ def test_a_view_index_defined_otherwise_means_a_rebuild(tmp_path: Path) -> None:
         entries, _p, report = load_all(root, index=ix)
     assert report.index_note == "not a reader index"
     assert len(entries) == 10
+
+
+def _meta_count(root: Path) -> str | None:
+    db = sqlite3.connect(index_path(root))
+    row = db.execute("SELECT value FROM meta WHERE key = 'rows'").fetchone()
+    db.close()
+    return None if row is None else row[0]
+
+
+def test_a_finished_scan_keeps_the_row_count_and_a_write_drops_it(tmp_path: Path) -> None:
+    root = _corpus(tmp_path / "content")
+    with Index(root) as ix:
+        load_all(root, index=ix)
+    assert _meta_count(root) == "11"  # ten items and the broken file
+    write_item(root, "new.md", title="New")
+    (root / "sub" / "h.md").unlink()
+    with Index(root) as ix:
+        scan = scan_index(root, index=ix)
+        next(scan)  # the index's rows: nothing written yet
+        for batch in scan:
+            if batch.removed or batch.entries:  # a write happened: the count is gone until the end
+                assert _meta_count(root) is None
+                break
+        scan.close()
+    with Index(root) as ix:
+        load_all(root, index=ix)
+    assert _meta_count(root) == "11"  # one more, one less
+    assert first_rows(root, Query(), 5).indexed == 11
+
+
+@pytest.mark.parametrize(("stored", "shown"), [("12345", 12345), ("-3", 11), ("eleven", 11), ("1e3", 11),
+                                               ("９", 11), ("9" * 30, 11)])
+def test_the_first_screen_reads_the_kept_count_and_counts_when_it_is_no_count(
+        indexed: Path, stored: str, shown: int) -> None:
+    db = sqlite3.connect(index_path(indexed))
+    with db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'rows'", (stored,))
+    db.close()
+    first = first_rows(indexed, Query(), 5)
+    assert first is not None and first.indexed == shown  # 12345: what was kept, not counted

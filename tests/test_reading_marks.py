@@ -109,6 +109,17 @@ def test_the_writer_thread_writes_in_order_and_load_keeps_marks_made_before_it(t
     assert again.last_view(tmp_path) == {"sort": "heat"}
 
 
+def test_a_lazy_store_opens_its_file_on_first_use_and_a_mark_made_first_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "s.sqlite"
+    store = StateStore(path, background=True, load=False, lazy=True)
+    assert not path.parent.exists()  # nothing touched yet (the app's first frame does not wait)
+    store.set_read(["before-open"])  # the first use opens it
+    assert path.exists()
+    store.load_marks()
+    store.close()
+    assert StateStore(path).read == {"before-open"}
+
+
 def _mark_background(path: str, prefix: str, n: int) -> None:
     store = StateStore(path, background=True, load=False)
     store.load_marks()

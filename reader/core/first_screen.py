@@ -30,6 +30,7 @@ from reader.core.index import (
     BadRow,
     RowDecoder,
     index_path,
+    row_count,
 )
 from reader.core.model import Entry
 from reader.core.query import Published, Query, SortKey
@@ -97,7 +98,9 @@ def first_rows(root: Path | str, view: Query, limit: int, *,
         if meta.get("root") != str(Path(root).resolve()):
             return None
         rows = db.execute(f"SELECT {', '.join(COLUMNS)} FROM files {clause} LIMIT ?", (limit,)).fetchall()
-        indexed = db.execute("SELECT count(*) FROM files").fetchone()[0]
+        indexed = row_count(meta)  # kept by the index; counted only when it is not there
+        if indexed is None:
+            indexed = db.execute("SELECT count(*) FROM files").fetchone()[0]
     except (sqlite3.Error, ValueError, TypeError):
         return None
     finally:

@@ -83,6 +83,12 @@ VIEW_INDEXES = {
     "files_queue": "CREATE INDEX files_queue ON files(heat DESC, quality DESC) "
                    "WHERE kind = 0 AND published = 0",
 }
+# The number of rows in ``files``, kept in ``meta`` for the first screen's
+# "loading 0/N" (``SELECT count(*)`` walks the whole id index: ~3 ms at 100k).
+# Exact or absent: every write deletes it in its own transaction, and a
+# finished scan stores it again (``ensure_view_indexes``). Readers treat it as
+# untrusted like every row (``row_count``).
+ROW_COUNT = "rows"
 
 
 class IndexUnavailable(Exception):
@@ -257,18 +263,22 @@ class Index:
         raise IndexRebuilt(why)
 
     def ensure_view_indexes(self) -> None:
-        """Create the first-screen indexes (``VIEW_INDEXES``) if they are missing.
+        """Create what the first screen reads if it is missing: the first-screen
+        indexes (``VIEW_INDEXES``) and the row count (``ROW_COUNT``).
         Raises IndexUnavailable."""
         db = self._require()
         try:
             have = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
             missing = [sql for name, sql in VIEW_INDEXES.items() if name not in have]
-            if not missing:
+            counted = db.execute("SELECT 1 FROM meta WHERE key = ?", (ROW_COUNT,)).fetchone() is not None
+            if not missing and counted:
                 return
             db.execute("BEGIN IMMEDIATE")
             try:
                 for sql in missing:
                     db.execute(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+                (count,) = db.execute("SELECT count(*) FROM files").fetchone()
+                db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (ROW_COUNT, str(count)))
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:
@@ -291,6 +301,7 @@ class Index:
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
+                db.execute("DELETE FROM meta WHERE key = ?", (ROW_COUNT,))  # stored again after the scan
                 if gone:
                     db.executemany("DELETE FROM files WHERE id = ?", gone)
                 if rows:
@@ -339,6 +350,15 @@ def _verify(db: sqlite3.Connection, root: str) -> str | None:
         return "not a reader index"
     if meta.get("root") != root:
         return "index of another folder"
+    return None
+
+
+def row_count(meta: dict[object, object]) -> int | None:
+    """The row count kept in ``meta`` (``ROW_COUNT``), or None: absent, or not
+    a count (the file is untrusted)."""
+    value = meta.get(ROW_COUNT)
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
     return None
 
 

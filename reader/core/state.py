@@ -13,7 +13,9 @@ busy timeout, short transactions). The app opens its store with
 ``background=True``: a mark changes the in-memory sets at once and is written
 by one writer thread, in order, so a busy file (another process writing)
 never holds up a keypress; ``load=False`` defers reading the marks to that
-thread too (``load_marks``), so a large state file costs start-up nothing.
+thread too (``load_marks``), so a large state file costs start-up nothing;
+``lazy=True`` defers even opening the file (``open``, or the first use), so
+the app's first frame does not wait for it.
 
 With ``write_later`` (the app passes its timer) a mark does not even wake the
 writer thread: waking it from a keypress lets it (and, on a busy machine,
@@ -91,7 +93,7 @@ class StateStore:
     """
 
     def __init__(self, path: Path | str | None = None, *, busy_timeout: float = 5.0,
-                 background: bool = False, load: bool = True,
+                 background: bool = False, load: bool = True, lazy: bool = False,
                  write_later: Callable[[float, Callable[[], None]], object] | None = None) -> None:
         self.path = Path(path) if path is not None else state_dir() / "state.sqlite"
         self.busy_timeout = busy_timeout
@@ -108,9 +110,19 @@ class StateStore:
         # (background) Called on the marking thread: run the callback there after a delay.
         self.write_later = write_later
         self._held: list[_Op] = []  # marks not handed to the writer yet (under _lock)
-        self._open(load)
+        self._load = load
+        self._opened = False
+        if not lazy:
+            self.open()
 
     # -- opening --------------------------------------------------------------------
+    def open(self) -> None:
+        """Open the file (once: a ``lazy`` store opens on the first call that needs it).
+        Call it from the thread that uses the store (not the writer thread)."""
+        if not self._opened:
+            self._opened = True
+            self._open(self._load)
+
     def _open(self, load: bool) -> None:
         try:
             private_dir(self.path.parent)
@@ -260,6 +272,8 @@ class StateStore:
         """Read the marks from the file (on the writer thread when in the
         background); marks made meanwhile are kept. ``done`` is called after,
         on that thread; ``loaded`` is set."""
+        self.open()
+
         def run() -> None:
             self.refresh()
             self.loaded.set()
@@ -279,6 +293,7 @@ class StateStore:
         self._set(keys, "saved_at", self.saved, saved)
 
     def _set(self, keys: Iterable[str], column: str, marks: set[str], on: bool) -> None:
+        self.open()
         # Until the marks are read, memory cannot say what is a no-op: write them all.
         keys = [k for k in keys if (k in marks) != on] if self.loaded.is_set() else list(keys)
         if not keys:
@@ -344,6 +359,7 @@ class StateStore:
 
     # -- the last view ---------------------------------------------------------------
     def last_view(self, root: Path | str) -> dict[str, Any] | None:
+        self.open()
         if self._db is None:
             return None
         try:
@@ -355,6 +371,7 @@ class StateStore:
         return view if isinstance(view, dict) else None
 
     def save_view(self, root: Path | str, view: dict[str, Any]) -> None:
+        self.open()
         if self._db is None:
             return
         row = (str(Path(root).resolve()), json.dumps(view, ensure_ascii=False))

@@ -36,6 +36,7 @@ from reader.ui.columns import ListStyle
 from reader.ui.commands import TopicCommands, ViewCommands, reader_commands
 from reader.ui.detail_flow import DetailFlow
 from reader.ui.keys import bindings
+from reader.ui.later_widgets import LaterWidgets
 from reader.ui.layout_flow import LayoutFlow
 from reader.ui.preview_flow import PreviewFlow
 from reader.ui.reading_state import ReadingFlow
@@ -120,6 +121,7 @@ class ReaderApp(BoundState):
         self._first_screen = False  # the catalog holds only the first screen's entries
         self._started = False  # the first frame is out: the load has started
         self._frozen = 4096  # entries when the collector last froze what was there (see take_batch)
+        self.later = LaterWidgets(self)
         self.stories = StoriesFlow(self)
         if self.config.keymap:  # config.toml's [keys], checked by reader.core.keymap
             self.set_keymap(self.config.keymap)
@@ -139,27 +141,34 @@ class ReaderApp(BoundState):
     def compose(self) -> ComposeResult:
         set_breakpoints(self)  # the first frame laid out for this width, not laid out twice
         with Horizontal(id="main"):
-            yield TopicSidebar(id="sidebar").data_bind(
-                ReaderApp.topics, ReaderApp.view, ReaderApp.saved_views, ReaderApp.view_counts,
-                total=ReaderApp.total, unpublished=ReaderApp.unpublished,
-                unread=ReaderApp.unread_count, saved=ReaderApp.saved_count, roots=ReaderApp.root_counts,
-            )
-            with Vertical(id="content"):
-                yield SearchBar(id="search").data_bind(ReaderApp.topics)
-                yield QueryHint(id="query-hint")
-                with Container(id="panes"):
-                    with Pane(id="list-pane"):
-                        yield ColumnHeader(id="columns").data_bind(
-                            ReaderApp.view, ReaderApp.list_style, arrow_cursor=ReaderApp.list_only)
-                        yield ArticleList(id="articles").data_bind(
-                            ReaderApp.rows, ReaderApp.view, ReaderApp.marks, ReaderApp.list_style,
-                            arrow_cursor=ReaderApp.list_only, reading=ReaderApp.read_marks)
-                    yield DetailPane(id="detail")
+            if not self.screen.has_class("-narrow"):  # shown: in the first frame (else mount_later)
+                yield self.later.compose_sidebar()
+            with Vertical(id="content"), Container(id="panes"):
+                with Pane(id="list-pane"):
+                    yield ColumnHeader(id="columns").data_bind(
+                        ReaderApp.view, ReaderApp.list_style, arrow_cursor=ReaderApp.list_only)
+                    yield ArticleList(id="articles").data_bind(
+                        ReaderApp.rows, ReaderApp.view, ReaderApp.marks, ReaderApp.list_style,
+                        arrow_cursor=ReaderApp.list_only, reading=ReaderApp.read_marks)
+                yield DetailPane(id="detail")
         yield StatusBar(id="status").data_bind(
             ReaderApp.view, ReaderApp.shown, ReaderApp.total, ReaderApp.unpublished,
             ReaderApp.problems, ReaderApp.progress, ReaderApp.marks, stories=ReaderApp.stories_status,
         )
         yield KeyFooter(compact=True)
+
+    # What the first frame does not show is mounted after it (reader.ui.later_widgets).
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.later.mount().search_bar
+
+    @property
+    def query_hint(self) -> QueryHint:
+        return self.later.mount().query_hint
+
+    @property
+    def sidebar(self) -> TopicSidebar:
+        return self.later.mount().sidebar
 
     @cached_property
     def triage(self) -> TriageFlow:
@@ -195,7 +204,6 @@ class ReaderApp(BoundState):
         self.reading.close()
 
     def on_mount(self) -> None:
-        self.query_one(SearchBar).display = False
         self.focus_now(self.query_one(ArticleList))
         view_warnings = [w for w in self.views.load() if w not in self.config.warnings]
         for warning in [*self.config.warnings, *view_warnings]:
@@ -206,6 +214,7 @@ class ReaderApp(BoundState):
         self.call_after_refresh(self._start_loading)
 
     def _start_loading(self) -> None:
+        self.later.mount()
         start_loading(self)
 
     # -- loading (reader.ui.start_up: a thread worker; batches arrive on the UI thread)
@@ -310,7 +319,7 @@ class ReaderApp(BoundState):
 
     @on(SearchBar.Completed)
     def _on_completed(self, event: SearchBar.Completed) -> None:
-        self.query_one(QueryHint).show_choices(event.choices)
+        self.query_hint.show_choices(event.choices)
 
     @on(SearchBar.Finished)
     def _on_search_done(self, event: SearchBar.Finished) -> None:
@@ -362,7 +371,10 @@ class ReaderApp(BoundState):
             self._driver.write(self.links.clipboard_sequence(text))
 
     def watch_sidebar_open(self, open_: bool) -> None:
-        self.query_one(TopicSidebar).set_class(open_, "-open")
+        if open_:
+            self.later.mount()
+        if self.later.sidebar is not None:  # (one mounted later takes it from sidebar_open)
+            self.later.sidebar.set_class(open_, "-open")
 
     def watch_list_only(self, list_only: bool) -> None:
         self.layout_flow.list_only_changed(list_only)

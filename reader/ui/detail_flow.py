@@ -23,7 +23,6 @@ from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.detail_pane import DetailPane
 from reader.ui.widgets.preview_view import PreviewState
 from reader.ui.widgets.related_list import RelatedList
-from reader.ui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from reader.core.triage import Stamp
@@ -168,6 +167,6 @@ class DetailFlow:
         if not articles.move_to_id(target.id):
             # Not in the current filter: widen to everything, then jump.
             self.state.everything()
-            app.query_one(SearchBar).value = ""
+            app.search_bar.value = ""
             articles.move_to_id(target.id)
         app.focus_now(articles)

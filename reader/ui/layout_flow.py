@@ -15,9 +15,7 @@ from textual.widgets import Input
 from reader.core.querylang import QueryError, parse
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.detail_pane import DetailPane
-from reader.ui.widgets.query_hint import QueryHint
-from reader.ui.widgets.search_bar import SearchBar
-from reader.ui.widgets.topic_sidebar import TopicChoice, TopicSidebar
+from reader.ui.widgets.topic_sidebar import TopicChoice
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
@@ -43,7 +41,7 @@ class LayoutFlow:
 
     def show_sidebar(self) -> None:
         self.app.sidebar_open = True
-        self.app.focus_now(self.app.query_one(TopicSidebar))
+        self.app.focus_now(self.app.sidebar)
 
     def toggle_sidebar(self) -> None:
         self.app.sidebar_open = not self.app.sidebar_open
@@ -86,7 +84,7 @@ class LayoutFlow:
             app.sidebar_open = False
             self.to_list()
         else:
-            bar = app.query_one(SearchBar)
+            bar = app.search_bar
             if app.state.clear_filters(bar.value):
                 bar.value = ""  # a query that did not parse too
                 bar.display = False
@@ -94,14 +92,14 @@ class LayoutFlow:
 
     # -- the search bar -----------------------------------------------------------
     def open_search(self) -> None:
-        bar = self.app.query_one(SearchBar)
+        bar = self.app.search_bar
         bar.display = True
         self.app.focus_now(bar)
 
     def searched(self, event: Input.Changed) -> None:
         """The query as typed: a malformed one is named under the bar and the
         list stays as it was; the view takes only queries that parse."""
-        hint = self.app.query_one(QueryHint)
+        hint = self.app.query_hint
         try:
             parse(event.value)
         except QueryError as error:
@@ -111,17 +109,17 @@ class LayoutFlow:
         self.app.state.search(event.value)
 
     def syntax_wanted(self) -> None:
-        hint = self.app.query_one(QueryHint)
+        hint = self.app.query_hint
         if hint.showing == "syntax":
             hint.clear()
         else:
             hint.show_syntax()
 
     def search_done(self, cleared: bool) -> None:
-        bar = self.app.query_one(SearchBar)
+        bar = self.app.search_bar
         if cleared or not bar.value:
             bar.display = False
-            self.app.query_one(QueryHint).clear()
+            self.app.query_hint.clear()
         self.to_list()
 
     def choose(self, choice: TopicChoice) -> None:
@@ -130,6 +128,6 @@ class LayoutFlow:
         app = self.app
         search = app.reading.search_for(choice, app.state.view.search)
         app.state.choose(choice.topic, choice.published, search, choice.sort)
-        bar = app.query_one(SearchBar)
+        bar = app.search_bar
         if search != bar.value:
             bar.value = search

@@ -43,7 +43,6 @@ from reader.core.sanitize import sanitize
 from reader.core.state import StateStore
 from reader.ui.hang_up import exit_on_hang_up
 from reader.ui.widgets.article_list import ArticleList
-from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.topic_sidebar import STATE_SEARCHES, TopicChoice
 
 if TYPE_CHECKING:
@@ -61,8 +60,9 @@ class Stoppable(Protocol):
 class ReadingFlow:
     def __init__(self, app: ReaderApp, store: StateStore | None = None) -> None:
         self.app = app
+        # Opened in ``start``, once the first frame is out (or by the first mark before).
         self.store = store if store is not None else StateStore(
-            background=True, load=False,
+            background=True, load=False, lazy=True,
             write_later=lambda delay, callback: app.set_timer(delay, callback, name="state-write"))
         self.marks = ReadMarks(self.store)
         self.clock: Callable[[], float] = time.monotonic
@@ -77,7 +77,8 @@ class ReadingFlow:
 
     # -- start and end ------------------------------------------------------------------
     def start(self) -> None:
-        """On mount: the last view back, the marks read (writer thread), a note if any."""
+        """After the first frame: the last view back, the marks read (writer thread), a note if any."""
+        self.store.open()
         if self.store.note:
             self.app.notify(sanitize(self.store.note), severity="warning", markup=False)
         self._restore_view()
@@ -114,7 +115,7 @@ class ReadingFlow:
         if view is not None and view != self.app.view:
             self.app.view = view
             if view.search:
-                self.app.query_one(SearchBar).value = view.search
+                self.app.search_bar.value = view.search
         selected = saved.get("selected")
         self._restore = selected if isinstance(selected, str) else None
 

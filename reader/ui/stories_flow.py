@@ -34,7 +34,6 @@ from reader.core.query import Query
 from reader.core.query_eval import UserState
 from reader.core.sanitize import sanitize
 from reader.ui.widgets.article_list import ArticleList
-from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.story_versions import StoryVersions
 
 # The clustering (reader.core.stories and what it imports: numpy, rapidfuzz) is
@@ -221,7 +220,7 @@ class StoriesFlow:
         articles = self.app.query_one(ArticleList)
         if not articles.move_to_id(item_id):
             self.app.view = Query(sort=self.app.view.sort, descending=self.app.view.descending)
-            self.app.query_one(SearchBar).value = ""
+            self.app.search_bar.value = ""
             articles.move_to_id(item_id)
         self.app.focus_now(articles)
 

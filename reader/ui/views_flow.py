@@ -31,7 +31,6 @@ from reader.core.views import (
     save_view,
     view_query,
 )
-from reader.ui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
@@ -65,7 +64,7 @@ class ViewsFlow:
             return
         app = self.app
         app.view = view_query(view, app.view)
-        bar = app.query_one(SearchBar)
+        bar = app.search_bar
         bar.value = view.query
         bar.display = bool(view.query)
 
@@ -73,7 +72,7 @@ class ViewsFlow:
     def save(self) -> None:
         """Ask for a name (and the query, prefilled with the current filters)."""
         app = self.app
-        bar = app.query_one(SearchBar)
+        bar = app.search_bar
         current = app.view
         if bar.display and bar.value != current.search:  # typed, and not (yet) a query: shown as it is
             current = replace(current, search=bar.value)

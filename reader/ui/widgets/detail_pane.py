@@ -6,9 +6,9 @@ or shorter item does not send it twice), and not at all when the item shown
 has not changed.
 
 What the first frame does not show -- the related list and the story's
-versions, both hidden until an item has some -- is mounted once that frame is
-out (``mount_hidden``): a start styles fewer widgets before its first rows are
-on screen.
+versions, both hidden until an item has some, and the Preview tab's view --
+is mounted once that frame is out (``mount_hidden``): a start styles fewer
+widgets before its first rows are on screen.
 """
 
 from __future__ import annotations
@@ -48,21 +48,21 @@ class DetailPane(PaintedOnce, Vertical):
         with TabbedContent(id="detail-tabs", initial="tab-item"):
             with TabPane("Item", id="tab-item"), ItemScroll(id="item-scroll"):
                 yield ItemView(Content.styled("Loading…", "$text-muted"), id="item-view")
-            with TabPane("Preview", id="tab-preview"):
-                yield PreviewView(id="preview")
+            yield TabPane("Preview", id="tab-preview")  # its view: mount_hidden
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.mount_hidden)
 
     def mount_hidden(self) -> None:
-        """Mount the related list and the versions (after the first frame; or
-        now, if something asks for them before)."""
+        """Mount the related list, the versions and the Preview tab's view
+        (after the first frame; or now, if something asks for them before)."""
         if self._hidden_mounted:
             return
         self._hidden_mounted = True
         related, versions = RelatedList(id="related"), StoryVersions(id="versions")
         related.display = versions.display = False  # until an item has some
         self.query_one(ItemScroll).mount(related, versions)
+        self.query_one("#tab-preview", TabPane).mount(PreviewView(id="preview"))
 
     @property
     def related(self) -> RelatedList:
@@ -100,6 +100,7 @@ class DetailPane(PaintedOnce, Vertical):
 
     @property
     def preview(self) -> PreviewView:
+        self.mount_hidden()
         return self.query_one(PreviewView)
 
     @property
