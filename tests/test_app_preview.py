@@ -250,3 +250,26 @@ async def test_enter_on_the_preview_tab_opens_full_screen(tmp_path, http_server)
         app.focus_now(app.query_one(DetailPane).preview)
         await pilot.press("enter")
         assert isinstance(app.screen, PreviewScreen)
+
+
+async def test_a_fetch_replaced_before_it_starts_leaves_no_coroutine_unawaited(tmp_path):
+    """Two fetches asked in one go: the first is cancelled before it runs (exclusive).
+    Its coroutine used to be made up front and then dropped: 'never awaited'."""
+    import gc
+    import warnings
+
+    root = tmp_path / "content"
+    write_item(root, "a.md", title="A", webUrl="https://a.example.com/a")
+    fake = FakePreviewService(pages={"https://a.example.com/a": "word " * 80})
+    app = create_app(root, config=quiet_config(), preview_service=fake, use_index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: app.current_item is not None)
+            item = app.current_item
+            app.preview.fetch(item)
+            app.preview.fetch(item, refresh=True)
+            await wait_for(pilot, lambda: any(refresh for _urls, refresh in fake.calls))
+            await pilot.pause()
+        gc.collect()
+    assert not [w for w in caught if "never awaited" in str(w.message)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.timer import Timer
@@ -77,7 +78,7 @@ class PreviewFlow:
         return self._service_obj
 
     def fetch(self, item: Item, *, refresh: bool = False) -> None:
-        self.app.run_worker(self._fetch(item, refresh), exclusive=True, group="preview",
+        self.app.run_worker(partial(self._fetch, item, refresh), exclusive=True, group="preview",
                             exit_on_error=False, name="preview")
 
     async def _fetch(self, item: Item, refresh: bool) -> None:
@@ -93,7 +94,7 @@ class PreviewFlow:
             log.info("preview failed for %s: %s", item.id, getattr(result, "reason", result))
             self.show(PreviewState("failed", item.id, item.title, provider, failure=result))
         if self.app.config.preview.prefetch > 0:
-            self.app.run_worker(self._prefetch_after(item.id), exclusive=True, group="prefetch",
+            self.app.run_worker(partial(self._prefetch_after, item.id), exclusive=True, group="prefetch",
                                 exit_on_error=False, name="prefetch")
 
     async def _prefetch_after(self, item_id: str) -> None:
