@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.timer import Timer
 from textual.widgets import TabbedContent
@@ -21,6 +20,8 @@ from reader.ui.widgets.detail_pane import DetailPane
 from reader.ui.widgets.preview_view import PreviewState, shown_link
 
 if TYPE_CHECKING:
+    from textual.worker import WorkType
+
     from reader.ui.app import ReaderApp
 
 log = logging.getLogger("reader.ui")
@@ -78,7 +79,10 @@ class PreviewFlow:
         return self._service_obj
 
     def fetch(self, item: Item, *, refresh: bool = False) -> None:
-        self.app.run_worker(partial(self._fetch, item, refresh), exclusive=True, group="preview",
+        async def fetch() -> None:  # the coroutine is made when the worker runs, not before
+            await self._fetch(item, refresh)
+
+        self.app.run_worker(cast("WorkType[None]", fetch), exclusive=True, group="preview",
                             exit_on_error=False, name="preview")
 
     async def _fetch(self, item: Item, refresh: bool) -> None:
@@ -94,7 +98,10 @@ class PreviewFlow:
             log.info("preview failed for %s: %s", item.id, getattr(result, "reason", result))
             self.show(PreviewState("failed", item.id, item.title, provider, failure=result))
         if self.app.config.preview.prefetch > 0:
-            self.app.run_worker(partial(self._prefetch_after, item.id), exclusive=True, group="prefetch",
+            async def prefetch() -> None:
+                await self._prefetch_after(item.id)
+
+            self.app.run_worker(cast("WorkType[None]", prefetch), exclusive=True, group="prefetch",
                                 exit_on_error=False, name="prefetch")
 
     async def _prefetch_after(self, item_id: str) -> None:
