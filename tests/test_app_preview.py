@@ -265,7 +265,8 @@ async def test_a_fetch_replaced_before_it_starts_leaves_no_coroutine_unawaited(t
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         async with app.run_test(size=(100, 30)) as pilot:
-            await wait_for(pilot, lambda: app.current_item is not None)
+            # The app's own fetch of the first item done, so none comes after ours.
+            await wait_for(pilot, lambda: app.current_item is not None and state(app).status == "ready")
             item = app.current_item
             app.preview.fetch(item)
             app.preview.fetch(item, refresh=True)
