@@ -266,3 +266,14 @@ def deny(monkeypatch, *paths: Path) -> None:
 
     monkeypatch.setattr(os, "open", fake_open)
     monkeypatch.setattr(os, "scandir", fake_scandir)
+
+
+def read_marks_on_disk(path: Path) -> set[str]:
+    """The read marks in a state file, as another process would read them."""
+    from reader.core.state import StateStore
+
+    other = StateStore(path)
+    try:
+        return set(other.read)
+    finally:
+        other.close()

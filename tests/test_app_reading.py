@@ -25,7 +25,7 @@ from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.topic_sidebar import SAVED, TopicSidebar
 from reader.ui.widgets.topic_sidebar import UNREAD as UNREAD_ENTRY
-from tests.conftest import quiet_config, wait_until, write_item
+from tests.conftest import quiet_config, read_marks_on_disk, wait_until, write_item
 
 
 class FakeTime:
@@ -199,15 +199,6 @@ async def test_the_unread_entry_lists_what_is_unread_and_counts_it(tmp_path):
         assert app.view.topic == "AI" and app.view.search == ""
 
 
-def on_disk(path: Path) -> set[str]:
-    """The read marks in the state file, as another process would read them."""
-    other = StateStore(path)
-    try:
-        return set(other.read)
-    finally:
-        other.close()
-
-
 def highlighted_key(app: ReaderApp) -> str:
     entry = app.query_one(ArticleList).highlighted
     assert entry is not None
@@ -222,15 +213,15 @@ async def test_a_mark_reaches_the_file_by_the_apps_timer_and_before_a_suspend(tm
         first = highlighted_key(app)
         await pilot.press("N")
         # Held, then handed to the writer thread by the app's timer: no close needed.
-        await wait_until(pilot, lambda: first in on_disk(store.path))
+        await wait_until(pilot, lambda: first in read_marks_on_disk(store.path))
         # A suspend (Ctrl+Z, an external editor) writes what is held, timer or not.
         store.write_later = lambda delay, callback: None  # a timer that never fires
         await pilot.press("j", "N")
         second = highlighted_key(app)
         assert app.reading.marks.is_read(app.query_one(ArticleList).highlighted)
-        assert second not in on_disk(store.path)
+        assert second not in read_marks_on_disk(store.path)
         app.app_suspend_signal.publish(app)
-        assert on_disk(store.path) == {first, second}
+        assert read_marks_on_disk(store.path) == {first, second}
 
 
 async def test_a_mark_redraws_the_unread_entry_alone_not_the_whole_sidebar(tmp_path):
@@ -373,13 +364,13 @@ async def test_a_hang_up_writes_the_held_marks_and_the_view_then_exits(tmp_path,
         store.write_later = lambda delay, callback: None  # held: only a close writes it
         await pilot.press("j", "N")
         held, selected = highlighted_key(app), app.reading.selected
-        assert held not in on_disk(store.path) and selected is not None
+        assert held not in read_marks_on_disk(store.path) and selected is not None
         # The app's handler is in place (without it the signal would end pytest).
         assert signal.getsignal(signum) not in (signal.SIG_DFL, signal.SIG_IGN, None)
         os.kill(os.getpid(), signum)
         await wait_until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 128 + signum
-    assert held in on_disk(store.path)
+    assert held in read_marks_on_disk(store.path)
     other = StateStore(store.path)
     try:
         view = other.last_view(app.root)

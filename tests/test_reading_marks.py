@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from reader.core.model import Entry
 from reader.core.reading import ReadMarks, compute, keys_of
 from reader.core.state import StateStore, item_key
-from tests.conftest import run_in_processes
+from tests.conftest import read_marks_on_disk, run_in_processes
 
 
 def entry(item_id: str, *urls: str) -> Entry:
@@ -150,14 +150,6 @@ class Later:
             callback()
 
 
-def on_disk(path: Path) -> set[str]:
-    other = StateStore(path)
-    try:
-        return set(other.read)
-    finally:
-        other.close()
-
-
 def test_a_mark_does_not_wake_the_writer_until_its_timer_then_one_batch_is_written(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
     later = Later()
@@ -168,10 +160,10 @@ def test_a_mark_does_not_wake_the_writer_until_its_timer_then_one_batch_is_writt
     assert store.read == {f"k{i}" for i in range(1, 100)}  # in memory at once
     assert len(later.calls) == 1  # one timer for the whole burst
     assert store._writer is None and store._queue.empty()  # the writer thread was not woken
-    assert on_disk(path) == set()
+    assert read_marks_on_disk(path) == set()
     later.run()
     store.flush()
-    assert on_disk(path) == {f"k{i}" for i in range(1, 100)}
+    assert read_marks_on_disk(path) == {f"k{i}" for i in range(1, 100)}
     store.set_read(["after"])  # a new burst: a new timer
     assert len(later.calls) == 1
     store.close()
@@ -183,7 +175,7 @@ def test_close_and_flush_write_the_held_marks_without_their_timer(tmp_path: Path
     store.set_read(["a", "b"])
     store.set_saved(["a"])
     store.flush()
-    assert on_disk(path) == {"a", "b"}
+    assert read_marks_on_disk(path) == {"a", "b"}
     store.set_read(["a"], False)
     store.set_read(["c"])
     store.close()  # the timer never ran: close writes them
@@ -200,7 +192,7 @@ def test_a_timer_that_cannot_be_set_writes_the_mark_at_once(tmp_path: Path) -> N
     store.set_read(["a"])
     store.set_read(["b"])
     store.flush()
-    assert on_disk(path) == {"a", "b"}
+    assert read_marks_on_disk(path) == {"a", "b"}
     store.close()
 
 
@@ -218,7 +210,7 @@ def test_held_marks_survive_a_load_that_runs_before_they_are_written(tmp_path: P
     store.flush()  # the load ran first, then the held marks
     assert store.read == {"old", "new"}
     store.close()
-    assert on_disk(path) == {"old", "new"}
+    assert read_marks_on_disk(path) == {"old", "new"}
 
 
 @settings(max_examples=25, deadline=None)
@@ -240,7 +232,7 @@ def test_the_unread_count_stays_exact_through_many_held_marks(tmp_path_factory, 
 
     assert marks.unread == from_scratch(marks.store.read)
     marks.store.close()
-    assert marks.unread == from_scratch(on_disk(path))
+    assert marks.unread == from_scratch(read_marks_on_disk(path))
 
 
 def _mark_held(path: str, prefix: str, n: int) -> None:
