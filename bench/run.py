@@ -47,6 +47,7 @@ Output: a table per N, or ``--json`` for everything as JSON on stdout
 
 from __future__ import annotations
 
+import tempfile
 import time
 
 T0 = time.perf_counter()  # a child's clock: before reader/textual (or anything big) is imported
@@ -887,8 +888,13 @@ def child_env(home: str, cache: str) -> dict[str, str]:
         os.makedirs(home, exist_ok=True)
         with open(config, "w", encoding="utf-8") as fh:
             fh.write("[preview]\nenabled = false\n")
+    # A state folder of its own for each child: the reader's last view (sort, search,
+    # cursor) and read marks are put back at start, so one run's keys would change the
+    # next run's screen (and a developer's own reading would change the bench's).
+    os.makedirs(home, exist_ok=True)
+    state = tempfile.mkdtemp(prefix="state-", dir=home)
     env.update(
-        READER_CACHE_DIR=cache, READER_CONFIG=config,
+        READER_CACHE_DIR=cache, READER_CONFIG=config, READER_STATE_DIR=state,
         XDG_CACHE_HOME=os.path.join(home, "xdg-cache"), XDG_CONFIG_HOME=os.path.join(home, "xdg-config"),
         PYTHONPATH=REPO + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""),
     )

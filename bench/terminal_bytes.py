@@ -202,6 +202,9 @@ def reader_session(root: str, env: dict[str, str], size: tuple[int, int], expect
                    regions: dict, a) -> dict:
     quiet = a.quiet_ms / 1000
     shown = re.compile(rb" / ([0-9,]+) shown")
+    # A state folder of its own: the first start's last view (its cursor row) would
+    # otherwise be put back, and a cursor on the list's last row scrolls on each j.
+    env = dict(env, READER_STATE_DIR=tempfile.mkdtemp(prefix="state-", dir=os.path.dirname(env["READER_STATE_DIR"])))
     s = CountingSession(root, env, size)
     out: dict[str, list] = {}
 
