@@ -175,19 +175,13 @@ class Index:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         objects = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if not objects and version == 0:
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with wal_db.immediate(db):
                 if not db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                     for statement in _SCHEMA.split(";"):
                         if statement.strip():
                             db.execute(statement)
                     db.executemany("INSERT INTO meta VALUES (?, ?)",
                                    [("application", APPLICATION), ("root", self.root)])
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
         return _verify(db, self.root)
 
     def _discard(self, why: str) -> None:
@@ -273,17 +267,11 @@ class Index:
             counted = db.execute("SELECT 1 FROM meta WHERE key = ?", (ROW_COUNT,)).fetchone() is not None
             if not missing and counted:
                 return
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with wal_db.immediate(db):
                 for sql in missing:
                     db.execute(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
                 (count,) = db.execute("SELECT count(*) FROM files").fetchone()
                 db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (ROW_COUNT, str(count)))
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
         except sqlite3.DatabaseError as exc:
             raise IndexUnavailable(f"cannot write the index: {exc}") from None
 
@@ -299,18 +287,12 @@ class Index:
         if not rows and not gone:
             return
         try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with wal_db.immediate(db):
                 db.execute("DELETE FROM meta WHERE key = ?", (ROW_COUNT,))  # stored again after the scan
                 if gone:
                     db.executemany("DELETE FROM files WHERE id = ?", gone)
                 if rows:
                     db.executemany(_INSERT, rows)
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
         except sqlite3.DatabaseError as exc:
             raise IndexUnavailable(f"cannot write the index: {exc}") from None
 

@@ -319,20 +319,17 @@ class StateStore:
         if db is None:
             return
         try:
-            db.execute("BEGIN IMMEDIATE")
-            for op in marks:
-                column, keys, when = op.column, op.keys, op.when
-                db.executemany(
-                    f"INSERT INTO items (key, {column}) VALUES (?, ?) "
-                    f"ON CONFLICT(key) DO UPDATE SET {column} = excluded.{column}",
-                    [(k, when) for k in keys])
-                if not op.on:  # only the keys just cleared can have become empty
-                    db.executemany("DELETE FROM items WHERE key = ? AND read_at IS NULL "
-                                   "AND saved_at IS NULL", [(k,) for k in keys])
-            db.execute("COMMIT")
+            with wal_db.immediate(db):
+                for op in marks:
+                    column, keys, when = op.column, op.keys, op.when
+                    db.executemany(
+                        f"INSERT INTO items (key, {column}) VALUES (?, ?) "
+                        f"ON CONFLICT(key) DO UPDATE SET {column} = excluded.{column}",
+                        [(k, when) for k in keys])
+                    if not op.on:  # only the keys just cleared can have become empty
+                        db.executemany("DELETE FROM items WHERE key = ? AND read_at IS NULL "
+                                       "AND saved_at IS NULL", [(k,) for k in keys])
         except sqlite3.Error as exc:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
             self._degrade(f"cannot write {self.path} ({exc}); reading state is kept in memory")
 
     def refresh(self) -> None:

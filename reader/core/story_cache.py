@@ -130,14 +130,8 @@ class StoryCache:
         values = [(i, size, mtime, c.row, _pack(c.urls), _pack(c.related), "\n".join(c.links))
                   for i, ((size, mtime), c) in rows.items()]
         try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with wal_db.immediate(db):
                 db.executemany("DELETE FROM items WHERE id = ?", gone)
                 db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?, ?, ?)", values)
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
         except sqlite3.Error as exc:  # locked by another run, or a full disk: next time, then
             log.info("story cache %s not written: %s", self.path, exc)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from reader.core.private_files import narrow_existing, open_private
 
@@ -36,3 +38,18 @@ def connect(path: str | os.PathLike[str], busy_timeout: float = 5.0) -> sqlite3.
         db.close()
         raise
     return db
+
+
+@contextmanager
+def immediate(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction (``BEGIN IMMEDIATE``: the write lock at once, so two
+    writers never deadlock upgrading), committed at the end or rolled back on
+    any exception, which goes on up."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
