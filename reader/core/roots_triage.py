@@ -16,7 +16,7 @@ from pathlib import Path
 from reader.core.edit import EditError, EditResult
 from reader.core.roots import Roots
 from reader.core.roots_load import label_reread
-from reader.core.triage import Failure, Outcome, Stamp, Step, TriageSession
+from reader.core.triage import Failure, Outcome, PublishKeys, Stamp, Step, TriageSession
 from reader.core.watch import Reread
 
 __all__ = ["RootsSession", "open_session"]
@@ -31,7 +31,7 @@ def open_session(roots: Roots, *, use_index: bool = True) -> TriageSession | Roo
     return RootsSession(roots, use_index=use_index)
 
 
-class RootsSession:
+class RootsSession(PublishKeys):
     def __init__(self, roots: Roots, *, use_index: bool = True,
                  make: Callable[[Path], TriageSession] | None = None) -> None:
         self.roots = roots
@@ -59,12 +59,6 @@ class RootsSession:
                       expected: Mapping[str, Stamp] | None = None) -> Outcome:
         return self._each("publish" if value else "unpublish", None, item_ids, expected,
                           lambda s, ids, exp: s.set_published(ids, value, expected=exp))
-
-    def publish(self, item_ids: Iterable[str], **kw: Mapping[str, Stamp] | None) -> Outcome:
-        return self.set_published(item_ids, True, **kw)
-
-    def unpublish(self, item_ids: Iterable[str], **kw: Mapping[str, Stamp] | None) -> Outcome:
-        return self.set_published(item_ids, False, **kw)
 
     def add_topic(self, item_ids: Iterable[str], topic: str, *,
                   expected: Mapping[str, Stamp] | None = None) -> Outcome:

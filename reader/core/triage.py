@@ -182,7 +182,22 @@ def editor_command(path: str | os.PathLike[str], environ: Mapping[str, str] | No
 
 # -- the session --------------------------------------------------------------------
 
-class TriageSession:
+class PublishKeys:
+    """``publish``/``unpublish`` of a desk (one root's session or several roots')
+    that has ``set_published``."""
+
+    def set_published(self, item_ids: Iterable[str], value: bool, *,
+                      expected: Mapping[str, Stamp] | None = None) -> Outcome:
+        raise NotImplementedError
+
+    def publish(self, item_ids: Iterable[str], **kw: Mapping[str, Stamp] | None) -> Outcome:
+        return self.set_published(item_ids, True, **kw)
+
+    def unpublish(self, item_ids: Iterable[str], **kw: Mapping[str, Stamp] | None) -> Outcome:
+        return self.set_published(item_ids, False, **kw)
+
+
+class TriageSession(PublishKeys):
     """Edits for one content root under one user's name; see the module docstring."""
 
     def __init__(self, root: str | os.PathLike[str], *, user: str | None = None,
@@ -226,12 +241,6 @@ class TriageSession:
                            lambda path, exp: edit.set_published(
                                path, value, root=self.root, expected=exp,
                                timeout=self.timeout, user=self.user))
-
-    def publish(self, item_ids: Iterable[str], **kw: Mapping[str, Stamp] | None) -> Outcome:
-        return self.set_published(item_ids, True, **kw)
-
-    def unpublish(self, item_ids: Iterable[str], **kw: Mapping[str, Stamp] | None) -> Outcome:
-        return self.set_published(item_ids, False, **kw)
 
     def add_topic(self, item_ids: Iterable[str], topic: str, *,
                   expected: Mapping[str, Stamp] | None = None) -> Outcome:
