@@ -277,3 +277,17 @@ def read_marks_on_disk(path: Path) -> set[str]:
         return set(other.read)
     finally:
         other.close()
+
+
+def modules_after(code: str, cwd: Path) -> list[str]:
+    """Run ``code`` in a fresh interpreter (this checkout first on the path); the
+    JSON list its last line prints (the modules it found imported)."""
+    import json
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=cwd, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])

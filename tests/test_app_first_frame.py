@@ -3,10 +3,6 @@ imports only what that frame needs (structure, not timings: bench/start.py times
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +13,7 @@ from reader.ui.columns import layout
 from reader.ui.start_up import breakpoint_classes
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.topic_sidebar import TopicSidebar
-from tests.conftest import REPO, quiet_config, wait_loaded, write_item
+from tests.conftest import modules_after, quiet_config, wait_loaded, write_item
 
 
 def _config():
@@ -73,14 +69,6 @@ async def test_the_list_draws_its_first_rows_in_its_own_columns(tmp_path, monkey
     assert all(used == fitted for used, fitted in drawn)
 
 
-def _modules_after(code: str, cwd: Path) -> list[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                         cwd=cwd, timeout=120)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 LATER = ("numpy", "rapidfuzz", "tomlkit", "watchfiles", "webbrowser", "reader.core.stories",
          "reader.core.watch", "reader.ui.screens.preview_screen", "reader.ui.screens.view_prompt",
          "reader.core.story_service", "reader.core.fastparse")
@@ -90,7 +78,7 @@ def test_importing_the_app_imports_nothing_the_first_frame_does_not_need(tmp_pat
     code = ("import json, sys\n"
             "import reader.cli, reader.ui.app\n"
             f"print(json.dumps(sorted(m for m in {LATER!r} if m in sys.modules)))\n")
-    assert _modules_after(code, tmp_path) == []
+    assert modules_after(code, tmp_path) == []
 
 
 async def test_the_footer_is_built_once_for_a_burst_of_binding_changes(tmp_path, monkeypatch) -> None:

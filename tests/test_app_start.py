@@ -4,10 +4,7 @@ preview machinery."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +15,7 @@ from reader.core.index import Index
 from reader.core.loader import load_all
 from reader.core.query import Query, SortKey
 from reader.ui.app import create_app
-from tests.conftest import REPO, quiet_config, wait_loaded, wait_until, write_item
+from tests.conftest import modules_after, quiet_config, wait_loaded, wait_until, write_item
 
 OLD_NS = 1_600_000_000_000_000_000
 PREVIEW_MODULES = ("httpx", "lxml", "trafilatura", "readability", "justext")
@@ -155,14 +152,6 @@ async def test_without_the_index_nothing_is_shown_early(tmp_path, monkeypatch) -
         release.set()
 
 
-def _modules_after(code: str, tmp_path: Path) -> list[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                         cwd=tmp_path, timeout=120)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def test_starting_the_app_imports_no_preview_machinery(tmp_path) -> None:
     root = _corpus(tmp_path / "content", 10)
     code = (
@@ -180,7 +169,7 @@ def test_starting_the_app_imports_no_preview_machinery(tmp_path) -> None:
         "asyncio.run(run())\n"
         f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {PREVIEW_MODULES!r})))\n"
     )
-    assert _modules_after(code, tmp_path) == []
+    assert modules_after(code, tmp_path) == []
 
 
 def test_help_and_the_cli_import_no_preview_machinery(tmp_path) -> None:
@@ -194,7 +183,7 @@ def test_help_and_the_cli_import_no_preview_machinery(tmp_path) -> None:
         "        pass\n"
         f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {(*PREVIEW_MODULES, 'textual')!r})))\n"
     )
-    assert _modules_after(code, tmp_path) == []
+    assert modules_after(code, tmp_path) == []
 
 
 def test_the_app_and_the_cli_start_without_yaml(tmp_path) -> None:
@@ -203,7 +192,7 @@ def test_the_app_and_the_cli_start_without_yaml(tmp_path) -> None:
     code = ("import json, sys\n"
             "import reader.cli, reader.ui.app, reader.core.parse_rows\n"
             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml')))\n")
-    assert _modules_after(code, tmp_path) == []
+    assert modules_after(code, tmp_path) == []
 
 
 async def test_the_collector_paused_for_the_start_runs_again_after_the_first_frame(tmp_path) -> None:
