@@ -953,6 +953,12 @@ def git_line(g: dict | None) -> str | None:
                                        if g.get("changed") else " (clean)")
 
 
+def machine_line(m: dict) -> str:
+    """The report's "machine:" line for a ``machine()``."""
+    return (f"machine: {m.get('nproc')} CPUs ({m.get('cpu', '?')}), {m.get('ram_gb')} GB RAM, "
+            f"Python {m.get('python')}, Textual {m.get('textual')}")
+
+
 def machine() -> dict:
     import platform
 
@@ -1113,8 +1119,7 @@ def render(report: dict) -> str:
     m = report["machine"]
     lines = [
         f"reader bench/run.py  {report['date']}  sizes {report['sizes']}",
-        f"machine: {m.get('nproc')} CPUs ({m.get('cpu', '?')}), {m.get('ram_gb')} GB RAM, "
-        f"Python {m.get('python')}, Textual {m.get('textual')}",
+        machine_line(m),
         "times from the top of the child process (before reader/textual are imported); "
         "'+start' = interpreter start before that",
     ]

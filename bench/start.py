@@ -258,16 +258,15 @@ def _x(v: float | None, floor: float | None) -> str:
 
 def render(report: dict) -> str:
     m = report["machine"]
+    run = _run_module()
     lines = [
         f"reader bench/start.py  {report['date']}  sizes {report['sizes']}",
-        f"machine: {m.get('nproc')} CPUs ({m.get('cpu', '?')}), {m.get('ram_gb')} GB RAM, "
-        f"Python {m.get('python')}, Textual {m.get('textual')}",
+        run.machine_line(m),
         "t = 0 at spawn; pty 80x24; medians; every ratio is to a floor measured in this run",
     ]
-    g = report.get("git") or {}
-    if g.get("head"):
-        lines.append(f"code: git {g['head']}" + (f" + uncommitted changes in {', '.join(g['changed'])}"
-                                                 if g.get("changed") else " (clean)"))
+    code = run.git_line(report.get("git"))
+    if code:
+        lines.append(code)
     for r in report["results"]:
         n = r["n"]
         la = r["loadavg_before"], r["loadavg_after"]
