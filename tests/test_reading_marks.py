@@ -261,3 +261,25 @@ def test_two_processes_holding_and_batching_their_marks_lose_nothing(tmp_path: P
         p.join(60)
         assert p.exitcode == 0
     assert StateStore(path).read == {f"{p}{i}" for p in "ab" for i in range(300)}
+
+
+def test_a_mark_made_while_a_load_swaps_the_sets_is_kept_in_memory(tmp_path: Path) -> None:
+    """The load (the writer thread's ``refresh``) replaces the mark sets; a mark
+    that took the old set before the swap was lost from memory (seen once in a
+    full run). Here the load runs at the start of the mark, deterministically."""
+    path = tmp_path / "s.sqlite"
+    first = StateStore(path)
+    first.set_read(["old"])
+    first.close()
+    store = StateStore(path, load=False)
+    opened = store.open
+
+    def load_meanwhile() -> None:
+        opened()
+        store.refresh()
+
+    store.open = load_meanwhile  # type: ignore[method-assign]
+    store.set_read(["old"], False)
+    assert store.read == set()
+    store.close()
+    assert read_marks_on_disk(path) == set()

@@ -287,19 +287,23 @@ class StateStore:
 
     # -- marks ----------------------------------------------------------------------
     def set_read(self, keys: Iterable[str], read: bool = True) -> None:
-        self._set(keys, "read_at", self.read, read)
+        self._set(keys, "read_at", read)
 
     def set_saved(self, keys: Iterable[str], saved: bool = True) -> None:
-        self._set(keys, "saved_at", self.saved, saved)
+        self._set(keys, "saved_at", saved)
 
-    def _set(self, keys: Iterable[str], column: str, marks: set[str], on: bool) -> None:
+    def _set(self, keys: Iterable[str], column: str, on: bool) -> None:
         self.open()
-        # Until the marks are read, memory cannot say what is a no-op: write them all.
-        keys = [k for k in keys if (k in marks) != on] if self.loaded.is_set() else list(keys)
-        if not keys:
-            return
-        op = _Op(column, keys=keys, on=on, when=time.time() if on else None)
         with self._lock:
+            # The set is taken under the lock: a load (``refresh``, writer thread)
+            # swaps ``self.read``/``self.saved`` for new sets, and a mark made on the
+            # old one after the swap would be lost from memory.
+            marks = self.read if column == "read_at" else self.saved
+            # Until the marks are read, memory cannot say what is a no-op: write them all.
+            keys = [k for k in keys if (k in marks) != on] if self.loaded.is_set() else list(keys)
+            if not keys:
+                return
+            op = _Op(column, keys=keys, on=on, when=time.time() if on else None)
             if on:
                 marks.update(keys)
             else:
