@@ -104,6 +104,10 @@ from tests.conftest import load_make_corpus  # noqa: E402
         ("a:\n# comment between\n  b: 1\n", {"a": {"b": "1"}}),
         ("a:\n   b:\n      c: deep\n   d: e\nf: g\n", {"a": {"b": {"c": "deep"}, "d": "e"}, "f": "g"}),
         ("list:\n  - -5\n  - a - b\n", {"list": ["-5", "a - b"]}),
+        ("r:\n  - a:\n      b:\n        - c\n  - d: 1\nz: 2\n",  # three blocks close at once
+         {"r": [{"a": {"b": ["c"]}}, {"d": "1"}], "z": "2"}),
+        ("k" * 200 + ": longest key\n", {"k" * 200: "longest key"}),
+        ("k" * 199 + ".: v\n", {"k" * 199 + ".": "v"}),
     ],
 )
 def test_fast_path_matches_yaml(lines: str, expected: dict) -> None:
@@ -207,6 +211,8 @@ def test_all_scalars_are_strings(shared: Path) -> None:
         "t: x\x7fy\n",  # not printable for YAML
         "t: x\x1by\n",
         "k" * 300 + ": long key\n",
+        "k" * 201 + ": long key\n",
+        "k" * 199 + " : v\n",
         "<<: merge\n",
     ],
 )
@@ -231,6 +237,36 @@ def test_bad_files_are_left_to_the_yaml_path(data: bytes) -> None:
     assert parse_fast(data) is None
     with pytest.raises(frontmatter.FrontMatterError):
         frontmatter.parse(data)
+
+
+def _nested(depth: int) -> bytes:
+    """A mapping in a mapping ``depth`` times: ``depth + 1`` blocks open at the end."""
+    lines = [" " * d + "a:" for d in range(depth)] + [" " * depth + "b: c"]
+    return ("---\n" + "\n".join(lines) + "\n---\n").encode()
+
+
+def _nested_items(depth: int) -> bytes:
+    """A sequence of one mapping item in a sequence ... ``2 * depth + 2`` blocks."""
+    lines = ["x:"] + [" " * (2 + 4 * d) + "- a:" for d in range(depth)] + [" " * (2 + 4 * depth) + "b: c"]
+    return ("---\n" + "\n".join(lines) + "\n---\n").encode()
+
+
+@pytest.mark.parametrize(("make", "depth"), [(_nested, 998), (_nested_items, 498)])
+def test_nesting_is_taken_as_deep_as_libyaml_takes_it(make, depth: int) -> None:
+    """libyaml refuses a 1000th open block: so does the fast path, and only that.
+
+    (PyYAML's constructor recurses, so past a few hundred levels the YAML path
+    itself fails; the fast path, a loop, still reads what libyaml accepts.)"""
+    assert parse_fast(make(depth)) is not None
+    data = make(depth + 1)
+    assert parse_fast(data) is None
+    with pytest.raises(frontmatter.FrontMatterError, match="maximum nesting depth"):
+        frontmatter.parse(data)
+
+
+def test_nested_blocks_are_equal() -> None:
+    fast_equal(_nested(40))
+    fast_equal(_nested_items(20))
 
 
 # -- whole corpora ---------------------------------------------------------------------
