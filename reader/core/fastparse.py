@@ -40,11 +40,12 @@ _UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-
 # no step back one character at a time when no colon follows) and looked behind.
 _KEY = r"([A-Za-z0-9_][A-Za-z0-9_. -]{0,199}+)(?<!\ )"
 # A scalar on one line, its quotes kept: double-quoted, single-quoted, or plain
-# (not starting with an indicator, no ': ', no ' #', no ':' at the end).
+# (not starting with an indicator, no ': ', no ' #', no ':' at the end; its
+# words are taken a run at a time, each after a ':' or spaces that may go on).
 _SCALAR = r"""(?:
     "[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"
   | '[^'\n]*+(?:''[^'\n]*+)*+'
-  | (?:[^-?:,\[\]{}\#&*!|>'"%@`\ \n]|-(?=[^\ \n]))(?:[^\ :\n]++|:(?=[^\ \n])|\ ++(?=[^\ \#\n]))*+
+  | (?:[^-?:,\[\]{}\#&*!|>'"%@`\ \n]|-(?=[^\ \n]))[^\ :\n]*+(?:(?::(?=[^\ \n])|\ ++(?=[^\ \#\n]))[^\ :\n]*+)*+
 )"""
 # Every content line of the front matter in one pass (blank and comment lines
 # do not match) as 4 strings, "" for what the line does not have: its
