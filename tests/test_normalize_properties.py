@@ -62,3 +62,12 @@ def test_text_is_sanitised_unescaped_text(s: str, entities: bool, multiline: boo
     assert normalize.text(s, entities=entities, multiline=multiline) == (
         expected if multiline else expected.strip()
     )
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(["0", "1", "7", "9", "09", "_", " ", "-", "+", ".", "5", "e",
+                                 "\u0663", "\u00b2", "\uff11", "\n", "1" * 20]), max_size=8).map("".join))
+def test_integer_of_digits_is_the_general_answer(s: str) -> None:
+    """Digits alone take a shortcut; a leading space takes the general path (which
+    strips it), and both must read the same number."""
+    assert normalize.integer(s) == normalize.integer(" " + s)

@@ -107,6 +107,8 @@ def url(value: Any) -> str | None:
 def integer(value: Any) -> int | None:
     """A whole number from an int, a float or numeric text; a fraction is rounded to
     the nearest integer, halves up (7.5 -> 8). Digits alone are read exactly."""
+    if type(value) is str and len(value) <= 30 and value.isdigit() and value.isascii():
+        return int(value)  # what the general path below makes of ASCII digits (nearly all)
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
