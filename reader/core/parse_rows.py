@@ -67,7 +67,10 @@ def entry_row(item_id: str, size: int, mtime_ns: int, data: dict) -> Row:
     published = normalize.boolean(data.get("published"))
     urls: list[str] = []
     for name in _URL_FIELDS:
-        u = _url(data.get(name))
+        value = data.get(name)
+        if value is None:  # absent (what url(None) is)
+            continue
+        u = _url(value)
         if u and u not in urls:
             urls.append(u)
     title = normalize.text(data.get("title"), entities=True)
