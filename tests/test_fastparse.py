@@ -130,6 +130,13 @@ def test_closing_line_variants(closing: str) -> None:
     fast_equal(f"---\na: 1\n{closing}")  # no newline after the closing line
 
 
+@pytest.mark.parametrize(("first", "later"), [("...", "---"), ("---", "..."), ("...", "...")])
+def test_the_first_closing_line_of_either_kind_closes(first: str, later: str) -> None:
+    mapping, body = fast_equal(f"---\na: 1\n{first}\nb\n{later}\nc\n")
+    assert mapping == {"a": "1"}
+    assert body == f"b\n{later}\nc\n"
+
+
 def test_body_is_everything_after_the_closing_line() -> None:
     mapping, body = fast_equal("---\na: 1\n---\n\n---\nb: 2\n---\ntext")
     assert mapping == {"a": "1"}
