@@ -56,6 +56,8 @@ from tests.conftest import load_make_corpus  # noqa: E402
     [
         ('t: "a \\"quoted\\" word"\n', {"t": 'a "quoted" word'}),
         ('t: "back\\\\slash"\n', {"t": "back\\slash"}),
+        ('t: "ends in a backslash\\\\"\n', {"t": "ends in a backslash\\"}),
+        ('t: "\\"quoted\\" at both ends\\""  # c\n', {"t": '"quoted" at both ends"'}),
         ('t: "caf\\u00e9 \\x41 \\U0001F600 \\/ \\t \\n \\0 \\e \\N \\_ \\L \\P \\ "\n',
          {"t": "caf\u00e9 A \U0001F600 / \t \n \x00 \x1b \x85 \xa0 \u2028 \u2029  "}),
         ("t: 'it''s'\n", {"t": "it's"}),
@@ -137,6 +139,11 @@ def test_the_first_closing_line_of_either_kind_closes(first: str, later: str) ->
     assert body == f"b\n{later}\nc\n"
 
 
+def test_a_quote_in_a_comment_after_a_quoted_value_is_yamls_answer_or_refused() -> None:
+    for lines in ('t: "x" # say "hi"\n', 't: "x"  #"\n', "t: - 'x' # \"\n", 'l:\n  - "x" # "y"\n'):
+        assert same_or_none(("---\n" + lines + "---\n").encode())
+
+
 def test_body_is_everything_after_the_closing_line() -> None:
     mapping, body = fast_equal("---\na: 1\n---\n\n---\nb: 2\n---\ntext")
     assert mapping == {"a": "1"}
@@ -199,6 +206,9 @@ def test_all_scalars_are_strings(shared: Path) -> None:
         "t: a: b\n",  # ': ' inside a plain value (YAML error)
         "t: x:\n",
         "t: 'x' y\n",  # junk after a closing quote
+        't: "x"y"\n',  # a bare quote inside
+        't: "x\\"\n',  # an escaped quote, then no closing one
+        't: "x\\\\\\"\n',
         't: "x"#c\n',
         't: "\\q"\n',  # unknown escape
         't: "\\uD800"\n',  # surrogate escape
