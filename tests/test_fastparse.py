@@ -56,6 +56,8 @@ from tests.conftest import load_make_corpus  # noqa: E402
     [
         ('t: "a \\"quoted\\" word"\n', {"t": 'a "quoted" word'}),
         ('t: "back\\\\slash"\n', {"t": "back\\slash"}),
+        ('t: "ends in a backslash\\\\"\n', {"t": "ends in a backslash\\"}),
+        ('t: "\\"quoted\\" at both ends\\""  # c\n', {"t": '"quoted" at both ends"'}),
         ('t: "caf\\u00e9 \\x41 \\U0001F600 \\/ \\t \\n \\0 \\e \\N \\_ \\L \\P \\ "\n',
          {"t": "caf\u00e9 A \U0001F600 / \t \n \x00 \x1b \x85 \xa0 \u2028 \u2029  "}),
         ("t: 'it''s'\n", {"t": "it's"}),
@@ -104,6 +106,10 @@ from tests.conftest import load_make_corpus  # noqa: E402
         ("a:\n# comment between\n  b: 1\n", {"a": {"b": "1"}}),
         ("a:\n   b:\n      c: deep\n   d: e\nf: g\n", {"a": {"b": {"c": "deep"}, "d": "e"}, "f": "g"}),
         ("list:\n  - -5\n  - a - b\n", {"list": ["-5", "a - b"]}),
+        ("r:\n  - a:\n      b:\n        - c\n  - d: 1\nz: 2\n",  # three blocks close at once
+         {"r": [{"a": {"b": ["c"]}}, {"d": "1"}], "z": "2"}),
+        ("k" * 200 + ": longest key\n", {"k" * 200: "longest key"}),
+        ("k" * 199 + ".: v\n", {"k" * 199 + ".": "v"}),
     ],
 )
 def test_fast_path_matches_yaml(lines: str, expected: dict) -> None:
@@ -124,6 +130,18 @@ def test_crlf_bom_and_body() -> None:
 def test_closing_line_variants(closing: str) -> None:
     fast_equal(f"---\na: 1\n{closing}\nbody\n")
     fast_equal(f"---\na: 1\n{closing}")  # no newline after the closing line
+
+
+@pytest.mark.parametrize(("first", "later"), [("...", "---"), ("---", "..."), ("...", "...")])
+def test_the_first_closing_line_of_either_kind_closes(first: str, later: str) -> None:
+    mapping, body = fast_equal(f"---\na: 1\n{first}\nb\n{later}\nc\n")
+    assert mapping == {"a": "1"}
+    assert body == f"b\n{later}\nc\n"
+
+
+def test_a_quote_in_a_comment_after_a_quoted_value_is_yamls_answer_or_refused() -> None:
+    for lines in ('t: "x" # say "hi"\n', 't: "x"  #"\n', "t: - 'x' # \"\n", 'l:\n  - "x" # "y"\n'):
+        assert same_or_none(("---\n" + lines + "---\n").encode())
 
 
 def test_body_is_everything_after_the_closing_line() -> None:
@@ -188,6 +206,9 @@ def test_all_scalars_are_strings(shared: Path) -> None:
         "t: a: b\n",  # ': ' inside a plain value (YAML error)
         "t: x:\n",
         "t: 'x' y\n",  # junk after a closing quote
+        't: "x"y"\n',  # a bare quote inside
+        't: "x\\"\n',  # an escaped quote, then no closing one
+        't: "x\\\\\\"\n',
         't: "x"#c\n',
         't: "\\q"\n',  # unknown escape
         't: "\\uD800"\n',  # surrogate escape
@@ -207,6 +228,8 @@ def test_all_scalars_are_strings(shared: Path) -> None:
         "t: x\x7fy\n",  # not printable for YAML
         "t: x\x1by\n",
         "k" * 300 + ": long key\n",
+        "k" * 201 + ": long key\n",
+        "k" * 199 + " : v\n",
         "<<: merge\n",
     ],
 )
@@ -231,6 +254,36 @@ def test_bad_files_are_left_to_the_yaml_path(data: bytes) -> None:
     assert parse_fast(data) is None
     with pytest.raises(frontmatter.FrontMatterError):
         frontmatter.parse(data)
+
+
+def _nested(depth: int) -> bytes:
+    """A mapping in a mapping ``depth`` times: ``depth + 1`` blocks open at the end."""
+    lines = [" " * d + "a:" for d in range(depth)] + [" " * depth + "b: c"]
+    return ("---\n" + "\n".join(lines) + "\n---\n").encode()
+
+
+def _nested_items(depth: int) -> bytes:
+    """A sequence of one mapping item in a sequence ... ``2 * depth + 2`` blocks."""
+    lines = ["x:"] + [" " * (2 + 4 * d) + "- a:" for d in range(depth)] + [" " * (2 + 4 * depth) + "b: c"]
+    return ("---\n" + "\n".join(lines) + "\n---\n").encode()
+
+
+@pytest.mark.parametrize(("make", "depth"), [(_nested, 998), (_nested_items, 498)])
+def test_nesting_is_taken_as_deep_as_libyaml_takes_it(make, depth: int) -> None:
+    """libyaml refuses a 1000th open block: so does the fast path, and only that.
+
+    (PyYAML's constructor recurses, so past a few hundred levels the YAML path
+    itself fails; the fast path, a loop, still reads what libyaml accepts.)"""
+    assert parse_fast(make(depth)) is not None
+    data = make(depth + 1)
+    assert parse_fast(data) is None
+    with pytest.raises(frontmatter.FrontMatterError, match="maximum nesting depth"):
+        frontmatter.parse(data)
+
+
+def test_nested_blocks_are_equal() -> None:
+    fast_equal(_nested(40))
+    fast_equal(_nested_items(20))
 
 
 # -- whole corpora ---------------------------------------------------------------------

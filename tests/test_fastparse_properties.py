@@ -30,7 +30,8 @@ _KEYS = st.sampled_from(_GOOD_KEYS * 4 + ["a ", "-a", '"q"', "'q'", "? k", "a:b"
 text = st.lists(st.sampled_from(_SAFE * 15 + _PIECES), max_size=6).map("".join)
 scalar = st.one_of(
     text,
-    st.tuples(text, st.sampled_from(["", "", "", " ", "  # c", "#x", " x"])).map(lambda t: f'"{t[0]}"{t[1]}'),
+    st.tuples(text, st.sampled_from(["", "", "", " ", "  # c", "#x", " x", ' # "c"', ' "', '"'])).map(
+        lambda t: f'"{t[0]}"{t[1]}'),
     st.tuples(text, st.sampled_from(["", "", "", " ", " # c", "x"])).map(lambda t: f"'{t[0]}'{t[1]}"),
 )
 after_colon = st.sampled_from([" "] * 6 + ["  ", "", "\t"])

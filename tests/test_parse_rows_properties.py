@@ -48,3 +48,35 @@ mapping = st.builds(
 def test_a_row_decodes_to_the_entry_of_the_item(data: dict) -> None:
     row = entry_row("x.md", 1, 1, data)
     assert RowDecoder().entry(row) == Entry.from_item(normalize.item("x.md", data))
+
+
+# publishedDateTime as items write it, on both sides of a real time (month 13, day 0,
+# hour 24, 29 February ...), and near it: what ``entry_row`` reads without
+# ``timestamp`` must be what ``timestamp`` reads.
+utc_second = st.builds(
+    "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}{}".format,
+    st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32), st.integers(0, 25),
+    st.integers(0, 61), st.integers(0, 61),
+    st.sampled_from(["Z", "Z", "Z", "z", "+00:00", " Z", "Z ", ".5Z"]),
+)
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True, database=None)
+@given(utc_second)
+def test_a_row_has_the_time_timestamp_reads(value: str) -> None:
+    published_at = normalize.timestamp(value)
+    row = entry_row("x.md", 1, 1, {"publishedDateTime": value})
+    assert row[6] == (None if published_at is None else published_at.isoformat())
+
+
+def test_the_time_strategy_reaches_both_sides() -> None:
+    seen = set()
+
+    @settings(max_examples=300, deadline=None, derandomize=True, database=None)
+    @given(utc_second)
+    def count(value: str) -> None:
+        if value.endswith("Z") and len(value) == 20:
+            seen.add(normalize.timestamp(value) is None)
+
+    count()
+    assert seen == {True, False}

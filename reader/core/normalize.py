@@ -36,14 +36,41 @@ _DIGITS = re.compile(r"[+-]?\d{1,30}")
 MAX_SCORE = 999_999_999
 
 
+# Entities real items use, each as ``html.unescape`` reads it followed by ";".
+_ENTITIES = {
+    name: html.unescape(f"&{name};")
+    for name in ("#8217", "#8216", "#8220", "#8221", "#8211", "#8212", "#8230", "#39",
+                 "#039", "#160", "amp", "quot", "apos", "lt", "gt", "nbsp")
+}
+
+
+def unescape(s: str) -> str:
+    """``html.unescape(s)``, without its per-entity callback when every "&" in ``s``
+    starts one of ``_ENTITIES`` and its ";": each is then read as just that (a name
+    or number stops at the ";"), and nothing else in ``s`` can be an entity."""
+    parts = s.split("&")
+    out = [parts[0]]
+    for part in parts[1:]:
+        name, semicolon, rest = part.partition(";")
+        entity = _ENTITIES.get(name) if semicolon else None
+        if entity is None:
+            return html.unescape(s)
+        out.append(entity)
+        out.append(rest)
+    return "".join(out)
+
+
 def text(value: Any, *, entities: bool = False, multiline: bool = False) -> str:
     """A scalar as sanitised text; lists/mappings are not text."""
     if value is None or isinstance(value, (list, dict)):
         return ""
     s = value if isinstance(value, str) else str(value)
     if entities and "&" in s:
-        s = html.unescape(s)
-    s = sanitize(s, multiline=multiline)
+        s = unescape(s)
+    # Every character the sanitiser replaces or drops is unprintable (a test
+    # checks each), so printable text (nearly all) is already what it returns.
+    if not s.isprintable():
+        s = sanitize(s, multiline=multiline)
     return s if multiline else s.strip()
 
 
@@ -80,6 +107,8 @@ def url(value: Any) -> str | None:
 def integer(value: Any) -> int | None:
     """A whole number from an int, a float or numeric text; a fraction is rounded to
     the nearest integer, halves up (7.5 -> 8). Digits alone are read exactly."""
+    if type(value) is str and len(value) <= 30 and value.isdigit() and value.isascii():
+        return int(value)  # what the general path below makes of ASCII digits (nearly all)
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):

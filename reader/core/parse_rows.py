@@ -7,7 +7,9 @@ ready to store, and turned into ``Entry`` objects in the calling process.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from reader.core import frontmatter, normalize
@@ -16,6 +18,8 @@ from reader.core.model import build_search_text, pack_urls
 from reader.core.store import read_bytes, read_front_matter
 
 _URL_FIELDS = ("originalUrl", "webUrl", "ampWebUrl", "cdnAmpWebUrl")
+# A publishedDateTime as items write it: UTC, to the second.
+_UTC_SECOND = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 
 def _provider_label(value: Any) -> str:
@@ -38,6 +42,21 @@ def _url(value: Any) -> str | None:
     return normalize.url(value)
 
 
+def _published_at(value: Any) -> str | None:
+    """``normalize.timestamp(value)`` in ISO form; for ``2024-05-01T10:00:00Z``
+    (nearly all) that is the text itself with "+00:00" for the Z, once it is
+    known to be a real time (``fromisoformat``, which ``timestamp`` calls too)."""
+    if type(value) is str and len(value) == 20 and _UTC_SECOND.fullmatch(value):
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            pass  # not a date: timestamp says so
+        else:
+            return value[:19] + "+00:00"
+    published_at = normalize.timestamp(value)
+    return None if published_at is None else published_at.isoformat()
+
+
 def entry_row(item_id: str, size: int, mtime_ns: int, data: dict) -> Row:
     """The index row of ``Entry.from_item(normalize.item(item_id, data, body))``.
 
@@ -46,10 +65,12 @@ def entry_row(item_id: str, size: int, mtime_ns: int, data: dict) -> Row:
     """
     heat, unscored = normalize.heat(data.get("heat"))
     published = normalize.boolean(data.get("published"))
-    published_at = normalize.timestamp(data.get("publishedDateTime"))
     urls: list[str] = []
     for name in _URL_FIELDS:
-        u = _url(data.get(name))
+        value = data.get(name)
+        if value is None:  # absent (what url(None) is)
+            continue
+        u = _url(value)
         if u and u not in urls:
             urls.append(u)
     title = normalize.text(data.get("title"), entities=True)
@@ -60,7 +81,7 @@ def entry_row(item_id: str, size: int, mtime_ns: int, data: dict) -> Row:
         item_id, size, mtime_ns, ENTRY,
         title,
         provider,
-        published_at.isoformat() if published_at is not None else None,
+        _published_at(data.get("publishedDateTime")),
         heat,
         normalize.score(data.get("quality")),
         None if published is None else int(published),
