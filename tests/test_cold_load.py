@@ -45,6 +45,23 @@ def test_read_bytes_reads_on_when_the_file_grew_after_it_was_looked_at(tmp_path:
     assert read_bytes(str(path)) == data
 
 
+@pytest.mark.parametrize("size", [0, 1, 4096, 70_000])
+def test_a_file_of_the_size_fstat_gave_is_read_in_one_call(tmp_path: Path, monkeypatch, size: int) -> None:
+    path = tmp_path / "f.md"
+    data = os.urandom(size)
+    path.write_bytes(data)
+    calls: list[int] = []
+    real_read = os.read
+
+    def counted(fd: int, n: int) -> bytes:
+        calls.append(n)
+        return real_read(fd, n)
+
+    monkeypatch.setattr(store.os, "read", counted)
+    assert store.read_file(str(path)) == (data, size, os.stat(path).st_mtime_ns)
+    assert calls == [size + 1]  # one byte more asked for, none given: that was the end
+
+
 def test_read_bytes_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         read_bytes(str(tmp_path))

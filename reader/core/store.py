@@ -251,7 +251,10 @@ def read_file(path: str) -> tuple[bytes, int, int]:
         limit = frontmatter.MAX_FILE_BYTES + 1
         # Ask for the size fstat gives, not for the cap: a buffer of the whole cap
         # per file cost more than the read (30 against 10 us a file).
-        data = os.read(fd, min(st.st_size + 1, limit))
+        want = min(st.st_size + 1, limit)
+        data = os.read(fd, want)
+        if len(data) == st.st_size < want:  # what fstat said and not a byte more: the end
+            return data, st.st_size, st.st_mtime_ns
         parts = [data]
         total = len(data)
         while 0 < total < limit:  # to the end (one more byte), or on to the cap if it grew
@@ -277,6 +280,21 @@ def load_file(ref: FileRef) -> Item | LoadProblem | _Gone | None:
     return parse_bytes(ref.id, data, size=ref.size)
 
 
+_parse_fast: Callable[[bytes], tuple[dict, str] | None] | None = None
+
+
+def _import_parse_fast() -> Callable[[bytes], tuple[dict, str] | None]:
+    """``fastparse.parse_fast``, imported by the first file parsed, not at the
+    top: its patterns take ~4 ms to compile, and the app's first screen (rows
+    from the index) parses no file. (Kept here after: an import statement per
+    file cost ~0.5 us of the ~60 a pool worker spends on one.)"""
+    global _parse_fast
+    from reader.core.fastparse import parse_fast
+
+    _parse_fast = parse_fast
+    return parse_fast
+
+
 def read_front_matter(data: bytes, *, size: int | None = None,
                       warnings: list[str] | None = None) -> tuple[dict, str, bool] | None:
     """An item file's bytes → (mapping, body, read by the fast path?).
@@ -291,11 +309,7 @@ def read_front_matter(data: bytes, *, size: int | None = None,
     if not data.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
         frontmatter.decode(data, size)
         return None
-    # Imported here, not at the top: its patterns take ~4 ms to compile, and the
-    # app's first screen (rows from the index) parses no file.
-    from reader.core.fastparse import parse_fast
-
-    parsed = parse_fast(data)
+    parsed = (_parse_fast or _import_parse_fast())(data)
     if parsed is not None:
         return parsed[0], parsed[1], True
     mapping, body = frontmatter.parse(data, size=size, warnings=warnings)
