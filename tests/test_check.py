@@ -167,13 +167,14 @@ EXPECTED_SKIPS = [
 ]
 
 
-def test_iter_files_reports_what_it_skips_and_why(odd_corpus: Path) -> None:
+@pytest.mark.parametrize("stat_files", [True, False])
+def test_iter_files_reports_what_it_skips_and_why(odd_corpus: Path, stat_files: bool) -> None:
     skipped: list[Skipped] = []
-    refs = list(iter_files(odd_corpus, skipped.append))
+    refs = list(iter_files(odd_corpus, skipped.append, stat_files=stat_files))
     assert [r.id for r in refs] == ["a.md"]
     assert sorted(skipped, key=lambda s: s.id) == EXPECTED_SKIPS
     # the same listing without a callback
-    assert [r.id for r in iter_files(odd_corpus)] == ["a.md"]
+    assert [r.id for r in iter_files(odd_corpus, stat_files=stat_files)] == ["a.md"]
 
 
 def test_check_names_what_was_skipped_by_design_and_passes(capsys, odd_corpus: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reader.core import frontmatter, store
-from reader.core.index import ENTRY, RowDecoder
+from reader.core.index import ENTRY, Index, RowDecoder
 from reader.core.loader import load_all, scan
 from reader.core.parse_rows import parse_chunk
 from reader.core.pool import POOL_THRESHOLD
@@ -39,9 +39,27 @@ def test_read_bytes_reads_on_when_the_file_grew_after_it_was_looked_at(tmp_path:
     class Smaller:
         def __init__(self, st: os.stat_result) -> None:
             self.st_mode, self.st_size = st.st_mode, 10  # what it was a moment ago
+            self.st_mtime_ns = st.st_mtime_ns
 
     monkeypatch.setattr(store.os, "fstat", lambda fd: Smaller(real_fstat(fd)))
     assert read_bytes(str(path)) == data
+
+
+@pytest.mark.parametrize("size", [0, 1, 4096, 70_000])
+def test_a_file_of_the_size_fstat_gave_is_read_in_one_call(tmp_path: Path, monkeypatch, size: int) -> None:
+    path = tmp_path / "f.md"
+    data = os.urandom(size)
+    path.write_bytes(data)
+    calls: list[int] = []
+    real_read = os.read
+
+    def counted(fd: int, n: int) -> bytes:
+        calls.append(n)
+        return real_read(fd, n)
+
+    monkeypatch.setattr(store.os, "read", counted)
+    assert store.read_file(str(path)) == (data, size, os.stat(path).st_mtime_ns)
+    assert calls == [size + 1]  # one byte more asked for, none given: that was the end
 
 
 def test_read_bytes_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
@@ -105,6 +123,61 @@ def test_a_first_start_in_processes_lists_everything_once(tmp_path: Path) -> Non
     assert [p.id for p in problems] == ["bad.md"]
     assert report.total == POOL_THRESHOLD + 302 and report.skipped == 1 and report.workers == 2
     assert report.parsed == POOL_THRESHOLD + 302
+
+
+class _CountedEntry:
+    """A DirEntry that counts the ``stat`` calls made on it."""
+
+    def __init__(self, entry: os.DirEntry, calls: list[str]) -> None:
+        self._entry, self._calls = entry, calls
+
+    def __getattr__(self, name: str):
+        return getattr(self._entry, name)
+
+    def stat(self, **kwargs):
+        self._calls.append(self._entry.name)
+        return self._entry.stat(**kwargs)
+
+
+def _count_stats(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    real = os.scandir
+
+    class Listing:
+        def __init__(self, path) -> None:
+            self._it = real(path)
+
+        def __enter__(self):
+            return (_CountedEntry(e, calls) for e in self._it)
+
+        def __exit__(self, *exc) -> None:
+            self._it.close()
+
+    monkeypatch.setattr(store.os, "scandir", Listing)
+    return calls
+
+
+def test_a_first_start_stats_no_file_and_stores_the_stamps_of_what_it_read(
+        tmp_path: Path, monkeypatch) -> None:
+    root = _folder(tmp_path / "c", 40)
+    for i in range(40):  # older than the index's racy window
+        os.utime(root / f"d{i % 5}/i{i:05d}.md", ns=(10**18 + i, 10**18 + i))
+    stats = _count_stats(monkeypatch)
+    index = Index(root, directory=tmp_path / "ix")
+    try:
+        entries, _problems, report = load_all(root, index=index, workers=0)
+        assert report.parsed == 40 and len(entries) == 40
+        assert stats == []  # the listing took each file's kind from the folder
+        on_disk = {f"d{i % 5}/i{i:05d}.md": os.stat(root / f"d{i % 5}/i{i:05d}.md") for i in range(40)}
+        rows = index.rows()
+        assert {k: (r[1], r[2]) for k, r in rows.items()} == {
+            k: (st.st_size, st.st_mtime_ns) for k, st in on_disk.items()}
+        # A warm start compares the listing with those stamps (a stat each) and reads nothing.
+        _entries, _problems, report = load_all(root, index=index, workers=0)
+        assert report.parsed == 0 and report.from_index == 40
+        assert sorted(n for n in stats if n.endswith(".md")) == sorted(p.rsplit("/", 1)[1] for p in on_disk)
+    finally:
+        index.close()
 
 
 # -- feeding the app ----------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from reader.core.model import Entry
 from reader.core.parse_rows import GONE, parse_chunk
 from reader.core.pool import FIRST_BATCH, POOL_THRESHOLD, Chunk, pooled, worker_count
 from reader.core.sanitize import sanitize
-from reader.core.store import LoadProblem, Skipped, iter_files
+from reader.core.store import LoadProblem, Skipped, check_root, iter_files
 
 
 @dataclass(slots=True)
@@ -141,8 +141,7 @@ def _scan(root: Path | str, holder: list[Index | None], batch_size: int, workers
     started_ns = time.time_ns()
     report = ScanReport()
     decoder = RowDecoder()
-    files = iter_files(root, on_skip)
-    first_file = next(files, None)  # NotADirectory is raised here, before any batch
+    check_root(root)  # NotADirectory is raised here, before any batch
 
     # What the index holds, decoded in one pass. (The folder is listed after
     # this, not meanwhile: a listing thread would fight this one for the GIL.)
@@ -165,7 +164,9 @@ def _scan(root: Path | str, holder: list[Index | None], batch_size: int, workers
     total = 0
     done = 0
     listed = False  # until the listing ends, ``total`` is provisional
-    refs = itertools.chain(() if first_file is None else (first_file,), files)
+    # With nothing in the index to compare with, the listing need not stat each
+    # file: the reader takes its size and mtime from the file it opens.
+    refs = iter_files(root, on_skip, stat_files=bool(known))
 
     def rows_to_batch(result: tuple[list[Row], int, int]) -> Batch:
         nonlocal index, done

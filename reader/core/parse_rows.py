@@ -15,7 +15,7 @@ from typing import Any
 from reader.core import frontmatter, normalize
 from reader.core.index import ENTRY, SEP, UNREADABLE, Row, problem_row, skipped_row
 from reader.core.model import build_search_text, pack_urls
-from reader.core.store import read_bytes, read_front_matter
+from reader.core.store import read_file, read_front_matter
 
 _URL_FIELDS = ("originalUrl", "webUrl", "ampWebUrl", "cdnAmpWebUrl")
 # A publishedDateTime as items write it: UTC, to the second.
@@ -100,9 +100,15 @@ GONE = -1
 
 
 def parse_file(item_id: str, path: str, size: int, mtime_ns: int) -> tuple[Row, int]:
-    """One file → (row, FAST/YAML/NOT_PARSED); never raises."""
+    """One file → (row, FAST/YAML/NOT_PARSED); never raises.
+
+    The row's size and mtime are those of the file as it was read (its
+    ``fstat``), so the index's stamp always goes with the bytes it describes;
+    ``size`` and ``mtime_ns`` (from the listing, or ``store.UNSTATED``) are only
+    the row's of a file that could not be opened.
+    """
     try:
-        data = read_bytes(path)
+        data, size, mtime_ns = read_file(path)
     except FileNotFoundError:
         return problem_row(item_id, size, mtime_ns, "deleted", GONE), NOT_PARSED
     except OSError as exc:

@@ -63,7 +63,8 @@ GONE = _Gone()
 
 @dataclass(frozen=True, slots=True)
 class FileRef:
-    """A candidate item file: its id (path relative to the root) and stat facts."""
+    """A candidate item file: its id (path relative to the root) and stat facts
+    (``UNSTATED`` for both when listed without ``stat``: see ``iter_files``)."""
 
     id: str
     path: str
@@ -133,8 +134,12 @@ def _file_kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "special file")
 
 
+UNSTATED = -1  # a FileRef's size and mtime when the listing did not stat the file
+
+
 def iter_files(
-    root: Path | str, on_skip: Callable[[Skipped], object] | None = None
+    root: Path | str, on_skip: Callable[[Skipped], object] | None = None, *,
+    stat_files: bool = True,
 ) -> Iterator[FileRef]:
     """Every candidate item file below ``root``, in a stable (sorted) order.
 
@@ -145,6 +150,12 @@ def iter_files(
     given, is called with a ``Skipped`` record for each of those (not for the
     names that are simply not candidates); the normal walk pays nothing for it.
     Raises ``NotADirectory`` for a root that is not a readable directory.
+
+    ``stat_files=False``: a regular file (not a symlink) is told from a folder by
+    the listing's file type, with no ``stat`` of its own, and its size and mtime
+    are ``UNSTATED`` -- for a reader that stats what it opens anyway (a first
+    start, with no index to compare with: a ``stat`` per file was a quarter of
+    the listing's time). Symlinks and other files are still stat'ed.
     """
     root_str = check_root(root)
     seen_dirs: set[tuple[int, int]] = set()
@@ -159,8 +170,8 @@ def iter_files(
 
     def walk(directory: str, prefix: str) -> Iterator[FileRef]:
         try:
-            st = os.stat(directory)
-            key = (st.st_dev, st.st_ino)
+            here = os.stat(directory)
+            key = (here.st_dev, here.st_ino)
             if key in seen_dirs:
                 skip(prefix, "folder already listed (reached again through a symlink)")
                 return
@@ -172,29 +183,39 @@ def iter_files(
                 raise NotADirectory(f"{clip(root)}: cannot read: {_os_reason(exc)}") from None
             skip(prefix, f"cannot read folder: {_os_reason(exc)}", True)
             return
+        st: os.stat_result | None
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
             try:
-                if entry.is_symlink():
-                    real = os.path.realpath(entry.path)
-                    if not inside(real):
-                        skip(prefix + name, "symlink to a path outside the content folder")
-                        continue
-                st = entry.stat()  # follows a symlink that stays inside
+                link = entry.is_symlink()
+                if link and not inside(os.path.realpath(entry.path)):
+                    skip(prefix + name, "symlink to a path outside the content folder")
+                    continue
+                if link or stat_files:
+                    st = entry.stat()  # follows a symlink that stays inside
+                    mode = st.st_mode
+                else:
+                    # The folder listing's file type (d_type); an lstat only where
+                    # the file system does not give one, or for other kinds of file.
+                    st = None
+                    mode = (stat.S_IFDIR if entry.is_dir(follow_symlinks=False)
+                            else stat.S_IFREG if entry.is_file(follow_symlinks=False)
+                            else entry.stat().st_mode)
             except OSError as exc:
                 if on_skip is not None:
                     _report_stat_error(entry, prefix + name, exc, skip)
                 continue
-            mode = st.st_mode
             if stat.S_ISDIR(mode):
                 yield from walk(entry.path, f"{prefix}{name}/")
             elif is_item_name(name):
-                if stat.S_ISREG(mode):
-                    yield FileRef(f"{prefix}{name}", entry.path, st.st_size, st.st_mtime_ns)
-                else:
+                if not stat.S_ISREG(mode):
                     skip(prefix + name, f"not a regular file ({_file_kind(mode)})")
+                elif st is None:
+                    yield FileRef(f"{prefix}{name}", entry.path, UNSTATED, UNSTATED)
+                else:
+                    yield FileRef(f"{prefix}{name}", entry.path, st.st_size, st.st_mtime_ns)
 
     yield from walk(root_str, "")
 
@@ -216,6 +237,11 @@ def _report_stat_error(entry: os.DirEntry, item_id: str, exc: OSError, skip) -> 
 
 def read_bytes(path: str) -> bytes:
     """Read at most the size cap (+1 byte, so an oversize file is noticed)."""
+    return read_file(path)[0]
+
+
+def read_file(path: str) -> tuple[bytes, int, int]:
+    """``read_bytes``, with the size and mtime (ns) of the file as it was opened."""
     # O_NONBLOCK: opening a FIFO must not wait for a writer (no effect on regular files).
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
@@ -225,7 +251,10 @@ def read_bytes(path: str) -> bytes:
         limit = frontmatter.MAX_FILE_BYTES + 1
         # Ask for the size fstat gives, not for the cap: a buffer of the whole cap
         # per file cost more than the read (30 against 10 us a file).
-        data = os.read(fd, min(st.st_size + 1, limit))
+        want = min(st.st_size + 1, limit)
+        data = os.read(fd, want)
+        if len(data) == st.st_size < want:  # what fstat said and not a byte more: the end
+            return data, st.st_size, st.st_mtime_ns
         parts = [data]
         total = len(data)
         while 0 < total < limit:  # to the end (one more byte), or on to the cap if it grew
@@ -234,7 +263,7 @@ def read_bytes(path: str) -> bytes:
                 break
             parts.append(chunk)
             total += len(chunk)
-        return data if len(parts) == 1 else b"".join(parts)
+        return (data if len(parts) == 1 else b"".join(parts)), st.st_size, st.st_mtime_ns
     finally:
         os.close(fd)
 
@@ -251,6 +280,21 @@ def load_file(ref: FileRef) -> Item | LoadProblem | _Gone | None:
     return parse_bytes(ref.id, data, size=ref.size)
 
 
+_parse_fast: Callable[[bytes], tuple[dict, str] | None] | None = None
+
+
+def _import_parse_fast() -> Callable[[bytes], tuple[dict, str] | None]:
+    """``fastparse.parse_fast``, imported by the first file parsed, not at the
+    top: its patterns take ~4 ms to compile, and the app's first screen (rows
+    from the index) parses no file. (Kept here after: an import statement per
+    file cost ~0.5 us of the ~60 a pool worker spends on one.)"""
+    global _parse_fast
+    from reader.core.fastparse import parse_fast
+
+    _parse_fast = parse_fast
+    return parse_fast
+
+
 def read_front_matter(data: bytes, *, size: int | None = None,
                       warnings: list[str] | None = None) -> tuple[dict, str, bool] | None:
     """An item file's bytes → (mapping, body, read by the fast path?).
@@ -265,11 +309,7 @@ def read_front_matter(data: bytes, *, size: int | None = None,
     if not data.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
         frontmatter.decode(data, size)
         return None
-    # Imported here, not at the top: its patterns take ~4 ms to compile, and the
-    # app's first screen (rows from the index) parses no file.
-    from reader.core.fastparse import parse_fast
-
-    parsed = parse_fast(data)
+    parsed = (_parse_fast or _import_parse_fast())(data)
     if parsed is not None:
         return parsed[0], parsed[1], True
     mapping, body = frontmatter.parse(data, size=size, warnings=warnings)

@@ -181,7 +181,7 @@ def read_changes(root: Path | str, changes: Changes, known: Callable[[str], Iter
             out.removed.append(item_id)
             deleted.append(item_id)
             continue
-        out.stamps[item_id] = (found[1], found[2])
+        out.stamps[item_id] = (row[1], row[2])  # the file as it was read
         if kind == ENTRY:
             out.entries.append(decoder.entry(row))
         else:
