@@ -81,7 +81,7 @@ LATER_WIDGETS = ("reader.ui.widgets.search_bar", "reader.ui.widgets.query_hint",
                  "reader.core.querylang", "reader.core.query_eval", "reader.core.toml_edit",
                  "reader.core.files", "reader.ui.widgets.related_list", "reader.ui.widgets.story_versions",
                  "reader.ui.widgets.preview_view", "reader.ui.item_render", "reader.ui.text",
-                 "reader.ui.article_render", "reader.core.links", "argparse", "zoneinfo", "json")
+                 "reader.ui.article_render", "reader.core.describe", "reader.core.links", "argparse", "zoneinfo", "json")
 LATER = ("numpy", "rapidfuzz", "tomlkit", "watchfiles", "webbrowser", "reader.core.stories",
          "reader.core.watch", "reader.ui.screens.preview_screen", "reader.ui.screens.view_prompt",
          "reader.core.story_service", "reader.core.fastparse", *LATER_WIDGETS)

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.timer import Timer
 
-from reader.core.describe import bar_scale
 from reader.core.model import Entry, Item, Related
 from reader.core.query import SortKey
 from reader.core.sanitize import sanitize
@@ -106,6 +105,8 @@ class DetailFlow:
                 Content(str(item)),
             ))
             return
+        from reader.core.describe import bar_scale  # (with the item's rendering: after the first frame)
+
         app.current_item = item
         app.stories.show_versions(item_id)
         app.reading.detail_shown(item_id)
