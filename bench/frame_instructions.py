@@ -127,6 +127,9 @@ def count(argv: list[str], env: dict[str, str], out_file: str) -> int | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:  # before anything is imported here: the child counts its own imports only
+        return minimal_child() if argv[1] == "minimal" else reader_child(argv[2], argv[3])
     import argparse
     import json
     import shutil
@@ -140,10 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--work-dir", default=None, help="cache and config folders (default: a temporary one)")
     p.add_argument("--at", choices=("frame", "start_loading"), default="frame")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
-    if a.child:
-        return minimal_child() if a.child[0] == "minimal" else reader_child(a.child[1], a.child[2])
     if shutil.which("valgrind") is None:
         print("valgrind is not installed: nothing counted", file=sys.stderr)
         return 2
