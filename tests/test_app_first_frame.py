@@ -69,16 +69,81 @@ async def test_the_list_draws_its_first_rows_in_its_own_columns(tmp_path, monkey
     assert all(used == fitted for used, fitted in drawn)
 
 
+# Imported after the first frame (where they are used), never with the app. The widgets
+# mounted after that frame and what only they use: the search bar, its hint and the query
+# help; the sidebar (below 100 columns; its saved views, and the query language they are
+# written in: a start with no search parses nothing); the detail pane's related list,
+# story versions and preview view, and the item's rendering (its text, links, articles).
+# Argparse (``reader PATH`` has no option to parse), zoneinfo (a named time zone only),
+# json (the reading state's last view, read once the first frame is out).
+LATER_WIDGETS = ("reader.ui.widgets.search_bar", "reader.ui.widgets.query_hint", "reader.core.queryhelp",
+                 "reader.ui.widgets.topic_sidebar", "reader.ui.widgets.nav_list", "reader.core.views",
+                 "reader.core.querylang", "reader.core.query_eval", "reader.core.toml_edit",
+                 "reader.core.files", "reader.ui.widgets.related_list", "reader.ui.widgets.story_versions",
+                 "reader.ui.widgets.preview_view", "reader.ui.item_render", "reader.ui.text",
+                 "reader.ui.article_render", "reader.core.describe", "reader.core.links", "argparse", "zoneinfo", "json")
 LATER = ("numpy", "rapidfuzz", "tomlkit", "watchfiles", "webbrowser", "reader.core.stories",
          "reader.core.watch", "reader.ui.screens.preview_screen", "reader.ui.screens.view_prompt",
-         "reader.core.story_service", "reader.core.fastparse")
+         "reader.core.story_service", "reader.core.fastparse", *LATER_WIDGETS)
 
 
 def test_importing_the_app_imports_nothing_the_first_frame_does_not_need(tmp_path) -> None:
-    code = ("import json, sys\n"
+    code = ("import sys\n"
             "import reader.cli, reader.ui.app\n"
-            f"print(json.dumps(sorted(m for m in {LATER!r} if m in sys.modules)))\n")
+            f"found = sorted(m for m in {LATER!r} if m in sys.modules)\n"
+            "import json\n"
+            "print(json.dumps(found))\n")
     assert modules_after(code, tmp_path) == []
+
+
+def test_the_first_frame_imports_nothing_it_does_not_show(tmp_path) -> None:
+    # Run to its first frame (80 columns: no sidebar; the first rows from the index), the
+    # app has imported none of the later modules: the first callback after that frame
+    # (the detail pane's mount_hidden, then the app's _start_loading) lists them and ends.
+    root = _corpus(tmp_path / "content")
+    code = f"""
+import asyncio, os, sys
+from pathlib import Path
+from reader.core.config import Config, PreviewConfig
+from reader.ui.app import ReaderApp, create_app
+from reader.ui.widgets.detail_pane import DetailPane
+
+def first_callback(*_args) -> None:
+    found = sorted(m for m in {LATER!r} if m in sys.modules)
+    import json
+
+    print(json.dumps([len(app.rows), found]), flush=True)
+    os._exit(0)
+
+ReaderApp._start_loading = first_callback
+DetailPane.mount_hidden = first_callback
+app = create_app(Path({str(root)!r}), config=Config(watch=False, preview=PreviewConfig(enabled=False)),
+                 use_index=True)
+
+async def run() -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(60)
+
+asyncio.run(run())
+print("the app ended before its first frame")
+"""
+    rows, found = modules_after(code, tmp_path)
+    assert rows == 30  # the first screen's rows were there
+    assert found == []
+
+
+def test_the_later_widgets_messages_are_handled_by_name() -> None:
+    # The app cannot name these classes in @on (it would import their modules):
+    # a handler named after each message's handler_name takes it instead.
+    from reader.ui.app import ReaderApp
+    from reader.ui.widgets.related_list import RelatedList
+    from reader.ui.widgets.search_bar import SearchBar
+    from reader.ui.widgets.story_versions import StoryVersions
+    from reader.ui.widgets.topic_sidebar import TopicSidebar
+
+    for message in (SearchBar.SyntaxWanted, SearchBar.Completed, SearchBar.Finished, TopicSidebar.Chosen,
+                    TopicSidebar.ViewChosen, RelatedList.Chosen, StoryVersions.Chosen):
+        assert callable(getattr(ReaderApp, message.handler_name, None)), message.handler_name
 
 
 async def test_the_footer_is_built_once_for_a_burst_of_binding_changes(tmp_path, monkeypatch) -> None:
@@ -192,3 +257,41 @@ async def test_what_the_first_frame_does_not_show_is_mounted_after_it(tmp_path, 
             assert app.query_one("#main").children[0] is app.query_one(TopicSidebar)
             await pilot.press("slash", "h", "e", "a", "t", ":", "x")
             assert bar.display and app.query_one(QueryHint).display  # "heat:x" does not parse
+
+
+def test_reader_path_opens_the_app_without_argparse(tmp_path) -> None:
+    # `reader PATH` has no option to parse: the CLI reads the PATHs itself (and any
+    # option still goes through the app's parser, with its usage and errors).
+    from reader.cli import app_args, app_parser
+
+    for argv in ([], ["a"], ["a", "b c"], [""]):
+        assert vars(app_args(argv)) == vars(app_parser().parse_args(argv))
+    assert app_args(["--no-cache", "a"]).no_cache
+    code = (f"import json, sys\n"
+            f"from reader.ui.app import ReaderApp\n"
+            f"ReaderApp.run = lambda self, **kwargs: None\n"
+            f"from reader.cli import main\n"
+            f"assert main([{str(tmp_path)!r}]) == 0\n"
+            f"print(json.dumps(sorted(m for m in ('argparse', 'gettext') if m in sys.modules)))\n")
+    assert modules_after(code, tmp_path) == []
+
+
+async def test_the_saved_views_are_read_when_asked_for_before_the_first_frame(tmp_path, monkeypatch) -> None:
+    # Below 100 columns the first frame shows no sidebar, so the views are read after
+    # it; a key (or the palette) asking for them before that reads them then.
+    from reader.core.views import DEFAULT_VIEWS
+    from reader.ui.app import ReaderApp
+
+    at_mount: list[tuple[int, int]] = []
+    real = ReaderApp.on_mount
+
+    def on_mount(self) -> None:
+        real(self)
+        at_mount.append((len(self.saved_views), len(self.views.listed())))
+
+    monkeypatch.setattr(ReaderApp, "on_mount", on_mount)
+    app = create_app(_corpus(tmp_path / "content"), config=_config(), use_index=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        assert at_mount == [(0, len(DEFAULT_VIEWS))]
+        assert app.saved_views == DEFAULT_VIEWS

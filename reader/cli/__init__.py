@@ -11,16 +11,19 @@ PATHs too); with none, config.toml's ``roots`` (``common.command_roots``).
 
 from __future__ import annotations
 
-import argparse
 import gc
 import sys
 from collections.abc import Sequence
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from reader import __version__
 from reader.cli.common import CLIError, add_root, command_roots, content_roots, given_roots
 from reader.core.sanitize import clip
 from reader.core.store import NotADirectory
+
+if TYPE_CHECKING:
+    import argparse
 
 # The subcommands' modules are imported when a subcommand is parsed: opening the
 # app (``reader PATH``, the common case) needs none of them.
@@ -40,6 +43,8 @@ SUBCOMMANDS = ("list", "show", "check", "publish", "unpublish", "tag", "mark", "
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     p = argparse.ArgumentParser(
         prog="reader",
         description="A terminal news reader and triage desk. "
@@ -70,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def app_parser() -> argparse.ArgumentParser:
+    import argparse
+
     p = argparse.ArgumentParser(prog="reader", description="Open the reader on PATH.")
     add_root(p)
     p.add_argument("--no-cache", action="store_true", help="do not read or write the preview cache")
@@ -150,8 +157,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def app_args(argv: list[str]) -> argparse.Namespace | SimpleNamespace:
+    """``app_parser``'s reading of ``argv``. Only PATHs (no argument starts with
+    ``-``): the same, read without argparse, which a start would import for them."""
+    if any(arg.startswith("-") for arg in argv):
+        return app_parser().parse_args(argv)
+    return SimpleNamespace(path=list(argv), root=None, no_cache=False, no_mouse=False)
+
+
 def _open_app(argv: list[str]) -> int:
-    args = app_parser().parse_args(argv)
+    args = app_args(argv)
     # The cyclic collector pauses until the app's first frame is out (the app
     # resumes it): start-up makes long-lived objects only (modules, widgets,
     # styles), and full passes over them took 20-40 ms of the first screen.

@@ -8,7 +8,6 @@ the bundled samples (which the editing commands refuse: ``command_roots``).
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -18,6 +17,9 @@ from reader.core.store import LoadProblem, Skipped, check_root
 from reader.resources import sample_content_dir
 
 if TYPE_CHECKING:
+    import argparse
+    from types import SimpleNamespace
+
     from reader.core.roots import Roots
 
 ROOT_HELP = "the content directory (the same as PATH)"
@@ -38,7 +40,7 @@ def add_root(parser: argparse.ArgumentParser, *, positional: bool = True,
     parser.add_argument("--root", metavar="PATH", action="append", help=root_help + " (repeat it for several)")
 
 
-def given_roots(args: argparse.Namespace) -> list[str]:
+def given_roots(args: argparse.Namespace | SimpleNamespace) -> list[str]:
     """The content roots named by PATHs and ``--root``s (``add_root``):
     one spelling or the other, unless they name the same roots."""
     paths, roots = list(getattr(args, "path", None) or []), list(getattr(args, "root", None) or [])

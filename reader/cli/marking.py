@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from reader.cli.common import CLIError, command_roots
 from reader.cli.targets import read_ids, resolve_all
 from reader.core.model import Entry
-from reader.core.query_eval import NO_USER_STATE, UserState
 from reader.core.querylang import names_state
 from reader.core.sanitize import clip, sanitize
+from reader.core.user_state import NO_USER_STATE, UserState
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -37,10 +37,12 @@ from collections.abc import Iterable, Sequence
 from reader.core.model import Entry, url_hash, url_key
 from reader.core.patch import Positions
 from reader.core.query import Published, Query, SortKey, sort_values
-from reader.core.query_eval import NO_USER_STATE, UserState, evaluate
-from reader.core.querylang import parse
 from reader.core.search import mask_and
 from reader.core.snapshot import Order, Snapshot, UrlIndex
+from reader.core.user_state import NO_USER_STATE, UserState
+
+# The query language and its evaluator are imported by the first query with a
+# search (``_select``, ``count``): a start, whose view has none, does without.
 
 __all__ = ["Catalog"]
 
@@ -190,6 +192,9 @@ class Catalog:
     def count(self, text: str, user: UserState = NO_USER_STATE) -> int:
         """How many entries the query ``text`` selects (``QueryError`` if it does
         not parse): the masks of ``query`` without a sort (saved views' counts)."""
+        from reader.core.query_eval import evaluate
+        from reader.core.querylang import parse
+
         expr = parse(text)
         state = self._state
         mask = evaluate(state, expr, None, None, user)
@@ -217,7 +222,6 @@ class Catalog:
         return state.entries, state.positions()
 
     def _select(self, q: Query, user: UserState) -> tuple[Order, bytes | None]:
-        expr = parse(q.search)
         state = self._state
         order = state.order(q.sort, q.descending)
         mask: bytes | None = None  # None: every entry
@@ -226,5 +230,9 @@ class Catalog:
         if q.published is not Published.ALL:
             published = state.state_mask(q.published is Published.UNPUBLISHED)
             mask = published if mask is None else mask_and(mask, published)
-        mask = evaluate(state, expr, mask, (q.topic, q.published), user)
+        if q.search:  # (no text: no terms, the mask as it is)
+            from reader.core.query_eval import evaluate
+            from reader.core.querylang import parse
+
+            mask = evaluate(state, parse(q.search), mask, (q.topic, q.published), user)
         return order, mask

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_FORMAT = "%Y-%m-%d"
 MAX_WIDTH = 24  # cells of a shown date: past this the list has no room for titles
@@ -25,6 +24,8 @@ def zone_named(name: str) -> tzinfo:
     if name.lower() == "local":
         local = datetime.now().astimezone().tzinfo
         return local if local is not None else UTC
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # (only for a named zone: it reads sysconfig)
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -28,8 +28,7 @@ from __future__ import annotations
 import weakref
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence, Set
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from itertools import compress, repeat
 from operator import attrgetter, is_not, le, lt, methodcaller, truth
@@ -53,6 +52,7 @@ from reader.core.querylang import (
     Unscored,
 )
 from reader.core.search import mask_and
+from reader.core.user_state import NO_USER_STATE, UserState
 
 if TYPE_CHECKING:
     from reader.core.model import Entry
@@ -71,23 +71,6 @@ _FIELDS: dict[str, Callable[[Any], Any]] = {
 _provider = attrgetter("provider")
 _id = attrgetter("id")
 _unscored = attrgetter("heat_unscored")
-
-
-def _none_ids() -> Set[str]:
-    return frozenset()
-
-
-@dataclass(frozen=True, slots=True)
-class UserState:
-    """The reader's own state, asked for only when a query names it: the ids
-    read, the ids saved. The default: nothing read, nothing saved (the state
-    store comes later; the app will plug it in here)."""
-
-    read: Callable[[], Set[str]] = _none_ids
-    saved: Callable[[], Set[str]] = _none_ids
-
-
-NO_USER_STATE = UserState()
 
 # snapshot -> {printed term: mask}; a snapshot is never changed, so neither are its masks
 # (two threads computing the same mask at once store equal values, as in snapshot.py)

@@ -30,8 +30,8 @@ from itertools import compress, repeat
 from operator import attrgetter, getitem, not_
 
 from reader.core.model import Entry, url_key
-from reader.core.query_eval import UserState
 from reader.core.state import StateStore, item_key
+from reader.core.user_state import UserState
 
 _url_data = attrgetter("url_data")
 _id = attrgetter("id")

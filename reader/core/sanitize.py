@@ -30,6 +30,7 @@ never as markup. Item files are never changed; only the text shown is.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 PLACEHOLDER = "\N{REPLACEMENT CHARACTER}"
 ELLIPSIS = "\N{HORIZONTAL ELLIPSIS}"
@@ -42,6 +43,7 @@ _INVISIBLE = [0x061C, 0x200B, 0x200E, 0x200F, *range(0x2060, 0x2065), *range(0x2
               0xFEFF]
 
 
+@cache  # made by the first text that needs it (most text never does)
 def _table(multiline: bool) -> dict[int, str | None]:
     table: dict[int, str | None] = {}
     for code in range(0x20):
@@ -67,8 +69,6 @@ def _table(multiline: bool) -> dict[int, str | None]:
     return table
 
 
-_SINGLE = _table(multiline=False)
-_MULTI = _table(multiline=True)
 # Everything above, in one character class. Written without the tag characters
 # for ASCII text (``str.isascii`` is O(1)): a class of BMP code points only
 # compiles to one table lookup per character, the non-BMP tag range adds a
@@ -79,7 +79,7 @@ _BMP_CLASS = (
 )
 _UNSAFE_ASCII = re.compile(f"[{_BMP_CLASS}]")
 _UNSAFE = re.compile(f"[{_BMP_CLASS}\U000e0000-\U000e007f]")
-_TAGS = re.compile(
+_TAGS = (  # (compiled by re when first used: text with tag characters is rare)
     # a subdivision flag (black flag, 3-7 tag letters/digits, cancel tag) or any other tags
     "(\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]{3,7}\U000e007f)"
     "|[\U000e0000-\U000e007f]+"
@@ -103,11 +103,11 @@ def sanitize(value: object, *, multiline: bool = False) -> str:
     if not (_UNSAFE_ASCII if text.isascii() else _UNSAFE).search(text):
         return text
     if max(text) >= "\U000e0000":  # only then can there be tag characters
-        text = _TAGS.sub(_keep_flag, text)
+        text = re.sub(_TAGS, _keep_flag, text)
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return text.translate(_MULTI)
-    return text.replace("\r\n", " ").translate(_SINGLE)
+        return text.translate(_table(multiline=True))
+    return text.replace("\r\n", " ").translate(_table(multiline=False))
 
 
 def clip(value: object, limit: int = CLIP_LIMIT) -> str:

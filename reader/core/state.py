@@ -35,7 +35,6 @@ store that cannot be written keeps working in memory and says why.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import queue
@@ -360,6 +359,8 @@ class StateStore:
 
     # -- the last view ---------------------------------------------------------------
     def last_view(self, root: Path | str) -> dict[str, Any] | None:
+        import json  # (the app's start reads it after its first frame: json is not imported before)
+
         self.open()
         if self._db is None:
             return None
@@ -372,6 +373,8 @@ class StateStore:
         return view if isinstance(view, dict) else None
 
     def save_view(self, root: Path | str, view: dict[str, Any]) -> None:
+        import json
+
         self.open()
         if self._db is None:
             return

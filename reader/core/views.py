@@ -40,8 +40,8 @@ from reader.core import toml_edit
 from reader.core.config import config_path
 from reader.core.files import Conflict, EditError, atomic_write, os_reason
 from reader.core.query import Published, Query, SortKey
-from reader.core.query_eval import NO_USER_STATE, UserState
 from reader.core.querylang import QueryError, Topic, parse
+from reader.core.user_state import NO_USER_STATE, UserState
 
 if TYPE_CHECKING:
     from reader.core.catalog import Catalog

@@ -24,11 +24,11 @@ from reader.core.config import Config, load_config
 from reader.core.keymap import effective_keys
 from reader.core.model import Item
 from reader.core.query import Published
-from reader.core.query_eval import NO_USER_STATE, UserState
 from reader.core.roots import Roots
 from reader.core.sanitize import sanitize
 from reader.core.screen_state import ScreenState
 from reader.core.terminal import no_color
+from reader.core.user_state import NO_USER_STATE, UserState
 from reader.resources import styles_dir
 from reader.ui.bound_state import BoundState
 from reader.ui.catalog_flow import CatalogFlow
@@ -49,22 +49,25 @@ from reader.ui.widgets.column_header import ColumnHeader
 from reader.ui.widgets.detail_pane import DetailPane
 from reader.ui.widgets.key_footer import KeyFooter
 from reader.ui.widgets.painted_once import Pane
-from reader.ui.widgets.query_hint import QueryHint
-from reader.ui.widgets.related_list import RelatedList
-from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.status_bar import StatusBar
-from reader.ui.widgets.story_versions import StoryVersions
-from reader.ui.widgets.topic_sidebar import TopicChoice, TopicSidebar
 
 if TYPE_CHECKING:
     from reader.core.loader import Batch
     from reader.ui.link_flow import LinkFlow
     from reader.ui.live_reload import LiveReload, LiveReloads, Reread
     from reader.ui.triage_flow import TriageFlow
+    from reader.ui.widgets.query_hint import QueryHint
+    from reader.ui.widgets.related_list import RelatedList
+    from reader.ui.widgets.search_bar import SearchBar
+    from reader.ui.widgets.story_versions import StoryVersions
+    from reader.ui.widgets.topic_sidebar import TopicSidebar
 
 # Modules the first frame does not need (the loader, the triage desk, the help
-# and report screens) are imported where they are first used: a start pays
-# for them after its first screen, not before.
+# and report screens, the widgets mounted after that frame) are imported where
+# they are first used: a start pays for them after its first screen, not before.
+# So the messages of those widgets are handled by name (``on_search_bar_finished``
+# for ``SearchBar.Finished``...) rather than by ``@on``, which needs their classes
+# here (tests/test_app_first_frame.py checks each name against its message).
 
 log = logging.getLogger("reader.ui")
 
@@ -205,9 +208,10 @@ class ReaderApp(BoundState):
 
     def on_mount(self) -> None:
         self.focus_now(self.query_one(ArticleList))
-        view_warnings = [w for w in self.views.load() if w not in self.config.warnings]
-        for warning in [*self.config.warnings, *view_warnings]:
+        for warning in self.config.warnings:
             self.notify(sanitize(warning), severity="warning", markup=False)
+        if self.later.sidebar is not None:  # the first frame shows the saved views
+            self.views.start()
         show_first_screen(self)
         # The load starts once the first frame is out: its thread would otherwise
         # compete with that frame for the GIL.
@@ -266,21 +270,18 @@ class ReaderApp(BoundState):
     def _on_selected(self, event: ArticleList.Selected) -> None:
         self.detail.opened(event.entry)
 
-    @on(StoryVersions.Chosen)
-    def _on_version(self, event: StoryVersions.Chosen) -> None:
+    def on_story_versions_chosen(self, event: StoryVersions.Chosen) -> None:
         self.stories.jump(event.item_id)
 
     @on(ColumnHeader.SortClicked)
     def _on_sort_clicked(self, event: ColumnHeader.SortClicked) -> None:
         self.state.column_clicked(event.key)
 
-    @on(TopicSidebar.Chosen)
-    def _on_topic(self, event: TopicSidebar.Chosen) -> None:
+    def on_topic_sidebar_chosen(self, event: TopicSidebar.Chosen) -> None:
         self.layout_flow.choose(event.choice)
         self.layout_flow.chosen_in_sidebar()
 
-    @on(TopicSidebar.ViewChosen)
-    def _on_saved_view(self, event: TopicSidebar.ViewChosen) -> None:
+    def on_topic_sidebar_view_chosen(self, event: TopicSidebar.ViewChosen) -> None:
         self.views.apply(event.name)
         self.layout_flow.chosen_in_sidebar()
 
@@ -298,14 +299,17 @@ class ReaderApp(BoundState):
         self.triage.toggle_mark(event.entry.id)
 
     def show_topic(self, topic: str | None) -> None:
+        from reader.ui.widgets.topic_sidebar import TopicChoice
+
         self.layout_flow.choose(TopicChoice(topic, Published.ALL))
 
     def show_state(self, search: str) -> None:
         """The sidebar's Unread or Saved entry (``is:unread`` / ``is:saved``)."""
+        from reader.ui.widgets.topic_sidebar import TopicChoice
+
         self.layout_flow.choose(TopicChoice(None, Published.ALL, search=search))
 
-    @on(RelatedList.Chosen)
-    def _on_related(self, event: RelatedList.Chosen) -> None:
+    def on_related_list_chosen(self, event: RelatedList.Chosen) -> None:
         self.detail.related_chosen(event.related)
 
     # -- the search bar (reader.ui.layout_flow) -------------------------
@@ -313,16 +317,13 @@ class ReaderApp(BoundState):
     def _on_search(self, event: Input.Changed) -> None:
         self.layout_flow.searched(event)
 
-    @on(SearchBar.SyntaxWanted)
-    def _on_syntax_wanted(self) -> None:
+    def on_search_bar_syntax_wanted(self) -> None:
         self.layout_flow.syntax_wanted()
 
-    @on(SearchBar.Completed)
-    def _on_completed(self, event: SearchBar.Completed) -> None:
+    def on_search_bar_completed(self, event: SearchBar.Completed) -> None:
         self.query_hint.show_choices(event.choices)
 
-    @on(SearchBar.Finished)
-    def _on_search_done(self, event: SearchBar.Finished) -> None:
+    def on_search_bar_finished(self, event: SearchBar.Finished) -> None:
         self.layout_flow.search_done(event.cleared)
 
     # -- actions --------------------------------------------------------

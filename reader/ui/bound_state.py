@@ -13,6 +13,7 @@ flows that own them.
 from __future__ import annotations
 
 from collections.abc import Callable, Set
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.reactive import reactive
@@ -21,9 +22,11 @@ from reader.core.model import Entry
 from reader.core.query import Query
 from reader.core.screen_state import ScreenState
 from reader.core.store import LoadProblem
-from reader.core.views import View
 from reader.ui.columns import ListStyle
 from reader.ui.widgets.article_list import NOTHING_UNREAD, UnreadMarks
+
+if TYPE_CHECKING:
+    from reader.core.views import View  # (read after the first frame: reader.ui.views_flow)
 
 
 class BoundState(App[None]):

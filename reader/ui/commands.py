@@ -65,7 +65,7 @@ class ViewCommands(Provider):
         app = self.app
         out: list[tuple[str, object, str]] = []
         counts = app.view_counts  # type: ignore[attr-defined]
-        for view in app.saved_views:  # type: ignore[attr-defined]
+        for view in app.views.listed():  # type: ignore[attr-defined]
             name = sanitize(view.name)
             shown = f"{counts[view.name]} items · " if view.name in counts else ""
             out.append((f"View: {name}", partial(app.views.apply, view.name),  # type: ignore[attr-defined]

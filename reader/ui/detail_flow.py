@@ -13,16 +13,14 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.timer import Timer
 
-from reader.core.describe import bar_scale
 from reader.core.model import Entry, Item, Related
 from reader.core.query import SortKey
 from reader.core.sanitize import sanitize
 from reader.core.screen_state import Show
 from reader.core.store import LoadProblem, load_item
+from reader.ui.preview_state import PreviewState
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.detail_pane import DetailPane
-from reader.ui.widgets.preview_view import PreviewState
-from reader.ui.widgets.related_list import RelatedList
 
 if TYPE_CHECKING:
     from reader.core.triage import Stamp
@@ -107,6 +105,8 @@ class DetailFlow:
                 Content(str(item)),
             ))
             return
+        from reader.core.describe import bar_scale  # (with the item's rendering: after the first frame)
+
         app.current_item = item
         app.stories.show_versions(item_id)
         app.reading.detail_shown(item_id)
@@ -148,7 +148,7 @@ class DetailFlow:
             return
         pane = app.query_one(DetailPane)
         if app.current_item and app.current_item.related:
-            app.focus_now(pane.query_one(RelatedList))
+            app.focus_now(pane.related)
         else:
             app.focus_now(pane.query_one("#item-scroll"))
 

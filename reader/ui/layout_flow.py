@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Input
 
-from reader.core.querylang import QueryError, parse
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.detail_pane import DetailPane
-from reader.ui.widgets.topic_sidebar import TopicChoice
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
+    from reader.ui.widgets.topic_sidebar import TopicChoice
 
 
 class LayoutFlow:
@@ -99,6 +98,8 @@ class LayoutFlow:
     def searched(self, event: Input.Changed) -> None:
         """The query as typed: a malformed one is named under the bar and the
         list stays as it was; the view takes only queries that parse."""
+        from reader.core.querylang import QueryError, parse
+
         hint = self.app.query_hint
         try:
             parse(event.value)

@@ -16,8 +16,8 @@ from textual.timer import Timer
 from textual.widgets import TabbedContent
 
 from reader.core.model import Item
+from reader.ui.preview_state import PreviewState, shown_link
 from reader.ui.widgets.detail_pane import DetailPane
-from reader.ui.widgets.preview_view import PreviewState, shown_link
 
 if TYPE_CHECKING:
     from textual.worker import WorkType

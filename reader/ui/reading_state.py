@@ -37,17 +37,16 @@ from textual.app import ScreenStackError
 from textual.css.query import NoMatches
 
 from reader.core.query import Published, Query, SortKey
-from reader.core.querylang import QueryError, names_state, parse
 from reader.core.reading import Computed, ReadMarks, keys_of
 from reader.core.sanitize import sanitize
 from reader.core.state import StateStore
 from reader.ui.hang_up import exit_on_hang_up
 from reader.ui.widgets.article_list import ArticleList
-from reader.ui.widgets.topic_sidebar import STATE_SEARCHES, TopicChoice
 
 if TYPE_CHECKING:
     from reader.core.model import Entry
     from reader.ui.app import ReaderApp
+    from reader.ui.widgets.topic_sidebar import TopicChoice
 
 log = logging.getLogger("reader.ui")
 READ_AFTER = 1.0  # seconds an item's detail is on screen before it counts as read
@@ -143,6 +142,8 @@ class ReadingFlow:
     def _install(self, computed: Computed) -> None:
         if computed.entries is not self.app.catalog.entries:
             return  # the catalog changed meanwhile: the next compute is on its way
+        from reader.core.querylang import names_state
+
         self.marks.install(computed)
         self._changed(requery=names_state(self.app.view.search))
 
@@ -215,6 +216,8 @@ class ReadingFlow:
         entry = self._here()
         if entry is None:
             return
+        from reader.core.querylang import names_state
+
         saved = not self.marks.is_saved(entry)
         self.marks.mark_saved([entry], saved)
         self._changed(requery=names_state(self.app.view.search) and not saved)
@@ -272,6 +275,8 @@ class ReadingFlow:
     def search_for(self, choice: TopicChoice, search: str) -> str:
         """The search a sidebar choice leaves: its own for Unread / Saved; for the
         other entries the current one, unless it was one of those two."""
+        from reader.ui.widgets.topic_sidebar import STATE_SEARCHES
+
         if choice.search is not None:
             return choice.search
         return "" if search.strip() in STATE_SEARCHES.values() else search
@@ -279,6 +284,8 @@ class ReadingFlow:
 
 def _view_from(saved: dict[str, Any]) -> Query | None:
     """The saved view as a Query; None when it is not one (an older or damaged row)."""
+    from reader.core.querylang import QueryError, parse
+
     try:
         sort = SortKey(saved.get("sort", SortKey.DATE.value))
         published = Published(saved.get("published", Published.ALL.value))

@@ -31,10 +31,9 @@ from textual.content import Content
 
 from reader.core.model import Entry
 from reader.core.query import Query
-from reader.core.query_eval import UserState
 from reader.core.sanitize import sanitize
+from reader.core.user_state import UserState
 from reader.ui.widgets.article_list import ArticleList
-from reader.ui.widgets.story_versions import StoryVersions
 
 # The clustering (reader.core.stories and what it imports: numpy, rapidfuzz) is
 # imported when first used, after the app's first screen: a start does not pay for it.
@@ -46,6 +45,7 @@ if TYPE_CHECKING:
     from reader.core.story_view import Collapsed, StoryMap
     from reader.core.watch import Reread
     from reader.ui.app import ReaderApp
+    from reader.ui.widgets.story_versions import StoryVersions
 
 log = logging.getLogger("reader.ui")
 SHOWN_IN_PROMPT = 5  # titles the duplicate prompt names before "and N more"
@@ -226,6 +226,8 @@ class StoriesFlow:
 
     # -- the detail pane's versions ----------------------------------------------------
     def _versions_widget(self) -> StoryVersions:
+        from reader.ui.widgets.story_versions import StoryVersions  # (mounted after the first frame)
+
         return self.app.query_one(StoryVersions)
 
     def show_versions(self, item_id: str) -> None:

@@ -6,6 +6,10 @@ A composed object the app holds (``app.views``). The views themselves are
 the sidebar). Writing the config file and counting run in thread workers;
 counts are made from the catalog's masks after loading and after every
 change to the items, never during a keypress.
+
+The views are read once the first frame is out (``start``), or before it when
+that frame shows the sidebar; so ``reader.core.views`` and the query parser are
+imported here where they are used, not with the app.
 """
 
 from __future__ import annotations
@@ -17,22 +21,10 @@ from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
 
-from reader.core.querylang import names_state
 from reader.core.sanitize import sanitize
-from reader.core.views import (
-    SavedViews,
-    View,
-    ViewsError,
-    count_views,
-    delete_view,
-    load_views,
-    query_text,
-    rename_view,
-    save_view,
-    view_query,
-)
 
 if TYPE_CHECKING:
+    from reader.core.views import SavedViews, View
     from reader.ui.app import ReaderApp
 
 
@@ -46,15 +38,34 @@ class ViewsFlow:
         self.path = path  # None: the config file (reader.core.config.config_path)
         self._counting = 0  # the newest count asked for: an older one that ends later is dropped
         self._items_seen = False  # the catalog has had its first batch: counts mean something
+        self._started = False
+
+    def start(self) -> None:
+        """Read the views (once) and show their warnings (those the config's did not
+        say already): before the first frame if it shows the sidebar, else after it."""
+        if self._started:
+            return
+        self._started = True
+        app = self.app
+        for warning in self.load():
+            if warning not in app.config.warnings:
+                app.notify(sanitize(warning), severity="warning", markup=False)
 
     def load(self) -> tuple[str, ...]:
-        """Read the views (on mount: one small file); their warnings."""
+        """Read the views (one small file); their warnings."""
+        from reader.core.views import load_views
+
         saved = load_views(self.path)
         self.app.saved_views = saved.views
         return saved.warnings
 
+    def listed(self) -> tuple[View, ...]:
+        """The saved views (read now if a key asks for them before the first frame is out)."""
+        self.start()
+        return self.app.saved_views
+
     def find(self, name: str) -> View | None:
-        return next((v for v in self.app.saved_views if v.name == name), None)
+        return next((v for v in self.listed() if v.name == name), None)
 
     # -- choosing ---------------------------------------------------------------------------
     def apply(self, name: str) -> None:
@@ -62,6 +73,8 @@ class ViewsFlow:
         view = self.find(name)
         if view is None:
             return
+        from reader.core.views import view_query
+
         app = self.app
         app.view = view_query(view, app.view)
         bar = app.search_bar
@@ -71,12 +84,14 @@ class ViewsFlow:
     # -- saving, renaming, deleting ---------------------------------------------------------
     def save(self) -> None:
         """Ask for a name (and the query, prefilled with the current filters)."""
+        from reader.core.views import View, query_text, save_view
+
         app = self.app
         bar = app.search_bar
         current = app.view
         if bar.display and bar.value != current.search:  # typed, and not (yet) a query: shown as it is
             current = replace(current, search=bar.value)
-        names = [v.name for v in app.saved_views]
+        names = [v.name for v in self.listed()]
 
         def answered(answer: tuple[str, str] | None) -> None:
             if answer is None:
@@ -91,6 +106,8 @@ class ViewsFlow:
         app.push_screen(ViewPrompt("Save view", query=query_text(current), taken=names), answered)
 
     def _saved(self, view: View, old: object) -> None:
+        from reader.core.views import View
+
         if isinstance(old, View):
             self.app.notify(f"Replaced the view {_quoted(view.name)} (it was: {sanitize(old.query)})", markup=False)
         else:
@@ -98,7 +115,9 @@ class ViewsFlow:
         self.apply(view.name)
 
     def rename(self, name: str) -> None:
-        names = [v.name for v in self.app.saved_views]
+        from reader.core.views import rename_view
+
+        names = [v.name for v in self.listed()]
 
         def answered(answer: tuple[str, str] | None) -> None:
             if answer is None or answer[0] == name:
@@ -114,6 +133,8 @@ class ViewsFlow:
                              answered)
 
     def delete(self, name: str) -> None:
+        from reader.core.views import View, delete_view
+
         self._write(lambda: delete_view(name, self.path),
                     lambda saved, old: self.app.notify(
                         f"Deleted the view {_quoted(name)} (its query was: "
@@ -123,6 +144,8 @@ class ViewsFlow:
                done: Callable[[SavedViews, object], None]) -> None:
         """``change`` in a thread worker (it writes the config file); then the
         new list and ``done``, or the one-line reason it failed."""
+        from reader.core.views import ViewsError
+
         app = self.app
 
         def work() -> None:
@@ -148,7 +171,12 @@ class ViewsFlow:
     def state_changed(self) -> None:
         """The reader's read or saved marks changed: count again the views that
         ask for them (``is:unread``, ``is:read``, ``is:saved``), and only those."""
-        if any(names_state(v.query) for v in self.app.saved_views):
+        views = self.app.saved_views
+        if not views:
+            return
+        from reader.core.querylang import names_state
+
+        if any(names_state(v.query) for v in views):
             self.recount()
 
     def recount(self) -> None:
@@ -158,6 +186,8 @@ class ViewsFlow:
         views = app.saved_views
         if app.progress is not None or not views or not self._items_seen:
             return
+        from reader.core.views import count_views
+
         catalog, user = app.catalog, app.user_state
         self._counting += 1
         asked = self._counting

@@ -8,10 +8,13 @@ has not changed.
 What the first frame does not show -- the related list and the story's
 versions, both hidden until an item has some, and the Preview tab's view --
 is mounted once that frame is out (``mount_hidden``): a start styles fewer
-widgets before its first rows are on screen.
+widgets before its first rows are on screen, and imports their modules (and
+the item's rendering, ``reader.ui.item_render``) only then.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -19,13 +22,13 @@ from textual.content import Content
 from textual.widgets import Static, TabbedContent, TabPane
 
 from reader.core.dates import UTC_DAYS, DateStyle
-from reader.core.model import Item, Related
-from reader.ui.item_render import item_content, related_content
 from reader.ui.widgets.painted_once import PaintedOnce
-from reader.ui.widgets.preview_view import PreviewView
 from reader.ui.widgets.reading_scroll import ReadingScroll
-from reader.ui.widgets.related_list import RelatedList
-from reader.ui.widgets.story_versions import StoryVersions
+
+if TYPE_CHECKING:
+    from reader.core.model import Item, Related
+    from reader.ui.widgets.preview_view import PreviewView
+    from reader.ui.widgets.related_list import RelatedList
 
 
 class ItemView(PaintedOnce, Static):
@@ -42,7 +45,7 @@ class DetailPane(PaintedOnce, Vertical):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._shown: tuple[object, ...] | None = None  # what show_item shows now
-        self._hidden_mounted = False
+        self._hidden: tuple[RelatedList, PreviewView] | None = None  # (mount_hidden)
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="detail-tabs", initial="tab-item"):
@@ -56,18 +59,26 @@ class DetailPane(PaintedOnce, Vertical):
     def mount_hidden(self) -> None:
         """Mount the related list, the versions and the Preview tab's view
         (after the first frame; or now, if something asks for them before)."""
-        if self._hidden_mounted:
-            return
-        self._hidden_mounted = True
+        self._mount_hidden()
+
+    def _mount_hidden(self) -> tuple[RelatedList, PreviewView]:
+        if self._hidden is not None:
+            return self._hidden
+        from reader.ui.widgets.preview_view import PreviewView
+        from reader.ui.widgets.related_list import RelatedList
+        from reader.ui.widgets.story_versions import StoryVersions
+
         related, versions = RelatedList(id="related"), StoryVersions(id="versions")
         related.display = versions.display = False  # until an item has some
+        preview = PreviewView(id="preview")
         self.query_one(ItemScroll).mount(related, versions)
-        self.query_one("#tab-preview", TabPane).mount(PreviewView(id="preview"))
+        self.query_one("#tab-preview", TabPane).mount(preview)
+        self._hidden = related, preview
+        return self._hidden
 
     @property
     def related(self) -> RelatedList:
-        self.mount_hidden()
-        return self.query_one(RelatedList)
+        return self._mount_hidden()[0]
 
     def show_item(self, item: Item, in_corpus: list[bool], *, heat_scale: int = 100,
                   quality_scale: int = 100, dates: DateStyle = UTC_DAYS, root: str | None = None) -> None:
@@ -80,6 +91,8 @@ class DetailPane(PaintedOnce, Vertical):
         if shown == self._shown:
             return
         self._shown = shown
+        from reader.ui.item_render import item_content
+
         self.query_one("#item-view", Static).update(
             item_content(item, heat_scale=heat_scale, quality_scale=quality_scale, dates=dates, root=root)
         )
@@ -87,6 +100,8 @@ class DetailPane(PaintedOnce, Vertical):
         self.query_one("#item-scroll", ReadingScroll).scroll_home(animate=False)
 
     def show_related(self, rel: Related, dates: DateStyle = UTC_DAYS) -> None:
+        from reader.ui.item_render import related_content
+
         self._shown = None
         self.query_one("#item-view", Static).update(related_content(rel, dates=dates))
         self.related.show((), [])
@@ -100,8 +115,7 @@ class DetailPane(PaintedOnce, Vertical):
 
     @property
     def preview(self) -> PreviewView:
-        self.mount_hidden()
-        return self.query_one(PreviewView)
+        return self._mount_hidden()[1]
 
     @property
     def active_tab(self) -> str:
