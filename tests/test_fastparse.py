@@ -256,6 +256,31 @@ def test_bad_files_are_left_to_the_yaml_path(data: bytes) -> None:
         frontmatter.parse(data)
 
 
+@pytest.mark.parametrize(
+    "lines",
+    [
+        'a: ""\n  b: c\n',  # an empty quoted value is a value: no block may follow it
+        "a: ''\n  - x\n",
+        'a:\n  - ""\n    b: c\n',
+    ],
+)
+def test_an_empty_quoted_scalar_opens_no_block(lines: str) -> None:
+    data = ("---\n" + lines + "---\n").encode("utf-8")
+    assert parse_fast(data) is None
+    with pytest.raises(frontmatter.FrontMatterError):
+        frontmatter.parse(data)
+
+
+@pytest.mark.parametrize("lines, expected", [
+    ('a: ""\nb: x\n', {"a": "", "b": "x"}),
+    ("a:\n  - ''\n  - x\n", {"a": ["", "x"]}),
+])
+def test_an_empty_quoted_scalar_is_the_empty_string(lines: str, expected: dict) -> None:
+    data = ("---\n" + lines + "---\n").encode("utf-8")
+    assert frontmatter.parse(data)[0] == expected
+    assert parse_fast(data) == (expected, "")
+
+
 def _nested(depth: int) -> bytes:
     """A mapping in a mapping ``depth`` times: ``depth + 1`` blocks open at the end."""
     lines = [" " * d + "a:" for d in range(depth)] + [" " * depth + "b: c"]

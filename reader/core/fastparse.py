@@ -169,6 +169,14 @@ def _walk(tokens: list) -> dict:
                 indent, cur = stack.pop()
             if column != indent:  # between two open blocks' columns
                 raise _Unsure
+        scalar = bool(value)  # the line has one (maybe "" once its quotes are off)
+        if scalar:  # an item's or a key's: its quotes taken off
+            if value[0] == '"':
+                value = value[1:-1]
+                if '"' in value or "\\" in value:
+                    value = _double(value)
+            elif value[0] == "'":
+                value = value[1:-1].replace("''", "'")
         if dash:
             if cur.__class__ is not list:
                 raise _Unsure
@@ -179,13 +187,7 @@ def _walk(tokens: list) -> dict:
                     raise _Unsure
                 stack.append((indent, cur))
                 cur, indent = item, column + len(dash)
-            elif value:
-                if value[0] == '"':
-                    value = value[1:-1]
-                    if '"' in value or "\\" in value:
-                        value = _double(value)
-                elif value[0] == "'":
-                    value = value[1:-1].replace("''", "'")
+            elif scalar:
                 cur.append(value)
                 continue
             else:
@@ -194,13 +196,7 @@ def _walk(tokens: list) -> dict:
             raise _Unsure
         if key in cur:  # a key again
             raise _Unsure
-        if value:
-            if value[0] == '"':
-                value = value[1:-1]
-                if '"' in value or "\\" in value:
-                    value = _double(value)
-            elif value[0] == "'":
-                value = value[1:-1].replace("''", "'")
+        if scalar:
             cur[key] = value
         else:
             pending = key
