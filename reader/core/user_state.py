@@ -20,8 +20,9 @@ def _none_ids() -> Set[str]:
 @dataclass(frozen=True, slots=True)
 class UserState:
     """The reader's own state, asked for only when a query names it: the ids
-    read, the ids saved. The default: nothing read, nothing saved (the state
-    store comes later; the app will plug it in here)."""
+    read, the ids saved. The default: nothing read, nothing saved (the CLI
+    without a state store); the app's comes from its reading marks
+    (``reader.core.reading.ReadMarks``)."""
 
     read: Callable[[], Set[str]] = _none_ids
     saved: Callable[[], Set[str]] = _none_ids
